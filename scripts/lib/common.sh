@@ -1,0 +1,120 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/test and .ci/run. Source it; do not run it.
+#
+#   pick_java_home  -> exports JAVA_HOME (a JDK >= 21 with javac) and puts its bin/ first on PATH
+#   ensure_venv     -> .venv/ at the repo root with the pinned moto[server]; exports MOTO_SERVER_BIN
+
+TWOFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export TWOFA_ROOT
+
+# moto_server stands in for KMS, SES and SNS in tests/integration (see docs/emulators.md).
+# Bump deliberately: the harness reads moto's /moto-api/data.json, an internal format.
+TWOFA_MOTO_VERSION="5.2.5"
+TWOFA_MIN_JAVA=21
+
+# Prints the major version of the JDK at $1 (empty if $1/bin/java does not run).
+_twofa_java_major() {
+    local out ver
+    out="$("$1/bin/java" -version 2>&1)" || return 0
+    ver="$(printf '%s\n' "$out" | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
+    case "$ver" in
+        1.*) ver="${ver#1.}" ;;
+    esac
+    ver="${ver%%[.+-]*}"
+    case "$ver" in
+        '' | *[!0-9]*) return 0 ;;
+    esac
+    printf '%s\n' "$ver"
+}
+
+pick_java_home() {
+    local candidates=() seen=" " found_only=() best="" best_major="" c major javac_note
+
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+    local d
+    for d in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* \
+        /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+        [ -d "$d" ] && candidates+=("$d")
+    done
+    if [ -x /usr/libexec/java_home ]; then
+        d="$(/usr/libexec/java_home -v "${TWOFA_MIN_JAVA}+" 2>/dev/null || true)"
+        [ -n "$d" ] && candidates+=("$d")
+    fi
+    if command -v java >/dev/null 2>&1; then
+        d="$(readlink -f "$(command -v java)" 2>/dev/null || true)"
+        [ -n "$d" ] && candidates+=("$(dirname "$(dirname "$d")")")
+    fi
+
+    for c in "${candidates[@]}"; do
+        c="$(cd "$c" 2>/dev/null && pwd -P)" || continue
+        case "$seen" in *" $c "*) continue ;; esac
+        seen="$seen$c "
+        [ -x "$c/bin/java" ] || continue
+        major="$(_twofa_java_major "$c")"
+        [ -n "$major" ] || continue
+        javac_note=""
+        [ -x "$c/bin/javac" ] || javac_note=", no javac"
+        if [ "$major" -ge "$TWOFA_MIN_JAVA" ] && [ -z "$javac_note" ]; then
+            # $JAVA_HOME wins when it qualifies; otherwise the lowest qualifying major, closest
+            # to the Lambda runtime (java21).
+            if [ -n "${JAVA_HOME:-}" ] && [ "$c" = "$(cd "$JAVA_HOME" 2>/dev/null && pwd -P)" ]; then
+                best="$c"
+                best_major="$major"
+                break
+            fi
+            if [ -z "$best" ] || [ "$major" -lt "$best_major" ]; then
+                best="$c"
+                best_major="$major"
+            fi
+        else
+            found_only+=("$c ($major$javac_note)")
+        fi
+    done
+
+    if [ -z "$best" ]; then
+        {
+            echo "error: twofa needs a JDK >= ${TWOFA_MIN_JAVA} (with javac) to build and test;"
+            if [ "${#found_only[@]}" -gt 0 ]; then
+                local IFS=,
+                echo "found only:${found_only[*]/#/ }"
+            else
+                echo "found only: no JDK at all (looked at \$JAVA_HOME, /usr/lib/jvm/*, /opt/java/*, java on PATH)"
+            fi
+            echo "Install a JDK ${TWOFA_MIN_JAVA} or newer (e.g. Temurin) and/or point JAVA_HOME at it."
+        } >&2
+        exit 1
+    fi
+    export JAVA_HOME="$best"
+    export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+ensure_venv() {
+    local venv="$TWOFA_ROOT/.venv"
+    local spec="moto[server]==${TWOFA_MOTO_VERSION}"
+    local stamp="$venv/.twofa-moto-${TWOFA_MOTO_VERSION}"
+
+    if [ -x "$venv/bin/moto_server" ] && [ -f "$stamp" ] && "$venv/bin/python" -c '' >/dev/null 2>&1; then
+        export MOTO_SERVER_BIN="$venv/bin/moto_server"
+        return 0
+    fi
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "error: python3 is needed to install moto_server (the KMS/SES/SNS emulator for tests/integration)." >&2
+        exit 1
+    fi
+    if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
+        rm -rf "$venv"
+        if ! python3 -m venv "$venv"; then
+            echo "error: 'python3 -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2
+            exit 1
+        fi
+    fi
+    echo "Installing ${spec} into ${venv} ..." >&2
+    rm -f "$venv"/.twofa-moto-*
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$spec"
+    if [ ! -x "$venv/bin/moto_server" ]; then
+        echo "error: ${spec} installed but $venv/bin/moto_server is missing" >&2
+        exit 1
+    fi
+    : >"$stamp"
+    export MOTO_SERVER_BIN="$venv/bin/moto_server"
+}

@@ -1,0 +1,80 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.InvalidToken;
+import dev.twofa.domain.enrollment.ActivationGrant;
+import dev.twofa.domain.enrollment.ActivationToken;
+import dev.twofa.domain.otp.Base32Secret;
+import dev.twofa.domain.otp.KeyUri;
+import dev.twofa.domain.otp.QrCode;
+import dev.twofa.domain.otp.SecretGenerator;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecretContext;
+import dev.twofa.port.TwoFactorStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The activation link was opened: consume its token (once, by its own user, before it expires),
+ * generate the TOTP secret and show it as text, otpauth URI and QR code.
+ */
+public final class ActivateLink {
+    private static final int QR_MODULE_SCALE = 6;
+
+    private final TwoFactorStore store;
+    private final SecretCipher cipher;
+    private final SecretGenerator secrets;
+    private final SecurityEvents events;
+    private final Clock clock;
+    private final TotpSettings settings;
+
+    public ActivateLink(
+            TwoFactorStore store,
+            SecretCipher cipher,
+            SecretGenerator secrets,
+            SecurityEvents events,
+            Clock clock,
+            TotpSettings settings) {
+        this.store = store;
+        this.cipher = cipher;
+        this.secrets = secrets;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public record Activation(String secret, String otpauthUri, String qrCodePng) {}
+
+    public Activation activate(Principal principal, String token) {
+        if (!ActivationToken.isWellFormed(token)) {
+            throw new InvalidRequest("token", "The activation token is malformed; open the link from the email again.");
+        }
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        ActivationGrant grant = store.findActivationGrant(ActivationToken.hash(token), now)
+                .filter(g -> g.userId().equals(userId))
+                .orElseThrow(() -> new InvalidToken("activation token unknown, expired, used or foreign"));
+
+        byte[] secret = secrets.newSecret(settings.policy());
+        try {
+            // Encrypt before consuming the token, so a KMS outage leaves the link usable for a retry.
+            byte[] ciphertext = cipher.encrypt(secret, SecretContext.totpSecret(userId));
+            if (!store.activate(grant, ciphertext, now, now.plus(TotpSettings.CONFIRMATION_WINDOW))) {
+                throw new InvalidToken("activation token consumed concurrently or enrollment replaced");
+            }
+            events.record("totp_activated", userId);
+            String base32 = Base32Secret.encode(secret);
+            String account = principal.emailAddress().orElse(userId);
+            String uri = KeyUri.of(settings.issuer(), sanitizeLabel(account), secret, settings.policy());
+            return new Activation(base32, uri, QrCode.dataUri(QrCode.png(uri, QR_MODULE_SCALE)));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Key URI labels may not contain ':'; an account name from a claim is not ours to refuse. */
+    private static String sanitizeLabel(String account) {
+        return account.replace(':', ' ').strip();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.enrollment.EnrollmentStage;
+import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.domain.otp.Totp;
+import dev.twofa.domain.otp.TotpCheck;
+import dev.twofa.domain.recovery.RecoveryCodes;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecretContext;
+import dev.twofa.port.TwoFactorStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The first code from the app proves the secret was scanned: enable the factor and hand out the
+ * recovery codes, shown this once and stored only hashed.
+ */
+public final class ConfirmTotp {
+    private final TwoFactorStore store;
+    private final SecretCipher cipher;
+    private final AttemptGuard guard;
+    private final RecoveryCodes recoveryCodes;
+    private final Notifications notifications;
+    private final SecurityEvents events;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Totp totp;
+
+    public ConfirmTotp(
+            TwoFactorStore store,
+            SecretCipher cipher,
+            AttemptGuard guard,
+            Notifications notifications,
+            SecurityEvents events,
+            SecureRandom random,
+            Clock clock,
+            Totp totp) {
+        this.store = store;
+        this.cipher = cipher;
+        this.guard = guard;
+        this.recoveryCodes = new RecoveryCodes(random);
+        this.notifications = notifications;
+        this.events = events;
+        this.random = random;
+        this.clock = clock;
+        this.totp = totp;
+    }
+
+    public List<String> confirm(Principal principal, String code) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        if (account.totpEnabled()) {
+            throw new WrongState("the authenticator app is already enabled");
+        }
+        PendingEnrollment pending = store.findPendingEnrollment(userId, now)
+                .filter(p -> p.stage() == EnrollmentStage.AWAITING_CONFIRMATION)
+                .orElseThrow(() -> new WrongState("open the activation link from your email first"));
+        guard.ensureOpen(account, now);
+
+        TotpCheck check;
+        byte[] secret = cipher.decrypt(pending.secretCiphertext(), SecretContext.totpSecret(userId));
+        try {
+            check = totp.check(secret, code, now, Totp.NO_STEP);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        if (!check.isAccepted()) {
+            throw guard.fail(userId, now, "wrong enrollment code");
+        }
+
+        List<String> codes = recoveryCodes.generate();
+        byte[] salt = RecoveryCodes.newSalt(random);
+        List<String> hashes = codes.stream()
+                .map(c -> RecoveryCodes.hash(RecoveryCodes.normalize(c).orElseThrow(), salt))
+                .toList();
+        // The enrollment code's step counts as used (RFC 6238 §5.2), recorded in the same transaction.
+        TotpFactor factor = new TotpFactor(pending.secretCiphertext(), check.step(), now);
+        if (!store.enableTotp(pending, factor, CodeVerifier.stepRecordExpiry(totp, check.step()), salt, hashes, now)) {
+            throw guard.fail(userId, now, "enrollment changed concurrently");
+        }
+        events.record("totp_enabled", userId);
+        notifications.totpEnabled(userId, pending.email());
+        return codes;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.twofa.app;
+
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.Mailer;
+import dev.twofa.port.Mailer.Email;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The emails the flows send. OWASP MFA cheat sheet: tell the user when 2FA is enabled, disabled,
+ * or a recovery code is used, so an attacker's change does not go unnoticed. Texts never carry a
+ * code or secret; only the activation email carries its (single-use) link.
+ */
+public final class Notifications {
+    private final Mailer mailer;
+    private final SecurityEvents events;
+
+    public Notifications(Mailer mailer, SecurityEvents events) {
+        this.mailer = mailer;
+        this.events = events;
+    }
+
+    /** The activation email is the flow itself: a failure must reach the caller. */
+    public void sendActivationLink(String to, String link, Duration validFor) {
+        mailer.send(new Email(
+                to,
+                "Activate two-factor authentication",
+                """
+                You asked to turn on two-factor authentication with an authenticator app.
+
+                Open this link to continue (it works once and expires in %d minutes):
+                %s
+
+                If you did not ask for this, ignore this email; nothing changes until the link is used.
+                """
+                        .formatted(validFor.toMinutes(), link)));
+    }
+
+    public void totpEnabled(String userId, String to) {
+        notifyQuietly(
+                userId,
+                to,
+                "Two-factor authentication is on",
+                """
+                Two-factor authentication with an authenticator app is now on for your account.
+
+                Keep your recovery codes somewhere safe. If this was not you, contact support now.
+                """);
+    }
+
+    public void totpDisabled(String userId, String to) {
+        notifyQuietly(
+                userId,
+                to,
+                "Two-factor authentication was turned off",
+                """
+                Two-factor authentication with an authenticator app was turned off for your account,
+                and its recovery codes were deleted.
+
+                If this was not you, change your password and contact support now.
+                """);
+    }
+
+    public void recoveryCodeUsed(String userId, String to, int remaining) {
+        notifyQuietly(
+                userId,
+                to,
+                "A recovery code was used to sign in",
+                """
+                One of your recovery codes was just used to sign in. You have %d left.
+
+                If this was not you, change your password and contact support now.
+                """
+                        .formatted(remaining));
+    }
+
+    /**
+     * Notices after a committed change are best effort: the change stands whether or not the email
+     * goes out (answering 503 would make the user retry a step that already happened), so a
+     * failure is recorded for operators instead.
+     */
+    private void notifyQuietly(String userId, String to, String subject, String body) {
+        if (to == null || to.isBlank()) {
+            events.record("notification_skipped", userId, Map.of("reason", "no email address", "subject", subject));
+            return;
+        }
+        try {
+            mailer.send(new Email(to, subject, body));
+        } catch (DependencyException e) {
+            events.record("notification_failed", userId, Map.of("subject", subject, "dependency", e.dependency()));
+        }
+    }
+}

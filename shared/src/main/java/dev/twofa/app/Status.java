@@ -1,0 +1,52 @@
+package dev.twofa.app;
+
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.domain.lockout.LockState;
+import dev.twofa.domain.lockout.LockoutPolicy;
+import dev.twofa.port.TwoFactorStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What Settings > Security shows: which factors are on, codes left, and whether sign-in must wait. */
+public final class Status {
+    private final TwoFactorStore store;
+    private final LockoutPolicy lockout;
+    private final Clock clock;
+
+    public Status(TwoFactorStore store, LockoutPolicy lockout, Clock clock) {
+        this.store = store;
+        this.lockout = lockout;
+        this.clock = clock;
+    }
+
+    /**
+     * @param pendingStage {@code "awaiting_activation"}, {@code "awaiting_confirmation"} or null
+     * @param retryAfterSeconds seconds until the next attempt is allowed, 0 when open
+     */
+    public record View(
+            boolean totpEnabled,
+            String pendingStage,
+            int recoveryCodesRemaining,
+            boolean locked,
+            long retryAfterSeconds) {}
+
+    public View of(Principal principal) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        Optional<PendingEnrollment> pending =
+                account.totpEnabled() ? Optional.empty() : store.findPendingEnrollment(userId, now);
+        int remaining = account.totpEnabled() ? store.countRecoveryCodes(userId) : 0;
+        LockState state = lockout.evaluate(account.consecutiveFailures(), account.lastFailureAt(), now);
+        long retryAfter = state instanceof LockState.Throttled t ? t.retryAfterSeconds(now) : 0;
+        return new View(
+                account.totpEnabled(),
+                pending.map(p -> p.stage().name().toLowerCase(java.util.Locale.ROOT))
+                        .orElse(null),
+                remaining,
+                state instanceof LockState.Locked,
+                retryAfter);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.twofa.app;
+
+/**
+ * Base of the typed failures a use case reports. Each subtype maps to exactly one HTTP status and
+ * problem type in {@code dev.twofa.http.Problems}; messages are for logs, never for callers.
+ */
+public abstract sealed class TwoFactorException extends RuntimeException
+        permits TwoFactorException.Unauthenticated,
+                TwoFactorException.InvalidRequest,
+                TwoFactorException.InvalidCode,
+                TwoFactorException.InvalidToken,
+                TwoFactorException.WrongState,
+                TwoFactorException.Throttled,
+                TwoFactorException.Locked {
+
+    private TwoFactorException(String logMessage) {
+        super(logMessage, null, false, false);
+    }
+
+    /** No verified principal on the request (401). */
+    public static final class Unauthenticated extends TwoFactorException {
+        public Unauthenticated(String logMessage) {
+            super(logMessage);
+        }
+    }
+
+    /** Malformed body or field (400); {@code detail} is safe to show the caller. */
+    public static final class InvalidRequest extends TwoFactorException {
+        private final String field;
+        private final String detail;
+
+        public InvalidRequest(String field, String detail) {
+            super("invalid request field " + field);
+            this.field = field;
+            this.detail = detail;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String detail() {
+            return detail;
+        }
+    }
+
+    /**
+     * Wrong, expired or replayed code (400). One type for all three so a caller cannot tell them
+     * apart (Spring Security one-time tokens: every failure looks the same).
+     */
+    public static final class InvalidCode extends TwoFactorException {
+        public InvalidCode(String logMessage) {
+            super(logMessage);
+        }
+    }
+
+    /** Unknown, expired, used or foreign activation token (400), one body for all. */
+    public static final class InvalidToken extends TwoFactorException {
+        public InvalidToken(String logMessage) {
+            super(logMessage);
+        }
+    }
+
+    /** The request is valid but not in the enrollment's current state (409). */
+    public static final class WrongState extends TwoFactorException {
+        private final String detail;
+
+        public WrongState(String detail) {
+            super("wrong state: " + detail);
+            this.detail = detail;
+        }
+
+        public String detail() {
+            return detail;
+        }
+    }
+
+    /** Too many failed attempts: wait (429 with Retry-After). */
+    public static final class Throttled extends TwoFactorException {
+        private final long retryAfterSeconds;
+
+        public Throttled(long retryAfterSeconds) {
+            super("throttled for " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** 100 consecutive failures: locked until a support reset (NIST SP 800-63B §5.2.2). */
+    public static final class Locked extends TwoFactorException {
+        public Locked() {
+            super("factor locked until support reset");
+        }
+    }
+}

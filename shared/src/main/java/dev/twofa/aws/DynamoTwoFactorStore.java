@@ -1,0 +1,454 @@
+package dev.twofa.aws;
+
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.enrollment.ActivationGrant;
+import dev.twofa.domain.enrollment.EnrollmentStage;
+import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.TwoFactorStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Every DynamoDB call of the service. One table, keys {@code pk}/{@code sk}:
+ *
+ * <pre>
+ * USER#id       ACCOUNT            factor, last accepted step, failure count, recovery salt
+ * USER#id       TOTP#PENDING       enrollment in progress (expires)
+ * USER#id       TOTP#STEP#n        a used time step: the replay record (expires)
+ * USER#id       RECOVERY#hash      one unused recovery code
+ * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires)
+ * </pre>
+ *
+ * Items that expire carry {@code expiresAt} in epoch seconds, the table's TTL attribute. TTL
+ * deletes lazily, so every read and condition treats {@code expiresAt <= now} as absent.
+ */
+public final class DynamoTwoFactorStore implements TwoFactorStore {
+    static final String DEPENDENCY = "DynamoDB";
+
+    /** A new grant or recovery code never overwrites an existing item. */
+    public static final String COND_NEW_ITEM = "attribute_not_exists(pk)";
+    /** Starting over is refused if the factor was enabled meanwhile. */
+    public static final String COND_TOTP_NOT_ENABLED = "attribute_not_exists(totpEnabledAt)";
+    /** Abandoning removes only the enrollment this request created, not a newer one. */
+    public static final String COND_SAME_ENROLLMENT = "enrollmentId = :eid";
+    /** Single use, bound to its user, not past its expiry even if TTL has not deleted it. */
+    public static final String COND_GRANT_USABLE = "attribute_exists(pk) AND userId = :uid AND expiresAt > :now";
+    /** The grant's enrollment is still the pending one and still waits for activation. */
+    public static final String COND_ENROLLMENT_AT_STAGE = "enrollmentId = :eid AND stage = :stage AND expiresAt > :now";
+    /**
+     * Replay record: absent, or expired but not yet deleted by TTL (an expired record must not
+     * block, and a live one must: Craft CMS CVE-2024-41800 accepted a TOTP twice).
+     */
+    public static final String COND_STEP_UNUSED = "attribute_not_exists(pk) OR expiresAt < :now";
+    /** RFC 6238 §5.2: the matched step must be above the last accepted one. */
+    public static final String COND_STEP_ADVANCES = "attribute_exists(totpEnabledAt) AND totpLastStep < :step";
+    /** A recovery code exists until its single use deletes it. */
+    public static final String COND_RECOVERY_CODE_UNUSED = "attribute_exists(pk)";
+    /** Factor operations need the factor. */
+    public static final String COND_TOTP_ENABLED = "attribute_exists(totpEnabledAt)";
+
+    private static final int TRANSACTION_ATTEMPTS = 4;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoTwoFactorStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<Account> findAccount(String userId) {
+        Map<String, AttributeValue> item = get(userKey(userId), "ACCOUNT");
+        if (item == null) {
+            return Optional.empty();
+        }
+        TotpFactor totp = item.containsKey("totpEnabledAt")
+                ? new TotpFactor(
+                        item.get("totpSecret").b().asByteArray(),
+                        Long.parseLong(item.get("totpLastStep").n()),
+                        Instant.ofEpochMilli(
+                                Long.parseLong(item.get("totpEnabledAt").n())))
+                : null;
+        return Optional.of(new Account(
+                userId,
+                str(item, "email"),
+                totp,
+                item.containsKey("failures")
+                        ? Integer.parseInt(item.get("failures").n())
+                        : 0,
+                item.containsKey("lastFailureAt")
+                        ? Instant.ofEpochMilli(
+                                Long.parseLong(item.get("lastFailureAt").n()))
+                        : null,
+                item.containsKey("recoverySalt") ? item.get("recoverySalt").b().asByteArray() : null));
+    }
+
+    @Override
+    public int recordFailure(String userId, Instant at) {
+        try {
+            var response = dynamo.updateItem(u -> u.tableName(table)
+                    .key(key(userKey(userId), "ACCOUNT"))
+                    .updateExpression("ADD failures :one SET lastFailureAt = :at")
+                    .expressionAttributeValues(Map.of(":one", num(1), ":at", num(at.toEpochMilli())))
+                    .returnValues(ReturnValue.UPDATED_NEW));
+            return Integer.parseInt(response.attributes().get("failures").n());
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant) {
+        Map<String, AttributeValue> pendingItem = new HashMap<>(key(userKey(pending.userId()), "TOTP#PENDING"));
+        pendingItem.put("enrollmentId", str(pending.enrollmentId()));
+        pendingItem.put("stage", str(pending.stage().name()));
+        pendingItem.put("expiresAt", epochSeconds(pending.expiresAt()));
+        if (pending.email() != null) {
+            pendingItem.put("email", str(pending.email()));
+        }
+        Map<String, AttributeValue> grantItem = new HashMap<>(key(grantKey(grant.tokenHash()), "GRANT"));
+        grantItem.put("userId", str(grant.userId()));
+        grantItem.put("enrollmentId", str(grant.enrollmentId()));
+        grantItem.put("expiresAt", epochSeconds(grant.expiresAt()));
+
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .conditionCheck(c -> c.tableName(table)
+                                .key(key(userKey(pending.userId()), "ACCOUNT"))
+                                .conditionExpression(COND_TOTP_NOT_ENABLED))
+                        .build(),
+                // Replaces any pending enrollment: links sent for it stop working (their grants
+                // name the old enrollmentId, which no longer matches).
+                TransactWriteItem.builder()
+                        .put(p -> p.tableName(table).item(pendingItem))
+                        .build(),
+                TransactWriteItem.builder()
+                        .put(p -> p.tableName(table).item(grantItem).conditionExpression(COND_NEW_ITEM))
+                        .build()));
+    }
+
+    @Override
+    public void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant) {
+        transact(List.of(
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table)
+                                .key(key(userKey(pending.userId()), "TOTP#PENDING"))
+                                .conditionExpression(COND_SAME_ENROLLMENT)
+                                .expressionAttributeValues(Map.of(":eid", str(pending.enrollmentId()))))
+                        .build(),
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table).key(key(grantKey(grant.tokenHash()), "GRANT")))
+                        .build()));
+    }
+
+    @Override
+    public Optional<ActivationGrant> findActivationGrant(String tokenHash, Instant now) {
+        Map<String, AttributeValue> item = get(grantKey(tokenHash), "GRANT");
+        if (item == null) {
+            return Optional.empty();
+        }
+        ActivationGrant grant = new ActivationGrant(
+                tokenHash,
+                str(item, "userId"),
+                str(item, "enrollmentId"),
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())));
+        return grant.isExpired(now) ? Optional.empty() : Optional.of(grant);
+    }
+
+    @Override
+    public boolean activate(ActivationGrant grant, byte[] secretCiphertext, Instant now, Instant confirmBy) {
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table)
+                                .key(key(grantKey(grant.tokenHash()), "GRANT"))
+                                .conditionExpression(COND_GRANT_USABLE)
+                                .expressionAttributeValues(
+                                        Map.of(":uid", str(grant.userId()), ":now", epochSeconds(now))))
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(userKey(grant.userId()), "TOTP#PENDING"))
+                                .updateExpression("SET stage = :next, totpSecret = :secret, expiresAt = :until")
+                                .conditionExpression(COND_ENROLLMENT_AT_STAGE)
+                                .expressionAttributeValues(Map.of(
+                                        ":eid", str(grant.enrollmentId()),
+                                        ":stage", str(EnrollmentStage.AWAITING_ACTIVATION.name()),
+                                        ":now", epochSeconds(now),
+                                        ":next", str(EnrollmentStage.AWAITING_CONFIRMATION.name()),
+                                        ":secret", bytes(secretCiphertext),
+                                        ":until", epochSeconds(confirmBy))))
+                        .build()));
+    }
+
+    @Override
+    public Optional<PendingEnrollment> findPendingEnrollment(String userId, Instant now) {
+        Map<String, AttributeValue> item = get(userKey(userId), "TOTP#PENDING");
+        if (item == null) {
+            return Optional.empty();
+        }
+        PendingEnrollment pending = new PendingEnrollment(
+                userId,
+                str(item, "enrollmentId"),
+                EnrollmentStage.valueOf(str(item, "stage")),
+                str(item, "email"),
+                item.containsKey("totpSecret") ? item.get("totpSecret").b().asByteArray() : null,
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())));
+        return pending.isExpired(now) ? Optional.empty() : Optional.of(pending);
+    }
+
+    @Override
+    public boolean enableTotp(
+            PendingEnrollment pending,
+            TotpFactor factor,
+            Instant stepRecordExpiresAt,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            Instant now) {
+        String user = userKey(pending.userId());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder()
+                .delete(d -> d.tableName(table)
+                        .key(key(user, "TOTP#PENDING"))
+                        .conditionExpression(COND_ENROLLMENT_AT_STAGE)
+                        .expressionAttributeValues(Map.of(
+                                ":eid", str(pending.enrollmentId()),
+                                ":stage", str(EnrollmentStage.AWAITING_CONFIRMATION.name()),
+                                ":now", epochSeconds(now))))
+                .build());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":secret", bytes(factor.secretCiphertext()));
+        values.put(":step", num(factor.lastStep()));
+        values.put(":at", num(factor.enabledAt().toEpochMilli()));
+        values.put(":salt", bytes(recoverySalt));
+        values.put(":zero", num(0));
+        String set = "SET totpSecret = :secret, totpLastStep = :step, totpEnabledAt = :at, recoverySalt = :salt,"
+                + " failures = :zero";
+        if (pending.email() != null) {
+            values.put(":email", str(pending.email()));
+            set += ", email = :email";
+        }
+        String update = set + " REMOVE lastFailureAt";
+        writes.add(TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression(update)
+                        .conditionExpression(COND_TOTP_NOT_ENABLED)
+                        .expressionAttributeValues(values))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table)
+                        .item(stepItem(pending.userId(), factor.lastStep(), stepRecordExpiresAt))
+                        .conditionExpression(COND_STEP_UNUSED)
+                        .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                .build());
+        for (String hash : recoveryCodeHashes) {
+            Map<String, AttributeValue> item = new HashMap<>(key(user, "RECOVERY#" + hash));
+            item.put("createdAt", num(now.toEpochMilli()));
+            writes.add(TransactWriteItem.builder()
+                    .put(p -> p.tableName(table).item(item).conditionExpression(COND_NEW_ITEM))
+                    .build());
+        }
+        return transact(writes);
+    }
+
+    @Override
+    public boolean markStepUsed(String userId, long step, Instant recordExpiresAt, Instant now) {
+        try {
+            dynamo.putItem(p -> p.tableName(table)
+                    .item(stepItem(userId, step, recordExpiresAt))
+                    .conditionExpression(COND_STEP_UNUSED)
+                    .expressionAttributeValues(Map.of(":now", epochSeconds(now))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public boolean acceptStep(String userId, long step) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table)
+                    .key(key(userKey(userId), "ACCOUNT"))
+                    .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
+                    .conditionExpression(COND_STEP_ADVANCES)
+                    .expressionAttributeValues(Map.of(":step", num(step), ":zero", num(0))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public boolean consumeRecoveryCode(String userId, String codeHash) {
+        String user = userKey(userId);
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table)
+                                .key(key(user, "RECOVERY#" + codeHash))
+                                .conditionExpression(COND_RECOVERY_CODE_UNUSED))
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(user, "ACCOUNT"))
+                                .updateExpression("SET failures = :zero REMOVE lastFailureAt")
+                                .conditionExpression(COND_TOTP_ENABLED)
+                                .expressionAttributeValues(Map.of(":zero", num(0))))
+                        .build()));
+    }
+
+    @Override
+    public int countRecoveryCodes(String userId) {
+        return recoveryCodeKeys(userId, Select.COUNT).count();
+    }
+
+    @Override
+    public boolean disableTotp(String userId) {
+        String user = userKey(userId);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression("REMOVE totpSecret, totpLastStep, totpEnabledAt, recoverySalt")
+                        .conditionExpression(COND_TOTP_ENABLED))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
+                .build());
+        // At most 10 recovery codes exist, well within the 100 items of one transaction.
+        for (Map<String, AttributeValue> item :
+                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
+            writes.add(TransactWriteItem.builder()
+                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
+                    .build());
+        }
+        return transact(writes);
+    }
+
+    private QueryResponse recoveryCodeKeys(String userId, Select select) {
+        try {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", str(userKey(userId)), ":prefix", str("RECOVERY#")));
+            if (select == Select.COUNT) {
+                query.select(Select.COUNT);
+            } else {
+                query.projectionExpression("pk, sk");
+            }
+            return dynamo.query(query.build());
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    /**
+     * Runs one transaction. False when a condition failed; retried when DynamoDB cancelled it for a
+     * conflict with a concurrent transaction, so that of N racing requests one still wins.
+     */
+    private boolean transact(List<TransactWriteItem> writes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(t -> t.transactItems(writes));
+                return true;
+            } catch (TransactionCanceledException e) {
+                List<String> reasons = e.cancellationReasons().stream()
+                        .map(CancellationReason::code)
+                        .toList();
+                if (reasons.contains("ConditionalCheckFailed")) {
+                    return false;
+                }
+                if (reasons.contains("TransactionConflict") && attempt < TRANSACTION_ATTEMPTS) {
+                    pause(attempt);
+                    continue;
+                }
+                throw new DependencyException(DEPENDENCY, true, "transaction cancelled: " + reasons, e);
+            } catch (SdkException e) {
+                throw AwsErrors.translate(DEPENDENCY, e);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(10L * attempt
+                    + java.util.concurrent.ThreadLocalRandom.current().nextInt(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DependencyException(DEPENDENCY, true, "interrupted", e);
+        }
+    }
+
+    private Map<String, AttributeValue> get(String pk, String sk) {
+        try {
+            var response =
+                    dynamo.getItem(g -> g.tableName(table).key(key(pk, sk)).consistentRead(true));
+            return response.hasItem() ? response.item() : null;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    private static Map<String, AttributeValue> stepItem(String userId, long step, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>(key(userKey(userId), "TOTP#STEP#" + step));
+        item.put("expiresAt", epochSeconds(expiresAt));
+        return item;
+    }
+
+    private static String userKey(String userId) {
+        return "USER#" + userId;
+    }
+
+    private static String grantKey(String tokenHash) {
+        return "ACTIVATION#" + tokenHash;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", str(pk), "sk", str(sk));
+    }
+
+    private static AttributeValue str(String s) {
+        return AttributeValue.fromS(s);
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static AttributeValue num(long n) {
+        return AttributeValue.fromN(Long.toString(n));
+    }
+
+    private static AttributeValue bytes(byte[] b) {
+        return AttributeValue.fromB(SdkBytes.fromByteArray(b));
+    }
+
+    /** TTL attribute values are epoch seconds (milliseconds would never expire). */
+    private static AttributeValue epochSeconds(Instant t) {
+        return num(t.getEpochSecond());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.twofa.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The environment, read once at init. A missing or malformed value fails there, with a message
+ * naming the variable, rather than on the first request.
+ */
+public final class Config {
+    private final Map<String, String> env;
+
+    public Config(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static Config fromEnvironment() {
+        return new Config(System.getenv());
+    }
+
+    public String required(String name) {
+        return optional(name).orElseThrow(() -> new ConfigException(name, "is not set"));
+    }
+
+    public Optional<String> optional(String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    public String orDefault(String name, String fallback) {
+        return optional(name).orElse(fallback);
+    }
+
+    /** An absolute http(s) URL. */
+    public URI url(String name) {
+        String value = required(name);
+        try {
+            URI uri = new URI(value);
+            if (!uri.isAbsolute()
+                    || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+                throw new ConfigException(name, "must be an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(name, "must be an absolute http(s) URL");
+        }
+    }
+
+    public Optional<URI> optionalUrl(String name) {
+        return optional(name).map(v -> url(name));
+    }
+
+    public Duration seconds(String name, Duration fallback, Duration min, Duration max) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration d = Duration.ofSeconds(Long.parseLong(value.get()));
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new ConfigException(
+                        name, "must be between " + min.toSeconds() + " and " + max.toSeconds() + " seconds");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "must be a whole number of seconds");
+        }
+    }
+
+    /** Thrown at init; the message names the variable and never echoes its value. */
+    public static final class ConfigException extends IllegalStateException {
+        public ConfigException(String variable, String problem) {
+            super("Environment variable " + variable + " " + problem);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.twofa.domain.account;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A user's second-factor state: the enabled factors and the consecutive-failure count that the
+ * lockout policy reads. One per user, shared by every session and method, so parallel sessions
+ * cannot each get a fresh budget of guesses.
+ */
+public record Account(
+        String userId,
+        String email,
+        TotpFactor totp,
+        int consecutiveFailures,
+        Instant lastFailureAt,
+        byte[] recoverySalt) {
+
+    public Account {
+        Objects.requireNonNull(userId, "userId");
+        if (consecutiveFailures < 0) {
+            throw new IllegalArgumentException("consecutiveFailures must be >= 0");
+        }
+        recoverySalt = recoverySalt == null ? null : recoverySalt.clone();
+    }
+
+    /** The state of a user who never enrolled. */
+    public static Account empty(String userId) {
+        return new Account(userId, null, null, 0, null, null);
+    }
+
+    public Optional<TotpFactor> totpFactor() {
+        return Optional.ofNullable(totp);
+    }
+
+    public boolean totpEnabled() {
+        return totp != null;
+    }
+
+    @Override
+    public byte[] recoverySalt() {
+        return recoverySalt == null ? null : recoverySalt.clone();
+    }
+}

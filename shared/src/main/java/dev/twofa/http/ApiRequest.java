@@ -1,0 +1,122 @@
+package dev.twofa.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.twofa.app.Credential;
+import dev.twofa.app.Principal;
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.Unauthenticated;
+import dev.twofa.domain.recovery.RecoveryCodes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** An API Gateway HTTP API (payload 2.0) request, read defensively. */
+public final class ApiRequest {
+    /** Larger bodies are refused before parsing; every request of this API is a few fields. */
+    public static final int MAX_BODY_BYTES = 4096;
+
+    private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+
+    private final APIGatewayV2HTTPEvent event;
+    private Map<String, Object> body;
+
+    public ApiRequest(APIGatewayV2HTTPEvent event) {
+        this.event = event;
+    }
+
+    /**
+     * The user as API Gateway's JWT authorizer verified them. The id is the {@code sub} claim; a
+     * user id in the body is never read.
+     */
+    public Principal principal() {
+        Map<String, String> claims = Optional.ofNullable(event.getRequestContext())
+                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getJwt)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims)
+                .orElse(Map.of());
+        String sub = claims.get("sub");
+        if (sub == null || sub.isBlank() || sub.length() > 256) {
+            throw new Unauthenticated("no verified sub claim");
+        }
+        return new Principal(sub, claims.get("email"));
+    }
+
+    public String requiredString(String field, int maxLength) {
+        return optionalString(field, maxLength)
+                .orElseThrow(() -> new InvalidRequest(field, "The field \"" + field + "\" is required."));
+    }
+
+    public Optional<String> optionalString(String field, int maxLength) {
+        Object value = body().get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof String s)) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" must be a string.");
+        }
+        if (s.length() > maxLength) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" is too long.");
+        }
+        return Optional.of(s);
+    }
+
+    /** A 6-digit code, format checked before anything is hashed or counted. */
+    public String sixDigitCode(String field) {
+        String code = requiredString(field, 16).strip();
+        if (!SIX_DIGITS.matcher(code).matches()) {
+            throw new InvalidRequest(field, "The code must be the 6 digits shown in your authenticator app.");
+        }
+        return code;
+    }
+
+    /** Exactly one of {@code code} or {@code recoveryCode}. */
+    public Credential credential() {
+        Optional<String> code = optionalString("code", 16);
+        Optional<String> recovery = optionalString("recoveryCode", 32);
+        if (code.isPresent() == recovery.isPresent()) {
+            throw new InvalidRequest("code", "Send either \"code\" or \"recoveryCode\", not both or neither.");
+        }
+        if (code.isPresent()) {
+            return new Credential.TotpCode(sixDigitCode("code"));
+        }
+        return RecoveryCodes.normalize(recovery.get())
+                .<Credential>map(Credential.RecoveryCode::new)
+                .orElseThrow(() -> new InvalidRequest(
+                        "recoveryCode", "A recovery code has 12 letters and digits, like ABCD-EFGH-JKMN."));
+    }
+
+    private Map<String, Object> body() {
+        if (body == null) {
+            body = parseBody();
+        }
+        return body;
+    }
+
+    private Map<String, Object> parseBody() {
+        String raw = event.getBody();
+        if (raw == null || raw.isBlank()) {
+            throw new InvalidRequest("body", "The request needs a JSON object body.");
+        }
+        if (raw.length() > MAX_BODY_BYTES * 2) {
+            throw new InvalidRequest("body", "The request body is too large.");
+        }
+        if (event.getIsBase64Encoded()) {
+            try {
+                raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequest("body", "The request body is not valid base64.");
+            }
+        }
+        if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new InvalidRequest("body", "The request body is too large.");
+        }
+        try {
+            return Json.readObject(raw);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRequest("body", "The request body is not a JSON object.");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.twofa.http;
+
+import com.amazonaws.services.lambda.runtime.LambdaRuntime;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import dev.twofa.app.TwoFactorException;
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.SecretIntegrityException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one place a request becomes a response: runs the handler's action and maps any failure
+ * through {@link Problems}. Every response is {@code no-store}: some carry secrets and codes.
+ */
+public final class Http {
+    private Http() {}
+
+    public static APIGatewayV2HTTPResponse handle(
+            APIGatewayV2HTTPEvent event, Function<ApiRequest, ApiResponse> action) {
+        try {
+            ApiResponse response = action.apply(new ApiRequest(event));
+            return respond(response.status(), "application/json", Json.write(response.body()), response.headers());
+        } catch (RuntimeException failure) {
+            log(event, failure);
+            Problems.Problem problem = Problems.of(failure);
+            return respond(problem.status(), "application/problem+json", Json.write(problem.body()), problem.headers());
+        }
+    }
+
+    private static APIGatewayV2HTTPResponse respond(
+            int status, String contentType, String body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.putAll(extraHeaders);
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    /** Expected outcomes are logged briefly; faults with their stack trace, for operators only. */
+    private static void log(APIGatewayV2HTTPEvent event, RuntimeException failure) {
+        String route = event.getRouteKey() == null ? "?" : event.getRouteKey();
+        switch (failure) {
+            case TwoFactorException e ->
+                LambdaRuntime.getLogger()
+                        .log(
+                                route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                LogLevel.INFO);
+            case DependencyException e ->
+                LambdaRuntime.getLogger().log(route + " dependency fault: " + stackTrace(e), LogLevel.WARN);
+            case SecretIntegrityException e ->
+                LambdaRuntime.getLogger().log(route + " SECURITY integrity failure: " + e.getMessage(), LogLevel.ERROR);
+            default ->
+                LambdaRuntime.getLogger().log(route + " unexpected failure: " + stackTrace(failure), LogLevel.ERROR);
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            out.append(cause == t ? "" : "\nCaused by: ").append(cause);
+            for (StackTraceElement frame : cause.getStackTrace()) {
+                out.append("\n\tat ").append(frame);
+            }
+        }
+        return out.toString();
+    }
+}

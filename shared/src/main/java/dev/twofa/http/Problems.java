@@ -1,0 +1,128 @@
+package dev.twofa.http;
+
+import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.TwoFactorException.InvalidCode;
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.InvalidToken;
+import dev.twofa.app.TwoFactorException.Locked;
+import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.app.TwoFactorException.Unauthenticated;
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.SecretIntegrityException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every failure's HTTP form, in one place: RFC 9457 problem details with a stable {@code type}.
+ * Texts are fixed per type; an exception message or stack trace never reaches the caller.
+ */
+public final class Problems {
+    public static final String TYPE_PREFIX = "urn:twofa:problem:";
+    /** Seconds a caller should wait before retrying after a dependency fault. */
+    static final long DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+
+    private Problems() {}
+
+    /** A problem ready to send: status, body and extra headers. */
+    public record Problem(int status, Map<String, Object> body, Map<String, String> headers) {}
+
+    public static Problem of(Throwable failure) {
+        return builderFor(failure).build();
+    }
+
+    private static Builder builderFor(Throwable failure) {
+        return switch (failure) {
+            case TwoFactorException e -> ofDomain(e);
+            case DependencyException e
+            when e.retryable() ->
+                problem(
+                                503,
+                                "dependency-unavailable",
+                                "Service temporarily unavailable",
+                                "A service we depend on is not answering. Please try again shortly.")
+                        .retryAfter(DEPENDENCY_RETRY_AFTER_SECONDS);
+            case DependencyException e ->
+                problem(502, "dependency-failed", "Dependency failure", "A service we depend on refused the request.");
+            case SecretIntegrityException e -> internal();
+            default -> internal();
+        };
+    }
+
+    private static Builder ofDomain(TwoFactorException failure) {
+        return switch (failure) {
+            case Unauthenticated e ->
+                problem(
+                        401,
+                        "unauthenticated",
+                        "Not signed in",
+                        "Sign in again: the request carries no valid identity.");
+            case InvalidRequest e ->
+                problem(400, "invalid-request", "Invalid request", e.detail()).with("field", e.field());
+            case InvalidCode e ->
+                problem(400, "invalid-code", "Invalid code", "The code is not valid. Check it and try again.");
+            case InvalidToken e ->
+                problem(
+                        400,
+                        "invalid-activation-link",
+                        "Invalid activation link",
+                        "This activation link is not valid any more. Start enabling two-factor authentication again.");
+            case WrongState e -> problem(409, "wrong-state", "Not possible now", capitalize(e.detail()) + ".");
+            case Throttled e ->
+                problem(
+                                429,
+                                "too-many-attempts",
+                                "Too many attempts",
+                                "Too many failed attempts. Try again in " + e.retryAfterSeconds() + " seconds.")
+                        .retryAfter(e.retryAfterSeconds());
+            case Locked e ->
+                problem(
+                        429,
+                        "factor-locked",
+                        "Locked",
+                        "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.");
+        };
+    }
+
+    private static Builder internal() {
+        return problem(500, "internal", "Internal error", "Something went wrong on our side.");
+    }
+
+    private static Builder problem(int status, String type, String title, String detail) {
+        return new Builder(status, type, title, detail);
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static final class Builder {
+        private final int status;
+        private final Map<String, Object> body = new LinkedHashMap<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        Builder(int status, String type, String title, String detail) {
+            this.status = status;
+            body.put("type", TYPE_PREFIX + type);
+            body.put("title", title);
+            body.put("status", status);
+            body.put("detail", detail);
+        }
+
+        Builder with(String key, Object value) {
+            body.put(key, value);
+            return this;
+        }
+
+        Builder retryAfter(long seconds) {
+            headers.put("Retry-After", Long.toString(seconds));
+            body.put("retryAfterSeconds", seconds);
+            return this;
+        }
+
+        Problem build() {
+            return new Problem(status, Collections.unmodifiableMap(body), Collections.unmodifiableMap(headers));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.twofa.port;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a ciphertext is bound to. Holds only the opaque user id and a purpose: no PII, because KMS
+ * writes the encryption context to CloudTrail in clear.
+ */
+public record SecretContext(String userId, String purpose) {
+    public static final String TOTP_SECRET = "totp-secret";
+
+    public SecretContext {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(purpose, "purpose");
+        if (userId.isBlank() || purpose.isBlank()) {
+            throw new IllegalArgumentException("userId and purpose must not be blank");
+        }
+    }
+
+    public static SecretContext totpSecret(String userId) {
+        return new SecretContext(userId, TOTP_SECRET);
+    }
+
+    public Map<String, String> asMap() {
+        return Map.of("userId", userId, "purpose", purpose);
+    }
+}

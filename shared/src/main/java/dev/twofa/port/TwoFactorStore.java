@@ -1,0 +1,73 @@
+package dev.twofa.port;
+
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.enrollment.ActivationGrant;
+import dev.twofa.domain.enrollment.PendingEnrollment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Persistence of the 2FA state. Every method that guards a security rule is one conditional write
+ * (or one transaction of them) so that concurrent requests cannot both win; a method returns
+ * {@code false} when its condition did not hold. Items past their expiry are treated as absent
+ * whether or not TTL has deleted them yet.
+ */
+public interface TwoFactorStore {
+
+    /** Strongly consistent read of the account; empty if the user never enrolled nor failed. */
+    Optional<Account> findAccount(String userId);
+
+    /** Adds one consecutive failure (atomically, across sessions); returns the new count. */
+    int recordFailure(String userId, Instant at);
+
+    /**
+     * Stores a new pending enrollment and its activation grant, replacing any pending one; false
+     * when the factor is already enabled.
+     */
+    boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant);
+
+    /** Undoes {@link #startEnrollment} when the activation email could not be sent. */
+    void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant);
+
+    Optional<ActivationGrant> findActivationGrant(String tokenHash, Instant now);
+
+    /**
+     * Consumes the grant and stores the activated secret in one transaction. False when the grant
+     * was used or expired meanwhile, or the enrollment it names was replaced.
+     */
+    boolean activate(ActivationGrant grant, byte[] secretCiphertext, Instant now, Instant confirmBy);
+
+    Optional<PendingEnrollment> findPendingEnrollment(String userId, Instant now);
+
+    /**
+     * Turns the activated enrollment into an enabled factor: deletes the pending item, records the
+     * enrollment code's step as used, stores the hashed recovery codes and resets failures, all in
+     * one transaction. False when the enrollment changed meanwhile or TOTP is already enabled.
+     */
+    boolean enableTotp(
+            PendingEnrollment pending,
+            TotpFactor factor,
+            Instant stepRecordExpiresAt,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            Instant now);
+
+    /** Records a matched time step as used; false if it was already used (a replay). */
+    boolean markStepUsed(String userId, long step, Instant recordExpiresAt, Instant now);
+
+    /**
+     * Moves the last accepted step forward and resets the failure count; false if the stored last
+     * step is already at or above {@code step} or TOTP is not enabled.
+     */
+    boolean acceptStep(String userId, long step);
+
+    /** Deletes one recovery code and resets the failure count; false if it did not exist. */
+    boolean consumeRecoveryCode(String userId, String codeHash);
+
+    int countRecoveryCodes(String userId);
+
+    /** Removes the factor, its secret, every recovery code and any pending enrollment. */
+    boolean disableTotp(String userId);
+}

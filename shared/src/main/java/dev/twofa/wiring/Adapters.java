@@ -1,0 +1,20 @@
+package dev.twofa.wiring;
+
+import dev.twofa.app.SecurityEvents;
+import dev.twofa.port.Mailer;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.TwoFactorStore;
+
+/**
+ * The outside world the use cases talk to. Each accessor builds its adapter on first use, so a
+ * function only creates (and only ships) the SDK clients its use case needs.
+ */
+public interface Adapters {
+    TwoFactorStore store();
+
+    SecretCipher cipher();
+
+    Mailer mailer();
+
+    SecurityEvents events();
+}

@@ -1,0 +1,76 @@
+package dev.twofa.wiring;
+
+import dev.twofa.app.SecurityEvents;
+import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsSecretCipher;
+import dev.twofa.aws.SesMailer;
+import dev.twofa.config.Config;
+import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.port.Mailer;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.TwoFactorStore;
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.ses.SesClient;
+
+/**
+ * KMS, DynamoDB and SES adapters, with SDK clients built at init (outside the handler, so SnapStart
+ * snapshots them): region from AWS_REGION, one url-connection HTTP client, the default credentials
+ * chain (a hard-coded environment provider breaks under SnapStart), and AWS_ENDPOINT_URL honoured
+ * for emulators.
+ */
+public final class AwsAdapters implements Adapters {
+    private final Config config;
+    private final Region region;
+    private final Optional<URI> endpoint;
+    private final Lazy<SdkHttpClient> http = new Lazy<>(UrlConnectionHttpClient::create);
+    private final Lazy<TwoFactorStore> store;
+    private final Lazy<SecretCipher> cipher;
+    private final Lazy<Mailer> mailer;
+    private final SecurityEvents events = new LambdaSecurityLog();
+
+    public AwsAdapters(Config config) {
+        this.config = config;
+        this.region = Region.of(config.required("AWS_REGION"));
+        this.endpoint = config.optionalUrl("AWS_ENDPOINT_URL");
+        this.store = new Lazy<>(() -> new DynamoTwoFactorStore(
+                configure(DynamoDbClient.builder()).build(), this.config.required("TABLE_NAME")));
+        this.cipher = new Lazy<>(
+                () -> new KmsSecretCipher(configure(KmsClient.builder()).build(), this.config.required("KMS_KEY_ID")));
+        this.mailer = new Lazy<>(
+                () -> new SesMailer(configure(SesClient.builder()).build(), this.config.required("SENDER_EMAIL")));
+    }
+
+    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(region).httpClient(http.get());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    @Override
+    public TwoFactorStore store() {
+        return store.get();
+    }
+
+    @Override
+    public SecretCipher cipher() {
+        return cipher.get();
+    }
+
+    @Override
+    public Mailer mailer() {
+        return mailer.get();
+    }
+
+    @Override
+    public SecurityEvents events() {
+        return events;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.twofa.wiring;
+
+import dev.twofa.app.ActivateLink;
+import dev.twofa.app.AttemptGuard;
+import dev.twofa.app.CodeVerifier;
+import dev.twofa.app.ConfirmTotp;
+import dev.twofa.app.DisableTotp;
+import dev.twofa.app.Notifications;
+import dev.twofa.app.StartEnable;
+import dev.twofa.app.Status;
+import dev.twofa.app.TotpSettings;
+import dev.twofa.app.VerifyLogin;
+import dev.twofa.config.Config;
+import dev.twofa.domain.lockout.LockoutPolicy;
+import dev.twofa.domain.otp.OtpPolicy;
+import dev.twofa.domain.otp.SecretGenerator;
+import dev.twofa.domain.otp.Totp;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Builds each use case from its adapters. A handler's no-argument constructor calls exactly one of
+ * these methods, so only the adapters (and SDK clients) that use case needs are created, at init.
+ */
+public final class Wiring {
+    private final Adapters adapters;
+    private final Config config;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public Wiring(Adapters adapters, Config config, Clock clock, SecureRandom random) {
+        this.adapters = adapters;
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Production wiring: AWS adapters configured from the Lambda environment. */
+    public static Wiring fromEnvironment() {
+        Config config = Config.fromEnvironment();
+        return new Wiring(new AwsAdapters(config), config, Clock.systemUTC(), secureRandom());
+    }
+
+    /**
+     * NativePRNGNonBlocking reads /dev/urandom for every request, so two Lambda environments
+     * restored from one SnapStart snapshot do not share a random stream.
+     */
+    public static SecureRandom secureRandom() {
+        try {
+            return SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    public StartEnable startEnable() {
+        return new StartEnable(adapters.store(), notifications(), adapters.events(), random, clock, totpSettings());
+    }
+
+    public ActivateLink activateLink() {
+        return new ActivateLink(
+                adapters.store(),
+                adapters.cipher(),
+                new SecretGenerator(random),
+                adapters.events(),
+                clock,
+                totpSettings());
+    }
+
+    public ConfirmTotp confirmTotp() {
+        return new ConfirmTotp(
+                adapters.store(),
+                adapters.cipher(),
+                guard(),
+                notifications(),
+                adapters.events(),
+                random,
+                clock,
+                totp());
+    }
+
+    public VerifyLogin verifyLogin() {
+        return new VerifyLogin(adapters.store(), verifier(), notifications(), clock);
+    }
+
+    public DisableTotp disableTotp() {
+        return new DisableTotp(adapters.store(), verifier(), notifications(), adapters.events(), clock);
+    }
+
+    public Status status() {
+        return new Status(adapters.store(), LockoutPolicy.DEFAULT, clock);
+    }
+
+    /**
+     * The use case a handler's injecting constructor takes, by type: lets the local run and the
+     * tests build any handler named in template.yaml without knowing it.
+     */
+    public Object useCase(Class<?> type) {
+        Map<Class<?>, Supplier<?>> byType = Map.of(
+                StartEnable.class, this::startEnable,
+                ActivateLink.class, this::activateLink,
+                ConfirmTotp.class, this::confirmTotp,
+                VerifyLogin.class, this::verifyLogin,
+                DisableTotp.class, this::disableTotp,
+                Status.class, this::status);
+        Supplier<?> factory = byType.get(type);
+        if (factory == null) {
+            throw new IllegalArgumentException("no use case of type " + type.getName());
+        }
+        return factory.get();
+    }
+
+    private CodeVerifier verifier() {
+        return new CodeVerifier(adapters.store(), adapters.cipher(), guard(), adapters.events(), totp());
+    }
+
+    private AttemptGuard guard() {
+        return new AttemptGuard(adapters.store(), LockoutPolicy.DEFAULT, adapters.events());
+    }
+
+    private Notifications notifications() {
+        return new Notifications(adapters.mailer(), adapters.events());
+    }
+
+    private Totp totp() {
+        return new Totp(OtpPolicy.DEFAULT);
+    }
+
+    private TotpSettings totpSettings() {
+        return new TotpSettings(
+                config.orDefault("TOTP_ISSUER", "TwoFA"),
+                config.url("APP_BASE_URL"),
+                config.seconds(
+                        "ACTIVATION_TTL_SECONDS",
+                        Duration.ofMinutes(15),
+                        Duration.ofMinutes(1),
+                        TotpSettings.MAX_ACTIVATION_TTL),
+                OtpPolicy.DEFAULT);
+    }
+}
