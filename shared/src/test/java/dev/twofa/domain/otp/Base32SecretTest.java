@@ -3,6 +3,7 @@ package dev.twofa.domain.otp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class Base32SecretTest {
         "foobar, MZXW6YTBOI, MZXW6YTBOI======"
     })
     void encodeWithoutPadding_decodeWithOrWithout_rfc4648Vectors(String ascii, String unpadded, String padded) {
-        byte[] bytes = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
 
         assertThat(Base32Secret.encode(bytes)).isEqualTo(unpadded);
         assertThat(Base32Secret.decode(unpadded)).isEqualTo(bytes);

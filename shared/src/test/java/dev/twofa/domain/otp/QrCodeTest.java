@@ -14,6 +14,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -29,7 +31,7 @@ class QrCodeTest {
     private static final String KEY_URI = KeyUri.of(
             "Ærø Bank",
             "jörg@example.com",
-            new SecretGenerator(new java.security.SecureRandom()).newSecret(OtpPolicy.DEFAULT),
+            new SecretGenerator(new SecureRandom()).newSecret(OtpPolicy.DEFAULT),
             OtpPolicy.DEFAULT);
 
     @ParameterizedTest(name = "scale {0}")
@@ -67,7 +69,7 @@ class QrCodeTest {
             crc.update(typeAndData);
             assertThat(buffer.getInt()).isEqualTo((int) crc.getValue());
             chunkTypes
-                    .append(new String(typeAndData, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
+                    .append(new String(typeAndData, 0, 4, StandardCharsets.US_ASCII))
                     .append(' ');
         }
         assertThat(chunkTypes.toString().trim()).isEqualTo("IHDR IDAT IEND");

@@ -3,6 +3,7 @@ package dev.twofa.domain.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ class RecoveryCodesTest {
     void hash_knownAnswer_pbkdf2HmacSha256With10000Iterations() {
         // Expected value computed independently with Python's hashlib.pbkdf2_hmac('sha256', ..., 10000, 32).
         // Pins the algorithm and parameters: stored hashes become unusable if either ever changes silently.
-        byte[] salt = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
         assertThat(RecoveryCodes.PBKDF2_ITERATIONS).isEqualTo(10_000);
         assertThat(RecoveryCodes.hash("ABCDEFGHJKMN", salt)).isEqualTo("mpombWR1Ymg8YFRKyhXMSZr_oGDWg_R4gIgfeWy2TvU");

@@ -1,0 +1,32 @@
+package dev.twofa.functions.confirmtotp;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.twofa.app.ConfirmTotp;
+import dev.twofa.http.ApiResponse;
+import dev.twofa.http.Http;
+import dev.twofa.wiring.Wiring;
+
+/** POST /2fa/totp/confirm {"code"}: the first code turns 2FA on; answers the recovery codes, once. */
+public final class ConfirmTotpHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final ConfirmTotp confirmTotp;
+
+    public ConfirmTotpHandler() {
+        this(Wiring.fromEnvironment().confirmTotp());
+    }
+
+    public ConfirmTotpHandler(ConfirmTotp confirmTotp) {
+        this.confirmTotp = confirmTotp;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Http.handle(event, request -> {
+            var principal = request.principal();
+            var codes = confirmTotp.confirm(principal, request.sixDigitCode("code"));
+            return ApiResponse.ok(ApiResponse.object("enabled", true, "recoveryCodes", codes));
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package dev.twofa.functions.verifylogin;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.twofa.app.VerifyLogin;
+import dev.twofa.http.ApiResponse;
+import dev.twofa.http.Http;
+import dev.twofa.wiring.Wiring;
+
+/** POST /2fa/verify {"code"} or {"recoveryCode"}: the sign-in step after the password. */
+public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final VerifyLogin verifyLogin;
+
+    public VerifyLoginHandler() {
+        this(Wiring.fromEnvironment().verifyLogin());
+    }
+
+    public VerifyLoginHandler(VerifyLogin verifyLogin) {
+        this.verifyLogin = verifyLogin;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Http.handle(event, request -> {
+            var principal = request.principal();
+            var method = verifyLogin.verify(principal, request.credential());
+            return ApiResponse.ok(ApiResponse.object("verified", true, "method", method.apiName()));
+        });
+    }
+}
