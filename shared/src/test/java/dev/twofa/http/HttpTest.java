@@ -1,0 +1,158 @@
+package dev.twofa.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.twofa.app.Credential;
+import dev.twofa.app.TwoFactorException;
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.SecretIntegrityException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HttpTest {
+
+    private static APIGatewayV2HTTPEvent event(String sub, String body) {
+        var claims = sub == null ? Map.<String, String>of() : Map.of("sub", sub, "email", "ann@example.com");
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /2fa/verify")
+                .withBody(body)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                        .builder()
+                                        .withClaims(claims)
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static APIGatewayV2HTTPResponse run(APIGatewayV2HTTPEvent event, Function<ApiRequest, ApiResponse> action) {
+        return Http.handle(event, action);
+    }
+
+    private static Map<String, Object> body(APIGatewayV2HTTPResponse response) throws IOException {
+        return Json.readObject(response.getBody());
+    }
+
+    @Test
+    void principal_comesFromTheSubClaim_neverFromTheBody() {
+        var response = run(
+                event("user-1", "{\"sub\":\"someone-else\",\"userId\":\"x\"}"),
+                request -> ApiResponse.ok(Map.of("user", request.principal().userId())));
+        assertThat(response.getBody()).isEqualTo("{\"user\":\"user-1\"}");
+        assertThat(response.getHeaders()).containsEntry("Cache-Control", "no-store");
+    }
+
+    @Test
+    void missingPrincipal_is401Problem() throws IOException {
+        var response = run(event(null, "{}"), request -> ApiResponse.ok(request.principal()));
+        assertThat(response.getStatusCode()).isEqualTo(401);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(body(response)).containsEntry("type", "urn:twofa:problem:unauthenticated");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"", "not json", "[1,2]", "\"text\"", "{\"code\":", "{\"code\":123456}", "{\"code\":\"12345\"}"})
+    void malformedBodiesAndFields_are400Problems(String raw) throws IOException {
+        var response = run(event("u", raw), request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response)).containsEntry("type", "urn:twofa:problem:invalid-request");
+    }
+
+    @Test
+    void oversizedBody_isRefusedBeforeParsing() throws IOException {
+        String big = "{\"code\":\"" + "1".repeat(ApiRequest.MAX_BODY_BYTES) + "\"}";
+        var response = run(event("u", big), request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response)).containsEntry("detail", "The request body is too large.");
+    }
+
+    @Test
+    void base64Body_isDecoded() {
+        var event = event(
+                "u", Base64.getEncoder().encodeToString("{\"code\":\"123456\"}".getBytes(StandardCharsets.UTF_8)));
+        event.setIsBase64Encoded(true);
+        var response = run(event, request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getBody()).isEqualTo("{\"c\":\"123456\"}");
+    }
+
+    @Test
+    void credential_needsExactlyOneOfCodeAndRecoveryCode() {
+        assertThat(run(event("u", "{}"), r -> ApiResponse.ok(r.credential())).getStatusCode())
+                .isEqualTo(400);
+        assertThat(run(
+                                event("u", "{\"code\":\"123456\",\"recoveryCode\":\"ABCD-EFGH-JKMN\"}"),
+                                r -> ApiResponse.ok(r.credential()))
+                        .getStatusCode())
+                .isEqualTo(400);
+        var parsed = new ApiRequest(event("u", "{\"recoveryCode\":\"abcd efgh jkmn\"}")).credential();
+        assertThat(parsed).isEqualTo(new Credential.RecoveryCode("ABCDEFGHJKMN"));
+    }
+
+    @Test
+    void throttled_is429WithRetryAfter() throws IOException {
+        var response = run(event("u", "{}"), request -> {
+            throw new TwoFactorException.Throttled(17);
+        });
+        assertThat(response.getStatusCode()).isEqualTo(429);
+        assertThat(response.getHeaders()).containsEntry("Retry-After", "17");
+        assertThat(body(response)).containsEntry("type", "urn:twofa:problem:too-many-attempts");
+    }
+
+    @Test
+    void retryableDependencyFault_is503WithRetryAfter_withoutItsMessage() {
+        var response = run(event("u", "{}"), request -> {
+            throw new DependencyException("KMS", true, "ThrottlingException secret-detail", null);
+        });
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(response.getHeaders()).containsKey("Retry-After");
+        assertThat(response.getBody()).doesNotContain("secret-detail").doesNotContain("KMS");
+    }
+
+    @Test
+    void permanentDependencyFault_is502() {
+        var response = run(event("u", "{}"), request -> {
+            throw new DependencyException("SES", false, "MessageRejected", null);
+        });
+        assertThat(response.getStatusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void unexpectedFailures_neverEchoTheirMessage() throws IOException {
+        for (RuntimeException failure : new RuntimeException[] {
+            new IllegalStateException("internal detail 42"), new SecretIntegrityException("user u-77 tampered", null)
+        }) {
+            var response = run(event("u", "{}"), request -> {
+                throw failure;
+            });
+            assertThat(response.getStatusCode()).isEqualTo(500);
+            assertThat(response.getBody())
+                    .doesNotContain("42")
+                    .doesNotContain("u-77")
+                    .doesNotContain("at dev.");
+            assertThat(body(response)).containsEntry("type", "urn:twofa:problem:internal");
+        }
+    }
+
+    @Test
+    void wrongExpiredAndReplayedCodes_shareOneBody() {
+        var wrong = run(event("u", "{}"), r -> {
+            throw new TwoFactorException.InvalidCode("wrong code");
+        });
+        var replayed = run(event("u", "{}"), r -> {
+            throw new TwoFactorException.InvalidCode("replayed code");
+        });
+        assertThat(wrong.getStatusCode()).isEqualTo(400);
+        assertThat(wrong.getBody()).isEqualTo(replayed.getBody());
+    }
+}
