@@ -1,0 +1,72 @@
+package dev.twofa.it.support;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** HTTP API payload 2.0 events as API Gateway builds them after its JWT authorizer. */
+public final class Api {
+    private Api() {}
+
+    public static APIGatewayV2HTTPEvent request(String routeKey, String sub, String body) {
+        Map<String, String> claims = new HashMap<>();
+        if (sub != null) {
+            claims.put("sub", sub);
+            claims.put("email", emailOf(sub));
+            claims.put("iss", "https://issuer.twofa.test");
+        }
+        String[] route = routeKey.split(" ", 2);
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(route[1])
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey(routeKey)
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(route[0])
+                                .withPath(route[1])
+                                .withSourceIp("198.51.100.7")
+                                .withUserAgent("integration-test")
+                                .build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(claims)
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    public static String emailOf(String sub) {
+        return sub + "@users.twofa.test";
+    }
+
+    public static String json(Object value) {
+        try {
+            return JSON.std.asString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, Object> body(APIGatewayV2HTTPResponse response) {
+        try {
+            return JSON.std.mapFrom(response.getBody());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String problemType(APIGatewayV2HTTPResponse response) {
+        return (String) body(response).get("type");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.twofa.it.support;
+
+import dev.twofa.app.SecurityEvents;
+import dev.twofa.aws.DynamoTable;
+import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsSecretCipher;
+import dev.twofa.aws.SesMailer;
+import dev.twofa.config.Config;
+import dev.twofa.functions.activatelink.ActivateLinkHandler;
+import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
+import dev.twofa.functions.disable.DisableHandler;
+import dev.twofa.functions.startenable.StartEnableHandler;
+import dev.twofa.functions.status.StatusHandler;
+import dev.twofa.functions.verifylogin.VerifyLoginHandler;
+import dev.twofa.port.Mailer;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.TwoFactorStore;
+import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.Wiring;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.ses.SesClient;
+
+/**
+ * The production adapters (DynamoDB, KMS, SES) pointed at the emulators, wired into the real
+ * handlers exactly as their no-argument constructors would, with a clock the test controls.
+ */
+public final class TestApp {
+    public static final String SENDER = "no-reply@twofa.test";
+    public static final String APP_BASE_URL = "https://app.twofa.test";
+
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:05Z"));
+    public final RecordingInterceptor dynamoRequests = new RecordingInterceptor();
+    public final TestSecurityEvents events = new TestSecurityEvents();
+    public final String table = "twofa-it-" + UUID.randomUUID();
+    public final DynamoDbClient dynamo;
+    public final KmsClient kms;
+    public final SesClient ses;
+    public final String keyId;
+    private final Wiring wiring;
+
+    public TestApp() {
+        dynamo = DynamoDbClient.builder()
+                .endpointOverride(Emulators.dynamoEndpoint())
+                .region(Region.of(Emulators.region()))
+                .credentialsProvider(Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(dynamoRequests))
+                .build();
+        kms = Emulators.kms();
+        ses = Emulators.ses();
+        keyId = Emulators.createKmsKey();
+        Emulators.verifySesIdentity(SENDER);
+        DynamoTable.create(dynamo, table);
+        wiring = withAdapters(new DynamoTwoFactorStore(dynamo, table), new KmsSecretCipher(kms, keyId), new SesMailer(ses, SENDER));
+    }
+
+    /** The same wiring with some adapters swapped, e.g. for a failing dependency. */
+    public Wiring withAdapters(TwoFactorStore store, SecretCipher cipher, Mailer mailer) {
+        Config config = new Config(Map.of("APP_BASE_URL", APP_BASE_URL, "TOTP_ISSUER", "TwoFA Test"));
+        SecurityEvents recorded = events;
+        Adapters adapters = new Adapters() {
+            @Override
+            public TwoFactorStore store() {
+                return store;
+            }
+
+            @Override
+            public SecretCipher cipher() {
+                return cipher;
+            }
+
+            @Override
+            public Mailer mailer() {
+                return mailer;
+            }
+
+            @Override
+            public SecurityEvents events() {
+                return recorded;
+            }
+        };
+        return new Wiring(adapters, config, clock, new SecureRandom());
+    }
+
+    public Wiring wiring() {
+        return wiring;
+    }
+
+    public StartEnableHandler startEnable() {
+        return new StartEnableHandler(wiring.startEnable());
+    }
+
+    public ActivateLinkHandler activateLink() {
+        return new ActivateLinkHandler(wiring.activateLink());
+    }
+
+    public ConfirmTotpHandler confirmTotp() {
+        return new ConfirmTotpHandler(wiring.confirmTotp());
+    }
+
+    public VerifyLoginHandler verifyLogin() {
+        return new VerifyLoginHandler(wiring.verifyLogin());
+    }
+
+    public DisableHandler disable() {
+        return new DisableHandler(wiring.disableTotp());
+    }
+
+    public StatusHandler status() {
+        return new StatusHandler(wiring.status());
+    }
+}

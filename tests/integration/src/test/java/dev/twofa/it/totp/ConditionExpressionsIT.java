@@ -1,0 +1,137 @@
+package dev.twofa.it.totp;
+
+import static dev.twofa.it.support.Enrollment.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.twofa.it.support.Enrollment;
+import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.it.support.TestApp;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The exact condition of every conditional write, as sent on the wire (recorded by an SDK
+ * interceptor). Literal strings on purpose: a changed condition must be a visible decision.
+ */
+class ConditionExpressionsIT {
+    private final TestApp app = new TestApp();
+    private final String user = "user-" + UUID.randomUUID();
+
+    private List<String> transactionConditions() {
+        return app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
+                .flatMap(t -> t.transactItems().stream())
+                .map(ConditionExpressionsIT::condition)
+                .toList();
+    }
+
+    private static String condition(TransactWriteItem item) {
+        if (item.put() != null) return "put " + item.put().conditionExpression();
+        if (item.update() != null) return "update " + item.update().conditionExpression();
+        if (item.delete() != null) return "delete " + item.delete().conditionExpression();
+        return "check " + item.conditionCheck().conditionExpression();
+    }
+
+    @Test
+    void startEnable_refusesAnEnabledFactor_andNeverOverwritesAGrant() {
+        Enrollment.startAndReadToken(app, user);
+        assertThat(transactionConditions())
+                .containsExactly(
+                        // Enabling again while enabled would orphan the live secret.
+                        "check attribute_not_exists(totpEnabledAt)",
+                        // Re-enabling replaces a pending enrollment on purpose.
+                        "put null",
+                        // A grant is never overwritten (guards token-hash collisions and bugs).
+                        "put attribute_not_exists(pk)");
+    }
+
+    @Test
+    void activate_consumesTheGrantOnce_forItsUser_beforeExpiry() {
+        String token = Enrollment.startAndReadToken(app, user);
+        app.dynamoRequests.clear();
+        Enrollment.activate(app, user, token);
+        assertThat(transactionConditions())
+                .containsExactly(
+                        // OWASP: single use via conditional write, bound to the user, expiry checked
+                        // because TTL deletion lags (REFERENCE: TTL deletes lazily).
+                        "delete attribute_exists(pk) AND userId = :uid AND expiresAt > :now",
+                        // An older link cannot activate a replaced enrollment.
+                        "update enrollmentId = :eid AND stage = :stage AND expiresAt > :now");
+    }
+
+    @Test
+    void confirm_enablesOnce_andSpendsTheEnrollmentStep() {
+        String token = Enrollment.startAndReadToken(app, user);
+        String secret = (String) dev.twofa.it.support.Api.body(Enrollment.activate(app, user, token)).get("secret");
+        app.dynamoRequests.clear();
+        Enrollment.confirm(app, user, IndependentTotp.codeAt(secret, app.clock.instant()));
+        List<String> conditions = transactionConditions();
+        assertThat(conditions.subList(0, 3))
+                .containsExactly(
+                        "delete enrollmentId = :eid AND stage = :stage AND expiresAt > :now",
+                        "update attribute_not_exists(totpEnabledAt)",
+                        // RFC 6238 §5.2: the enrollment code counts as used.
+                        "put attribute_not_exists(pk) OR expiresAt < :now");
+        assertThat(conditions.subList(3, conditions.size()))
+                .hasSize(10)
+                .allMatch("put attribute_not_exists(pk)"::equals);
+    }
+
+    @Test
+    void verify_writesTheReplayRecordThenAdvancesTheStep() {
+        Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
+        app.dynamoRequests.clear();
+        verify(app, user, "code", IndependentTotp.code(enrolled.secret(), enrolled.enrollmentStep() + 1));
+
+        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class);
+        assertThat(puts).hasSize(1);
+        // CVE-2024-41800 (Craft CMS accepted a TOTP twice): the matched step is recorded with a
+        // condition that also treats an expired-but-undeleted record as absent.
+        assertThat(puts.get(0).conditionExpression()).isEqualTo("attribute_not_exists(pk) OR expiresAt < :now");
+        assertThat(puts.get(0).item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
+
+        List<String> updates = app.dynamoRequests.requestsOf(UpdateItemRequest.class).stream()
+                .map(UpdateItemRequest::conditionExpression)
+                .filter(Objects::nonNull)
+                .toList();
+        // java-totp #63: a step at or below the last accepted one is refused.
+        assertThat(updates).containsExactly("attribute_exists(totpEnabledAt) AND totpLastStep < :step");
+    }
+
+    @Test
+    void recoveryCode_isDeletedOnce_andFailuresCountAtomically() {
+        Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
+        app.dynamoRequests.clear();
+        verify(app, user, "recoveryCode", enrolled.recoveryCodes().get(0));
+        assertThat(transactionConditions())
+                .containsExactly("delete attribute_exists(pk)", "update attribute_exists(totpEnabledAt)");
+
+        app.dynamoRequests.clear();
+        verify(app, user, "code", "000000".equals(IndependentTotp.codeAt(enrolled.secret(), app.clock.instant()))
+                ? "111111"
+                : "000000");
+        List<UpdateItemRequest> failures = app.dynamoRequests.requestsOf(UpdateItemRequest.class);
+        // AuthQuake: the count is an atomic ADD on the per-user item, shared by every session.
+        assertThat(failures).extracting(UpdateItemRequest::updateExpression)
+                .containsExactly("ADD failures :one SET lastFailureAt = :at");
+    }
+
+    @Test
+    void disable_removesTheFactorOnlyIfEnabled() {
+        Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
+        app.dynamoRequests.clear();
+        Enrollment.disable(app, user, "recoveryCode", enrolled.recoveryCodes().get(1));
+        List<String> conditions = transactionConditions();
+        // First the recovery code spent to prove the factor, then the removal.
+        assertThat(conditions.subList(0, 2))
+                .containsExactly("delete attribute_exists(pk)", "update attribute_exists(totpEnabledAt)");
+        assertThat(conditions.subList(2, conditions.size()))
+                .startsWith("update attribute_exists(totpEnabledAt)", "delete null")
+                .hasSize(2 + 9);
+    }
+}
