@@ -1,6 +1,5 @@
 package dev.twofa.http;
 
-import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
@@ -50,16 +49,11 @@ public final class Http {
         String route = event.getRouteKey() == null ? "?" : event.getRouteKey();
         switch (failure) {
             case TwoFactorException e ->
-                LambdaRuntime.getLogger()
-                        .log(
-                                route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-                                LogLevel.INFO);
-            case DependencyException e ->
-                LambdaRuntime.getLogger().log(route + " dependency fault: " + stackTrace(e), LogLevel.WARN);
+                Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + stackTrace(e));
             case SecretIntegrityException e ->
-                LambdaRuntime.getLogger().log(route + " SECURITY integrity failure: " + e.getMessage(), LogLevel.ERROR);
-            default ->
-                LambdaRuntime.getLogger().log(route + " unexpected failure: " + stackTrace(failure), LogLevel.ERROR);
+                Log.log(LogLevel.ERROR, route + " SECURITY integrity failure: " + e.getMessage());
+            default -> Log.log(LogLevel.ERROR, route + " unexpected failure: " + stackTrace(failure));
         }
     }
 

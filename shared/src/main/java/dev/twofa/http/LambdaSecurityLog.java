@@ -1,6 +1,5 @@
 package dev.twofa.http;
 
-import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.twofa.app.SecurityEvents;
 import java.util.LinkedHashMap;
@@ -15,6 +14,6 @@ public final class LambdaSecurityLog implements SecurityEvents {
         line.put("securityEvent", event);
         line.put("userId", userId);
         line.putAll(details);
-        LambdaRuntime.getLogger().log(Json.write(line), LogLevel.INFO);
+        Log.log(LogLevel.INFO, Json.write(line));
     }
 }

@@ -38,7 +38,8 @@ public final class Api {
                                 .withUserAgent("integration-test")
                                 .build())
                         .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                        .builder()
                                         .withClaims(claims)
                                         .build())
                                 .build())

@@ -3,6 +3,8 @@ package dev.twofa.it.support;
 import java.net.URI;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
 import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
 
@@ -26,7 +28,12 @@ final class DynamoDbLocalServer {
     }
 
     static DynamoDbLocalServer start() {
-        Server jetty = new Server();
+        // Daemon threads: the JVM may end without an explicit stop (the shutdown hook still runs).
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("dynamodb-local");
+        threads.setDaemon(true);
+        Server jetty = new Server(threads);
+        jetty.addBean(new ScheduledExecutorScheduler("dynamodb-local-scheduler", true));
         try {
             // (authority level 0, inMemory, dbPath, sharedDb, delayTransientStatuses) as ServerRunner
             var requestHandler = new LocalDynamoDBRequestHandler(0, true, null, true, false);

@@ -38,8 +38,7 @@ public final class Enrollment {
 
     public static APIGatewayV2HTTPResponse activate(TestApp app, String userId, String token) {
         return app.activateLink()
-                .handleRequest(
-                        Api.request("POST /2fa/totp/activate", userId, Api.json(Map.of("token", token))), null);
+                .handleRequest(Api.request("POST /2fa/totp/activate", userId, Api.json(Map.of("token", token))), null);
     }
 
     public static APIGatewayV2HTTPResponse confirm(TestApp app, String userId, String code) {

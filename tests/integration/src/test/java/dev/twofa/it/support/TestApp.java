@@ -35,7 +35,13 @@ public final class TestApp {
     public static final String SENDER = "no-reply@twofa.test";
     public static final String APP_BASE_URL = "https://app.twofa.test";
 
-    public final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:05Z"));
+    /**
+     * Starts at the real time (5 s into a time step), not a fixed date: DynamoDB Local runs a TTL
+     * deletion job on the wall clock, which would delete items a fixed past date made "expired".
+     */
+    public final MutableClock clock =
+            new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond() / 30 * 30 + 5));
+
     public final RecordingInterceptor dynamoRequests = new RecordingInterceptor();
     public final TestSecurityEvents events = new TestSecurityEvents();
     public final String table = "twofa-it-" + UUID.randomUUID();
@@ -58,7 +64,8 @@ public final class TestApp {
         keyId = Emulators.createKmsKey();
         Emulators.verifySesIdentity(SENDER);
         DynamoTable.create(dynamo, table);
-        wiring = withAdapters(new DynamoTwoFactorStore(dynamo, table), new KmsSecretCipher(kms, keyId), new SesMailer(ses, SENDER));
+        wiring = withAdapters(
+                new DynamoTwoFactorStore(dynamo, table), new KmsSecretCipher(kms, keyId), new SesMailer(ses, SENDER));
     }
 
     /** The same wiring with some adapters swapped, e.g. for a failing dependency. */

@@ -69,7 +69,8 @@ class ActivationTokenIT {
     void malformedToken_is400InvalidRequest() {
         APIGatewayV2HTTPResponse response = Enrollment.activate(app, user, "short");
         assertThat(response.getStatusCode()).isEqualTo(400);
-        assertThat(Api.body(response)).containsEntry("type", "urn:twofa:problem:invalid-request")
+        assertThat(Api.body(response))
+                .containsEntry("type", "urn:twofa:problem:invalid-request")
                 .containsEntry("field", "token");
     }
 

@@ -44,7 +44,8 @@ class CiphertextBindingIT {
         String bobCode = IndependentTotp.code(bob.secret(), bob.enrollmentStep() + 1);
         assertThat(verify(app, bob.userId(), "code", bobCode).getStatusCode()).isNotEqualTo(200);
         // Alice is unaffected.
-        assertThat(verify(app, alice.userId(), "code", aliceCode).getStatusCode()).isEqualTo(200);
+        assertThat(verify(app, alice.userId(), "code", aliceCode).getStatusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -61,8 +62,9 @@ class CiphertextBindingIT {
         assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1));
         // KMS decrypts it only under the owner's context.
-        var decrypted = app.kms.decrypt(d -> d.ciphertextBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(stored))
-                .encryptionContext(Map.of("userId", alice.userId(), "purpose", "totp-secret")));
+        var decrypted =
+                app.kms.decrypt(d -> d.ciphertextBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(stored))
+                        .encryptionContext(Map.of("userId", alice.userId(), "purpose", "totp-secret")));
         assertThat(decrypted.plaintext().asByteArray()).isEqualTo(plain);
     }
 

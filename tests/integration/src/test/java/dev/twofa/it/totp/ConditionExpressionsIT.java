@@ -67,7 +67,8 @@ class ConditionExpressionsIT {
     @Test
     void confirm_enablesOnce_andSpendsTheEnrollmentStep() {
         String token = Enrollment.startAndReadToken(app, user);
-        String secret = (String) dev.twofa.it.support.Api.body(Enrollment.activate(app, user, token)).get("secret");
+        String secret = (String) dev.twofa.it.support.Api.body(Enrollment.activate(app, user, token))
+                .get("secret");
         app.dynamoRequests.clear();
         Enrollment.confirm(app, user, IndependentTotp.codeAt(secret, app.clock.instant()));
         List<String> conditions = transactionConditions();
@@ -112,12 +113,15 @@ class ConditionExpressionsIT {
                 .containsExactly("delete attribute_exists(pk)", "update attribute_exists(totpEnabledAt)");
 
         app.dynamoRequests.clear();
-        verify(app, user, "code", "000000".equals(IndependentTotp.codeAt(enrolled.secret(), app.clock.instant()))
-                ? "111111"
-                : "000000");
+        verify(
+                app,
+                user,
+                "code",
+                "000000".equals(IndependentTotp.codeAt(enrolled.secret(), app.clock.instant())) ? "111111" : "000000");
         List<UpdateItemRequest> failures = app.dynamoRequests.requestsOf(UpdateItemRequest.class);
         // AuthQuake: the count is an atomic ADD on the per-user item, shared by every session.
-        assertThat(failures).extracting(UpdateItemRequest::updateExpression)
+        assertThat(failures)
+                .extracting(UpdateItemRequest::updateExpression)
                 .containsExactly("ADD failures :one SET lastFailureAt = :at");
     }
 

@@ -85,8 +85,7 @@ class DependencyFailureIT {
         String token = Enrollment.startAndReadToken(app, user);
         Wiring broken = app.withAdapters(store(), unreachableKms(), ses());
         assert503(new ActivateLinkHandler(broken.activateLink())
-                .handleRequest(
-                        Api.request("POST /2fa/totp/activate", user, Api.json(Map.of("token", token))), null));
+                .handleRequest(Api.request("POST /2fa/totp/activate", user, Api.json(Map.of("token", token))), null));
         assertThat(Enrollment.activate(app, user, token).getStatusCode()).isEqualTo(200);
     }
 

@@ -36,7 +36,8 @@ class RecoveryAndLockoutIT {
     @Test
     void secondUseOfARecoveryCode_isRefused() {
         String code = user.recoveryCodes().get(0);
-        assertThat(verify(app, user.userId(), "recoveryCode", code).getStatusCode()).isEqualTo(200);
+        assertThat(verify(app, user.userId(), "recoveryCode", code).getStatusCode())
+                .isEqualTo(200);
         APIGatewayV2HTTPResponse again = verify(app, user.userId(), "recoveryCode", code);
         assertThat(again.getStatusCode()).isEqualTo(400);
         assertThat(Api.problemType(again)).isEqualTo("urn:twofa:problem:invalid-code");
@@ -51,7 +52,8 @@ class RecoveryAndLockoutIT {
     @Test
     void afterFiveFailures_eachAttemptWaitsLonger_withRetryAfter() {
         for (int i = 1; i <= 5; i++) {
-            assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode()).isEqualTo(400);
+            assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode())
+                    .isEqualTo(400);
         }
         // 5 consecutive failures: the next attempt must wait 2^0 = 1 s.
         APIGatewayV2HTTPResponse throttled = verify(app, user.userId(), "code", wrongCode());
@@ -63,7 +65,12 @@ class RecoveryAndLockoutIT {
         String right = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
         assertThat(verify(app, user.userId(), "code", right).getStatusCode()).isEqualTo(429);
         // A recovery code counts toward the same per-user lockout.
-        assertThat(verify(app, user.userId(), "recoveryCode", user.recoveryCodes().get(0)).getStatusCode())
+        assertThat(verify(
+                                app,
+                                user.userId(),
+                                "recoveryCode",
+                                user.recoveryCodes().get(0))
+                        .getStatusCode())
                 .isEqualTo(429);
 
         app.clock.advance(Duration.ofSeconds(1));
@@ -76,15 +83,18 @@ class RecoveryAndLockoutIT {
         // Time alone does not reset the count (privacyIDEA #1578): after a long wait, one more failure
         // still doubles the wait to 4 s.
         app.clock.advance(Duration.ofHours(2));
-        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode()).isEqualTo(400);
+        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode())
+                .isEqualTo(400);
         assertThat(verify(app, user.userId(), "code", wrongCode()).getHeaders()).containsEntry("Retry-After", "4");
 
         // Only a success resets it.
         app.clock.advance(Duration.ofSeconds(4));
         String fresh = IndependentTotp.codeAt(user.secret(), app.clock.instant());
         assertThat(verify(app, user.userId(), "code", fresh).getStatusCode()).isEqualTo(200);
-        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode()).isEqualTo(400);
-        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode()).isEqualTo(400);
+        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode())
+                .isEqualTo(400);
+        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -100,8 +110,8 @@ class RecoveryAndLockoutIT {
 
         // That was the 100th consecutive failure.
         app.clock.advance(Duration.ofDays(30));
-        APIGatewayV2HTTPResponse locked = verify(
-                app, user.userId(), "code", IndependentTotp.codeAt(user.secret(), app.clock.instant()));
+        APIGatewayV2HTTPResponse locked =
+                verify(app, user.userId(), "code", IndependentTotp.codeAt(user.secret(), app.clock.instant()));
         assertThat(locked.getStatusCode()).isEqualTo(429);
         assertThat(Api.problemType(locked)).isEqualTo("urn:twofa:problem:factor-locked");
         assertThat(status(app, user.userId())).containsEntry("signIn", Map.of("locked", true, "retryAfterSeconds", 0));
@@ -113,6 +123,7 @@ class RecoveryAndLockoutIT {
         for (int i = 1; i <= 5; i++) {
             Enrollment.disable(app, user.userId(), "code", wrongCode());
         }
-        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode()).isEqualTo(429);
+        assertThat(verify(app, user.userId(), "code", wrongCode()).getStatusCode())
+                .isEqualTo(429);
     }
 }

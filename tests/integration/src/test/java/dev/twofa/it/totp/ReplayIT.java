@@ -37,7 +37,8 @@ class ReplayIT {
     @Test
     void verify_rejectsTheEnrollmentCode() {
         String enrollmentCode = IndependentTotp.code(user.secret(), user.enrollmentStep());
-        assertThat(verify(app, user.userId(), "code", enrollmentCode).getStatusCode()).isEqualTo(400);
+        assertThat(verify(app, user.userId(), "code", enrollmentCode).getStatusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -77,7 +78,10 @@ class ReplayIT {
                 results.add(pool.submit(() -> {
                     start.await();
                     return handler.handleRequest(
-                                    Api.request("POST /2fa/verify", user.userId(), Api.json(java.util.Map.of("code", code))),
+                                    Api.request(
+                                            "POST /2fa/verify",
+                                            user.userId(),
+                                            Api.json(java.util.Map.of("code", code))),
                                     null)
                             .getStatusCode();
                 }));

@@ -46,7 +46,10 @@ class TotpFlowIT {
         APIGatewayV2HTTPResponse confirmed = Enrollment.confirm(app, user, IndependentTotp.code(secret, step));
         assertThat(confirmed.getStatusCode()).as(confirmed.getBody()).isEqualTo(200);
         List<String> recovery = (List<String>) Api.body(confirmed).get("recoveryCodes");
-        assertThat(recovery).hasSize(10).doesNotHaveDuplicates().allMatch(c -> c.matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"));
+        assertThat(recovery)
+                .hasSize(10)
+                .doesNotHaveDuplicates()
+                .allMatch(c -> c.matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"));
         assertThat(status(app, user))
                 .containsEntry("totp", Map.of("enabled", true))
                 .containsEntry("recoveryCodesRemaining", 10);
@@ -59,7 +62,8 @@ class TotpFlowIT {
         assertThat(Api.body(verified)).isEqualTo(Map.of("verified", true, "method", "totp"));
 
         // AND a recovery code works once, and the user is told by email
-        APIGatewayV2HTTPResponse recovered = verify(app, user, "recoveryCode", recovery.get(3).toLowerCase());
+        APIGatewayV2HTTPResponse recovered =
+                verify(app, user, "recoveryCode", recovery.get(3).toLowerCase());
         assertThat(Api.body(recovered)).isEqualTo(Map.of("verified", true, "method", "recovery"));
         assertThat(status(app, user)).containsEntry("recoveryCodesRemaining", 9);
 
@@ -106,11 +110,13 @@ class TotpFlowIT {
         Enrollment.startAndReadToken(app, "other-" + user);
         var scan = app.dynamo.scan(s -> s.tableName(app.table));
         var expiring = scan.items().stream()
-                .filter(i -> i.get("sk").s().startsWith("TOTP#") || i.get("pk").s().startsWith("ACTIVATION#"))
+                .filter(i ->
+                        i.get("sk").s().startsWith("TOTP#") || i.get("pk").s().startsWith("ACTIVATION#"))
                 .toList();
         assertThat(expiring).isNotEmpty();
         long now = app.clock.instant().getEpochSecond();
-        assertThat(expiring).allSatisfy(item -> assertThat(Long.parseLong(item.get("expiresAt").n()))
+        assertThat(expiring).allSatisfy(item -> assertThat(
+                        Long.parseLong(item.get("expiresAt").n()))
                 .as("epoch seconds, within a day of now: " + item)
                 .isBetween(now, now + 86_400));
     }
