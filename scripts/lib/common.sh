@@ -118,3 +118,35 @@ ensure_venv() {
     : >"$stamp"
     export MOTO_SERVER_BIN="$venv/bin/moto_server"
 }
+
+# The tests call oathtool (an independent TOTP generator) and zbarimg (an independent QR decoder)
+# as oracles, and scripts/test needs python3's venv module. Installs what is missing with apt-get
+# when it can (root, or sudo without a password); otherwise stops with the command to run.
+ensure_test_tools() {
+    local missing=()
+    command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
+    command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+    if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        missing+=(python3-venv)
+    fi
+    [ "${#missing[@]}" -gt 0 ] || return 0
+
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
+            sudo="sudo -n"
+        else
+            sudo="none"
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1 || [ "$sudo" = none ]; then
+        echo "error: the tests need: ${missing[*]}" >&2
+        echo "  Debian/Ubuntu: sudo apt-get install ${missing[*]}" >&2
+        echo "  macOS: brew install oath-toolkit zbar" >&2
+        exit 1
+    fi
+    echo "Installing with apt-get: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -q </dev/null >&2
+    $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2
+}

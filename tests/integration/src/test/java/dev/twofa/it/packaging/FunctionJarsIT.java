@@ -1,0 +1,64 @@
+package dev.twofa.it.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each function's deployment jar carries its handler and only the SDK clients its use case calls:
+ * smaller jars and fewer classes to load at cold start, and less for an attacker to reach.
+ */
+class FunctionJarsIT {
+    private static final Path ROOT = Path.of(System.getProperty("twofa.repoRoot", "../.."));
+    private static final List<String> CLIENTS = List.of("dynamodb", "kms", "ses", "sns");
+
+    static Stream<Arguments> functions() {
+        return Stream.of(
+                Arguments.of("start-enable", "startenable/StartEnableHandler", Set.of("dynamodb", "ses")),
+                Arguments.of("activate-link", "activatelink/ActivateLinkHandler", Set.of("dynamodb", "kms")),
+                Arguments.of("confirm-totp", "confirmtotp/ConfirmTotpHandler", Set.of("dynamodb", "kms", "ses")),
+                // SES only for the "a recovery code was used" notice (OWASP MFA cheat sheet).
+                Arguments.of("verify-login", "verifylogin/VerifyLoginHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of("disable", "disable/DisableHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of("status", "status/StatusHandler", Set.of("dynamodb")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void jarHoldsItsHandler_andOnlyTheClientsItUses(String function, String handler, Set<String> clients)
+            throws IOException {
+        Path jar = ROOT.resolve("functions/" + function + "/target/function.jar");
+        assertThat(jar).as("built by `mvn package` before this test runs").exists();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            List<String> entries = file.stream().map(e -> e.getName()).toList();
+            assertThat(entries).contains("dev/twofa/functions/" + handler + ".class");
+            for (String client : CLIENTS) {
+                boolean present =
+                        entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/" + client + "/"));
+                assertThat(present)
+                        .as(function + " carries the " + client + " client")
+                        .isEqualTo(clients.contains(client));
+            }
+            // One lightweight HTTP client (url-connection); no Apache or Netty client, no Joda-Time.
+            assertThat(entries)
+                    .anyMatch(e -> e.startsWith("software/amazon/awssdk/http/urlconnection/"))
+                    .noneMatch(e -> e.startsWith("software/amazon/awssdk/http/apache"))
+                    .noneMatch(e -> e.startsWith("software/amazon/awssdk/http/nio/netty/"))
+                    .noneMatch(e -> e.startsWith("org/apache/hc/"))
+                    .noneMatch(e -> e.startsWith("io/netty/"))
+                    .noneMatch(e -> e.startsWith("org/joda/"));
+            boolean qr = entries.stream().anyMatch(e -> e.startsWith("com/google/zxing/"));
+            assertThat(qr).as(function + " carries zxing").isEqualTo(function.equals("activate-link"));
+        }
+        System.out.printf("function jar %-14s %,10d bytes%n", function, Files.size(jar));
+    }
+}
