@@ -1,0 +1,348 @@
+package dev.twofa.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import dev.twofa.localrun.LocalRun;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.imageio.ImageIO;
+import org.apache.commons.codec.binary.Base32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end, as a web app and a user with an authenticator app would go: the local run started
+ * in-process (DynamoDB Local, local cipher, outbox), driven only over HTTP. TOTP codes are computed
+ * here, by RFC 6238, independently of the service's own implementation.
+ */
+class LocalRunE2EIT {
+    private static final String INVALID_CODE = "urn:twofa:problem:invalid-code";
+    private static final Duration PERIOD = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path keyDir;
+
+    private static LocalRun run;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        run = LocalRun.start(LocalRun.Options.defaults()
+                .withPort(0)
+                .withTemplate(repoRoot().resolve("template.yaml"))
+                .withKeyFile(keyDir.resolve("secret.key")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    void enableVerifyRecoverAndDisable_overHttp_likeAWebAppAndAnAuthenticatorApp() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String email = "e2e-" + id + "@example.test";
+        String token = devToken("e2e-" + id, email);
+
+        // "Enable 2FA" clicked: the activation link goes out by email.
+        Reply enable = post("/2fa/totp/enable", token, "");
+        assertThat(enable.status()).isEqualTo(202);
+
+        Map<String, Object> activationEmail = onlyEmail(email, "Activate two-factor authentication");
+        String link = linkIn((String) activationEmail.get("body"));
+        assertThat(link).startsWith(run.baseUrl() + "/activate#token=");
+        String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
+
+        // The link opened: the secret, its otpauth URI and the QR code of that URI, once.
+        Reply activate = post("/2fa/totp/activate", token, json(Map.of("token", activationToken)));
+        assertThat(activate.status()).isEqualTo(200);
+        String otpauthUri = activate.string("otpauthUri");
+        assertThat(otpauthUri).startsWith("otpauth://totp/");
+        assertThat(decodeQr(activate.string("qrCodePng"))).isEqualTo(otpauthUri);
+        String secret = queryParameter(otpauthUri, "secret");
+        assertThat(activate.string("secret").replace(" ", "")).isEqualToIgnoringCase(secret);
+        assertThat(post("/2fa/totp/activate", token, json(Map.of("token", activationToken)))
+                        .status())
+                .as("the link works once")
+                .isEqualTo(400);
+
+        // The first code turns 2FA on and answers the recovery codes.
+        long step = stepWithTimeToSpare();
+        Reply confirm = post("/2fa/totp/confirm", token, json(Map.of("code", totp(secret, step))));
+        assertThat(confirm.status()).as(confirm.body()).isEqualTo(200);
+        List<String> recoveryCodes = confirm.list("recoveryCodes");
+        assertThat(recoveryCodes).hasSize(10).doesNotHaveDuplicates();
+
+        Reply status = get("/2fa/status", token);
+        assertThat(status.status()).isEqualTo(200);
+        assertThat(status.map("totp")).containsEntry("enabled", true);
+        assertThat(status.number("recoveryCodesRemaining")).isEqualTo(10);
+
+        // Sign-in: the step used at enrollment is spent (RFC 6238 §5.2), the next one is within
+        // the ±1 drift window and newer, so it is accepted, once.
+        String nextCode = totp(secret, step + 1);
+        Reply verify = post("/2fa/verify", token, json(Map.of("code", nextCode)));
+        assertThat(verify.status()).as(verify.body()).isEqualTo(200);
+        assertThat(verify.map()).containsEntry("verified", true).containsEntry("method", "totp");
+
+        Reply replay = post("/2fa/verify", token, json(Map.of("code", nextCode)));
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.contentType()).startsWith("application/problem+json");
+        assertThat(replay.string("type")).isEqualTo(INVALID_CODE);
+
+        // A recovery code signs in once.
+        Reply recovery = post("/2fa/verify", token, json(Map.of("recoveryCode", recoveryCodes.get(0))));
+        assertThat(recovery.status()).as(recovery.body()).isEqualTo(200);
+        assertThat(recovery.map()).containsEntry("method", "recovery");
+
+        Reply recoveryAgain = post("/2fa/verify", token, json(Map.of("recoveryCode", recoveryCodes.get(0))));
+        assertThat(recoveryAgain.status()).isEqualTo(400);
+        assertThat(recoveryAgain.string("type")).isEqualTo(INVALID_CODE);
+
+        // Turning 2FA off needs the second factor once more.
+        Reply disable = post("/2fa/disable", token, json(Map.of("recoveryCode", recoveryCodes.get(1))));
+        assertThat(disable.status()).as(disable.body()).isEqualTo(200);
+
+        Reply after = get("/2fa/status", token);
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.map("totp")).containsEntry("enabled", false);
+
+        // OWASP MFA cheat sheet: the user hears of every change.
+        onlyEmail(email, "Two-factor authentication is on");
+        onlyEmail(email, "A recovery code was used to sign in");
+        onlyEmail(email, "Two-factor authentication was turned off");
+    }
+
+    @Test
+    void requestWithoutToken_is401_beforeReachingTheFunction() throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(run.baseUrl().resolve("/2fa/status"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(JSON.std.mapFrom(response.body())).containsEntry("message", "Unauthorized");
+    }
+
+    @Test
+    void malformedBody_is400ProblemJson() throws Exception {
+        String token = devToken("e2e-" + UUID.randomUUID(), null);
+
+        Reply reply = post("/2fa/verify", token, "{\"code\": 123456");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.string("type")).isEqualTo("urn:twofa:problem:invalid-request");
+        assertThat(reply.number("status")).isEqualTo(400);
+    }
+
+    @Test
+    void independentTotp_matchesRfc6238AppendixB_sha1() throws Exception {
+        String seed = new Base32().encodeToString("12345678901234567890".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(totp(seed, 59 / 30, 8)).isEqualTo("94287082");
+        assertThat(totp(seed, 1111111109L / 30, 8)).isEqualTo("07081804");
+        assertThat(totp(seed, 20000000000L / 30, 8)).isEqualTo("65353130");
+    }
+
+    // --- HTTP -------------------------------------------------------------------------------
+
+    private record Reply(int status, String contentType, String body) {
+        Map<String, Object> map() throws IOException {
+            return JSON.std.mapFrom(body);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(String field) throws IOException {
+            return (Map<String, Object>) map().get(field);
+        }
+
+        String string(String field) throws IOException {
+            return (String) map().get(field);
+        }
+
+        long number(String field) throws IOException {
+            return ((Number) map().get(field)).longValue();
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> list(String field) throws IOException {
+            return (List<String>) map().get(field);
+        }
+    }
+
+    private static String devToken(String sub, String email) throws Exception {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", sub);
+        if (email != null) {
+            claims.put("email", email);
+        }
+        Reply reply = post("/dev/token", null, json(claims));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.string("token");
+    }
+
+    private static Reply post(String path, String token, String body) throws Exception {
+        return send(
+                HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                token);
+    }
+
+    private static Reply get(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(run.baseUrl() + path)).GET(), token);
+    }
+
+    private static Reply send(HttpRequest.Builder request, String token) throws Exception {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response =
+                HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(
+                response.statusCode(),
+                response.headers().firstValue("content-type").orElse(""),
+                response.body());
+    }
+
+    private static String json(Map<String, ?> value) throws IOException {
+        return JSON.std.asString(value);
+    }
+
+    // --- Outbox, link, QR -------------------------------------------------------------------
+
+    /** The one email with this subject sent to {@code to}. */
+    private static Map<String, Object> onlyEmail(String to, String subject) throws Exception {
+        Reply outbox = get("/dev/outbox", null);
+        assertThat(outbox.status()).isEqualTo(200);
+        List<Object> messages = JSON.std.listFrom(outbox.body());
+        List<Map<String, Object>> matching = messages.stream()
+                .map(m -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> message = (Map<String, Object>) m;
+                    return message;
+                })
+                .filter(m -> to.equals(m.get("to")) && subject.equals(m.get("subject")))
+                .toList();
+        assertThat(matching).as("emails to %s with subject %s", to, subject).hasSize(1);
+        Map<String, Object> email = matching.get(0);
+        assertThat(email).containsEntry("channel", "email");
+        assertThat(Instant.parse((String) email.get("sentAt")))
+                .isBefore(Instant.now().plusSeconds(1));
+        return email;
+    }
+
+    private static String linkIn(String body) {
+        Matcher link = Pattern.compile("https?://\\S+").matcher(body);
+        assertThat(link.find()).as("a link in: %s", body).isTrue();
+        return link.group();
+    }
+
+    private static String queryParameter(String uri, String name) {
+        String query = URI.create(uri).getRawQuery();
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + uri);
+    }
+
+    private static String decodeQr(String dataUri) throws Exception {
+        String prefix = "data:image/png;base64,";
+        assertThat(dataUri).startsWith(prefix);
+        byte[] png = Base64.getDecoder().decode(dataUri.substring(prefix.length()));
+        var image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image).as("a PNG image").isNotNull();
+        var bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
+        return new QRCodeReader().decode(bitmap).getText();
+    }
+
+    // --- An independent RFC 6238 TOTP (SHA1, 6 digits, 30 s), as an authenticator app ----------
+
+    /**
+     * The current time step, after waiting for the next one when fewer than 3 s remain: the codes
+     * sent for this step and the next must still be inside the server's window when they arrive.
+     */
+    private static long stepWithTimeToSpare() throws InterruptedException {
+        long millis = System.currentTimeMillis();
+        long periodMillis = PERIOD.toMillis();
+        long left = periodMillis - millis % periodMillis;
+        if (left < 3_000) {
+            Thread.sleep(left + 100);
+        }
+        return System.currentTimeMillis() / periodMillis;
+    }
+
+    private static String totp(String base32Secret, long step) throws GeneralSecurityException {
+        return totp(base32Secret, step, 6);
+    }
+
+    /** RFC 4226 §5.3 dynamic truncation over HMAC-SHA1 of the big-endian step (RFC 6238 §4). */
+    private static String totp(String base32Secret, long step, int digits) throws GeneralSecurityException {
+        byte[] key = new Base32().decode(base32Secret.toUpperCase(Locale.ROOT));
+        byte[] counter = new byte[8];
+        for (int i = 7, s = 0; i >= 0; i--, s += 8) {
+            counter[i] = (byte) (step >>> s);
+        }
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(key, "HmacSHA1"));
+        byte[] hash = mac.doFinal(counter);
+        int offset = hash[hash.length - 1] & 0x0f;
+        int binary = ((hash[offset] & 0x7f) << 24)
+                | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8)
+                | (hash[offset + 3] & 0xff);
+        int code = binary % (int) Math.pow(10, digits);
+        return String.format("%0" + digits + "d", code);
+    }
+
+    private static Path repoRoot() {
+        String root = System.getProperty("twofa.repoRoot");
+        if (root != null) {
+            return Path.of(root);
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !dir.resolve("template.yaml").toFile().isFile()) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "no template.yaml above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.twofa.localrun;
+
+import dev.twofa.app.SecurityEvents;
+import dev.twofa.aws.DynamoTable;
+import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.local.AesGcmSecretCipher;
+import dev.twofa.local.Outbox;
+import dev.twofa.local.OutboxMailer;
+import dev.twofa.port.Mailer;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.TwoFactorStore;
+import dev.twofa.wiring.Adapters;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * No AWS at all: the real DynamoDB adapter over DynamoDB Local running in this JVM (in memory, gone
+ * when the run stops), AES-GCM under a key file instead of KMS, and the outbox instead of SES.
+ */
+final class EmbeddedAdapters implements Adapters, AutoCloseable {
+    private final InProcessDynamoDb dynamoLocal;
+    private final TwoFactorStore store;
+    private final SecretCipher cipher;
+    private final Mailer mailer;
+    private final SecurityEvents events = new LambdaSecurityLog();
+
+    EmbeddedAdapters(Region region, String table, Path keyFile, SecureRandom random, Outbox outbox, Clock clock) {
+        this.dynamoLocal = InProcessDynamoDb.start(region);
+        try {
+            var dynamo = dynamoLocal.client();
+            DynamoTable.create(dynamo, table);
+            this.store = new DynamoTwoFactorStore(dynamo, table);
+            this.cipher = new AesGcmSecretCipher(keyFile, random);
+            this.mailer = new OutboxMailer(outbox, clock);
+        } catch (RuntimeException e) {
+            dynamoLocal.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public TwoFactorStore store() {
+        return store;
+    }
+
+    @Override
+    public SecretCipher cipher() {
+        return cipher;
+    }
+
+    @Override
+    public Mailer mailer() {
+        return mailer;
+    }
+
+    @Override
+    public SecurityEvents events() {
+        return events;
+    }
+
+    @Override
+    public void close() {
+        dynamoLocal.close();
+    }
+}

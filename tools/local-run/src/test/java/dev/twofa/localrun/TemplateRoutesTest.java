@@ -1,0 +1,132 @@
+package dev.twofa.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemplateRoutesTest {
+
+    static Path repoTemplate() {
+        String root = System.getProperty("twofa.repoRoot");
+        if (root != null) {
+            return Path.of(root, "template.yaml");
+        }
+        return TemplateRoutes.find(Path.of("")).orElseThrow();
+    }
+
+    @Test
+    void read_findsEveryHttpApiFunctionOfTheRepoTemplate_despiteCloudFormationTags() throws IOException {
+        // An independent reading of the same file: every Handler line is a function with one route.
+        String text = Files.readString(repoTemplate());
+        Matcher handlers = Pattern.compile("(?m)^\\s+Handler:\\s*(\\S+)\\s*$").matcher(text);
+        List<String> declared = handlers.results().map(m -> m.group(1)).toList();
+
+        List<TemplateRoutes.Route> routes = TemplateRoutes.read(repoTemplate());
+
+        assertThat(declared).isNotEmpty();
+        assertThat(routes)
+                .extracting(r -> r.handlerClass() + "::" + r.handlerMethod())
+                .containsExactlyInAnyOrderElementsOf(declared);
+        assertThat(routes).allSatisfy(r -> {
+            assertThat(r.path()).startsWith("/");
+            assertThat(r.method()).isIn("GET", "POST", "PUT", "PATCH", "DELETE");
+            assertThat(r.authorized()).isTrue();
+        });
+        assertThat(routes).extracting(TemplateRoutes.Route::routeKey).contains("POST /2fa/verify", "GET /2fa/status");
+    }
+
+    @Test
+    void read_turnsShortTagsIntoPlainData_andHonoursAuthNone(@TempDir Path dir) throws IOException {
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(
+                template,
+                """
+                Transform: AWS::Serverless-2016-10-31
+                Conditions:
+                  IsProd: !Equals [!Ref Stage, prod]
+                Globals:
+                  Function:
+                    Handler: com.example.DefaultHandler::handleRequest
+                Resources:
+                  Table:
+                    Type: AWS::DynamoDB::Table
+                  Health:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Role: !GetAtt Role.Arn
+                      Environment:
+                        Variables:
+                          TABLE: !Ref Table
+                          URL: !Sub "https://${Api}.example"
+                          MAYBE: !If [IsProd, a, !Ref AWS::NoValue]
+                      Events:
+                        Open:
+                          Type: HttpApi
+                          Properties: { Method: get, Path: /health, Auth: { Authorizer: NONE } }
+                        Queue:
+                          Type: SQS
+                          Properties: { Queue: !GetAtt Q.Arn }
+                  Items:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: com.example.ItemHandler
+                      Events:
+                        One:
+                          Type: HttpApi
+                          Properties: { Method: GET, Path: "/items/{id}" }
+                """);
+
+        List<TemplateRoutes.Route> routes = TemplateRoutes.read(template);
+
+        assertThat(routes)
+                .containsExactly(
+                        new TemplateRoutes.Route(
+                                "Health", "GET", "/health", "com.example.DefaultHandler", "handleRequest", false),
+                        new TemplateRoutes.Route(
+                                "Items", "GET", "/items/{id}", "com.example.ItemHandler", "handleRequest", true));
+    }
+
+    @Test
+    void read_failsWithTheFunctionsName_whenAnHttpApiEventHasNoPath(@TempDir Path dir) throws IOException {
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(
+                template,
+                """
+                Resources:
+                  Broken:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handleRequest
+                      Events:
+                        Api: { Type: HttpApi, Properties: { Method: POST } }
+                """);
+
+        assertThatThrownBy(() -> TemplateRoutes.read(template))
+                .hasMessageContaining("Broken.Events.Api.Properties.Path");
+    }
+
+    @Test
+    void match_isExactForLiteralPaths_andFillsPathParameters() {
+        var verify = new TemplateRoutes.Route("F", "POST", "/2fa/verify", "a.B", "handleRequest", true);
+        var item = new TemplateRoutes.Route("F", "GET", "/items/{id}", "a.B", "handleRequest", true);
+        var proxy = new TemplateRoutes.Route("F", "ANY", "/files/{path+}", "a.B", "handleRequest", true);
+
+        assertThat(verify.match("POST", "/2fa/verify")).contains(Map.of());
+        assertThat(verify.match("GET", "/2fa/verify")).isEmpty();
+        assertThat(verify.match("POST", "/2fa/verify/")).isEmpty();
+        assertThat(verify.match("POST", "/2fa")).isEmpty();
+        assertThat(item.match("GET", "/items/42")).contains(Map.of("id", "42"));
+        assertThat(item.match("GET", "/items/")).isEmpty();
+        assertThat(item.match("GET", "/items/42/x")).isEmpty();
+        assertThat(proxy.match("DELETE", "/files/a/b/c")).contains(Map.of("path", "a/b/c"));
+    }
+}
