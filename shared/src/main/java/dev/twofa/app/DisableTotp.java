@@ -39,6 +39,6 @@ public final class DisableTotp {
             throw new WrongState("the authenticator app is not enabled");
         }
         events.record("totp_disabled", userId);
-        notifications.totpDisabled(userId, account.email());
+        notifications.totpDisabled(userId, principal.emailOr(account.email()));
     }
 }

@@ -61,6 +61,33 @@ public final class Notifications {
                 """);
     }
 
+    public void smsEnabled(String userId, String to, String maskedPhone) {
+        notifyQuietly(
+                userId,
+                to,
+                "SMS verification is on",
+                """
+                Two-step verification by text message is now on for your account, with the number %s.
+
+                If this was not you, contact support now.
+                """
+                        .formatted(maskedPhone));
+    }
+
+    public void smsDisabled(String userId, String to, String maskedPhone) {
+        notifyQuietly(
+                userId,
+                to,
+                "SMS verification was turned off",
+                """
+                Two-step verification by text message was turned off for your account, and the number %s
+                was removed.
+
+                If this was not you, change your password and contact support now.
+                """
+                        .formatted(maskedPhone));
+    }
+
     public void recoveryCodeUsed(String userId, String to, int remaining) {
         notifyQuietly(
                 userId,

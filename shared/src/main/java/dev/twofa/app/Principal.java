@@ -18,4 +18,9 @@ public record Principal(String userId, String email) {
     public Optional<String> emailAddress() {
         return Optional.ofNullable(email).filter(e -> !e.isBlank());
     }
+
+    /** Where to send a notice: the token's current address, else the one stored at enrollment. */
+    public String emailOr(String stored) {
+        return emailAddress().orElse(stored);
+    }
 }

@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What Settings > Security shows: which factors are on, codes left, and whether sign-in must wait. */
+/**
+ * What Settings > Security shows: which factors are on (the SMS number only masked), recovery codes
+ * left, and whether sign-in must wait. Reads the table only: no KMS, no email.
+ */
 public final class Status {
     private final TwoFactorStore store;
     private final LockoutPolicy lockout;
@@ -23,12 +26,15 @@ public final class Status {
 
     /**
      * @param pendingStage {@code "awaiting_activation"}, {@code "awaiting_confirmation"} or null
+     * @param smsMaskedPhone the SMS factor's number, masked; null when SMS is off
      * @param retryAfterSeconds seconds until the next attempt is allowed, 0 when open
      */
     public record View(
             boolean totpEnabled,
             String pendingStage,
             int recoveryCodesRemaining,
+            boolean smsEnabled,
+            String smsMaskedPhone,
             boolean locked,
             long retryAfterSeconds) {}
 
@@ -46,6 +52,8 @@ public final class Status {
                 pending.map(p -> p.stage().name().toLowerCase(java.util.Locale.ROOT))
                         .orElse(null),
                 remaining,
+                account.smsEnabled(),
+                account.smsFactor().map(f -> f.maskedPhone()).orElse(null),
                 state instanceof LockState.Locked,
                 retryAfter);
     }

@@ -25,7 +25,8 @@ public final class VerifyLogin {
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         VerifiedMethod method = verifier.verify(account, credential, now);
         if (method == VerifiedMethod.RECOVERY) {
-            notifications.recoveryCodeUsed(userId, account.email(), store.countRecoveryCodes(userId));
+            notifications.recoveryCodeUsed(
+                    userId, principal.emailOr(account.email()), store.countRecoveryCodes(userId));
         }
         return method;
     }

@@ -1,10 +1,13 @@
 package dev.twofa.aws;
 
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.SmsChallenge;
+import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.EnrollmentStage;
 import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
@@ -34,7 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * USER#id       TOTP#PENDING       enrollment in progress (expires)
  * USER#id       TOTP#STEP#n        a used time step: the replay record (expires)
  * USER#id       RECOVERY#hash      one unused recovery code
+ * USER#id       SMS#CHALLENGE      the latest SMS code's keyed hash, purpose, checks left (expires)
  * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires)
+ * SMSRATE#k     HISTORY            recent SMS send times for a user or a number's keyed hash (expires)
  * </pre>
  *
  * Items that expire carry {@code expiresAt} in epoch seconds, the table's TTL attribute. TTL
@@ -65,6 +70,17 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     /** Factor operations need the factor. */
     public static final String COND_TOTP_ENABLED = "attribute_exists(totpEnabledAt)";
 
+    /** Optimistic lock on a send history: nobody wrote it since it was read. */
+    public static final String COND_HISTORY_UNCHANGED = "attribute_not_exists(pk) OR version = :seen";
+    /** Removes a failed send's challenge, not a newer one. */
+    public static final String COND_SAME_CHALLENGE = "challengeId = :cid";
+    /** A check is spent before the code is compared: at most maxChecks, only while valid. */
+    public static final String COND_CHECK_LEFT = "challengeId = :cid AND checks < :max AND expiresAt > :now";
+    /** The SMS factor is not on yet (enable) / is on (login, disable). */
+    public static final String COND_SMS_NOT_ENABLED = "attribute_not_exists(smsEnabledAt)";
+
+    public static final String COND_SMS_ENABLED = "attribute_exists(smsEnabledAt)";
+
     private static final int TRANSACTION_ATTEMPTS = 4;
 
     private final DynamoDbClient dynamo;
@@ -88,10 +104,18 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         Instant.ofEpochMilli(
                                 Long.parseLong(item.get("totpEnabledAt").n())))
                 : null;
+        SmsFactor sms = item.containsKey("smsEnabledAt")
+                ? new SmsFactor(
+                        item.get("smsPhone").b().asByteArray(),
+                        str(item, "smsMasked"),
+                        Instant.ofEpochMilli(
+                                Long.parseLong(item.get("smsEnabledAt").n())))
+                : null;
         return Optional.of(new Account(
                 userId,
                 str(item, "email"),
                 totp,
+                sms,
                 item.containsKey("failures")
                         ? Integer.parseInt(item.get("failures").n())
                         : 0,
@@ -345,6 +369,163 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                     .build());
         }
         return transact(writes);
+    }
+
+    // ---- SMS ----
+
+    @Override
+    public SendHistory findSendHistory(String rateKey) {
+        Map<String, AttributeValue> item = get(rateKey, "HISTORY");
+        if (item == null) {
+            return SendHistory.NONE;
+        }
+        List<Instant> sends = item.get("sends").l().stream()
+                .map(v -> Instant.ofEpochSecond(Long.parseLong(v.n())))
+                .toList();
+        return new SendHistory(sends, Long.parseLong(item.get("version").n()));
+    }
+
+    @Override
+    public boolean saveSendHistory(String rateKey, SendHistory seen, List<Instant> sends, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>(key(rateKey, "HISTORY"));
+        item.put(
+                "sends",
+                AttributeValue.fromL(
+                        sends.stream().map(t -> num(t.getEpochSecond())).toList()));
+        item.put("version", num(seen.version() + 1));
+        item.put("expiresAt", epochSeconds(expiresAt));
+        try {
+            dynamo.putItem(p -> p.tableName(table)
+                    .item(item)
+                    .conditionExpression(COND_HISTORY_UNCHANGED)
+                    .expressionAttributeValues(Map.of(":seen", num(seen.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public void putSmsChallenge(SmsChallenge challenge) {
+        Map<String, AttributeValue> item = new HashMap<>(key(userKey(challenge.userId()), "SMS#CHALLENGE"));
+        item.put("challengeId", str(challenge.challengeId()));
+        item.put("purpose", str(challenge.purpose().name()));
+        item.put("codeHash", bytes(challenge.codeHash()));
+        item.put("smsMasked", str(challenge.maskedPhone()));
+        item.put("checks", num(challenge.checks()));
+        item.put("expiresAt", epochSeconds(challenge.expiresAt()));
+        if (challenge.phoneCiphertext() != null) {
+            item.put("smsPhone", bytes(challenge.phoneCiphertext()));
+        }
+        try {
+            // Unconditional: a new send replaces the previous code (only the latest is valid).
+            dynamo.putItem(p -> p.tableName(table).item(item));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public void deleteSmsChallenge(String userId, String challengeId) {
+        try {
+            dynamo.deleteItem(d -> d.tableName(table)
+                    .key(key(userKey(userId), "SMS#CHALLENGE"))
+                    .conditionExpression(COND_SAME_CHALLENGE)
+                    .expressionAttributeValues(Map.of(":cid", str(challengeId))));
+        } catch (ConditionalCheckFailedException replacedMeanwhile) {
+            // A newer send owns the item now; it stays.
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public Optional<SmsChallenge> findSmsChallenge(String userId, Instant now) {
+        Map<String, AttributeValue> item = get(userKey(userId), "SMS#CHALLENGE");
+        if (item == null) {
+            return Optional.empty();
+        }
+        SmsChallenge challenge = new SmsChallenge(
+                userId,
+                str(item, "challengeId"),
+                SmsPurpose.valueOf(str(item, "purpose")),
+                item.get("codeHash").b().asByteArray(),
+                item.containsKey("smsPhone") ? item.get("smsPhone").b().asByteArray() : null,
+                str(item, "smsMasked"),
+                Integer.parseInt(item.get("checks").n()),
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())));
+        return challenge.isExpired(now) ? Optional.empty() : Optional.of(challenge);
+    }
+
+    @Override
+    public boolean reserveSmsCheck(String userId, String challengeId, int maxChecks, Instant now) {
+        try {
+            dynamo.updateItem(u -> u.tableName(table)
+                    .key(key(userKey(userId), "SMS#CHALLENGE"))
+                    .updateExpression("ADD checks :one")
+                    .conditionExpression(COND_CHECK_LEFT)
+                    .expressionAttributeValues(Map.of(
+                            ":one", num(1),
+                            ":cid", str(challengeId),
+                            ":max", num(maxChecks),
+                            ":now", epochSeconds(now))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    @Override
+    public boolean enableSms(SmsChallenge challenge, SmsFactor factor) {
+        return consumeChallengeAnd(
+                challenge,
+                "SET smsPhone = :phone, smsMasked = :masked, smsEnabledAt = :at, failures = :zero"
+                        + " REMOVE lastFailureAt",
+                COND_SMS_NOT_ENABLED,
+                Map.of(
+                        ":phone", bytes(factor.phoneCiphertext()),
+                        ":masked", str(factor.maskedPhone()),
+                        ":at", num(factor.enabledAt().toEpochMilli()),
+                        ":zero", num(0)));
+    }
+
+    @Override
+    public boolean consumeSmsLogin(SmsChallenge challenge) {
+        return consumeChallengeAnd(
+                challenge, "SET failures = :zero REMOVE lastFailureAt", COND_SMS_ENABLED, Map.of(":zero", num(0)));
+    }
+
+    @Override
+    public boolean disableSms(SmsChallenge challenge) {
+        return consumeChallengeAnd(
+                challenge,
+                "SET failures = :zero REMOVE smsPhone, smsMasked, smsEnabledAt, lastFailureAt",
+                COND_SMS_ENABLED,
+                Map.of(":zero", num(0)));
+    }
+
+    /** Single use: the challenge is deleted in the same transaction that acts on the account. */
+    private boolean consumeChallengeAnd(
+            SmsChallenge challenge, String accountUpdate, String accountCondition, Map<String, AttributeValue> values) {
+        String user = userKey(challenge.userId());
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table)
+                                .key(key(user, "SMS#CHALLENGE"))
+                                .conditionExpression(COND_SAME_CHALLENGE)
+                                .expressionAttributeValues(Map.of(":cid", str(challenge.challengeId()))))
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(user, "ACCOUNT"))
+                                .updateExpression(accountUpdate)
+                                .conditionExpression(accountCondition)
+                                .expressionAttributeValues(values))
+                        .build()));
     }
 
     private QueryResponse recoveryCodeKeys(String userId, Select select) {

@@ -69,6 +69,31 @@ public final class Config {
         }
     }
 
+    public int integer(String name, int fallback, int min, int max) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.get());
+            if (n < min || n > max) {
+                throw new ConfigException(name, "must be between " + min + " and " + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "must be a whole number");
+        }
+    }
+
+    /** Comma-separated values, trimmed, empties dropped; empty when unset. */
+    public java.util.List<String> list(String name) {
+        return optional(name).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::strip)
+                .filter(v -> !v.isEmpty())
+                .toList();
+    }
+
     /** Thrown at init; the message names the variable and never echoes its value. */
     public static final class ConfigException extends IllegalStateException {
         public ConfigException(String variable, String problem) {

@@ -6,6 +6,7 @@ import dev.twofa.app.Principal;
 import dev.twofa.app.TwoFactorException.InvalidRequest;
 import dev.twofa.app.TwoFactorException.Unauthenticated;
 import dev.twofa.domain.recovery.RecoveryCodes;
+import dev.twofa.domain.sms.SmsPurpose;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -67,9 +68,15 @@ public final class ApiRequest {
     public String sixDigitCode(String field) {
         String code = requiredString(field, 16).strip();
         if (!SIX_DIGITS.matcher(code).matches()) {
-            throw new InvalidRequest(field, "The code must be the 6 digits shown in your authenticator app.");
+            throw new InvalidRequest(field, "The code must be 6 digits.");
         }
         return code;
+    }
+
+    public SmsPurpose smsPurpose() {
+        return SmsPurpose.fromApiName(requiredString("purpose", 16))
+                .orElseThrow(() ->
+                        new InvalidRequest("purpose", "The purpose must be \"enable\", \"login\" or \"disable\"."));
     }
 
     /** Exactly one of {@code code} or {@code recoveryCode}. */

@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.twofa.app.TwoFactorException;
+import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
+import dev.twofa.port.SmsRejectedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -51,6 +53,9 @@ public final class Http {
             case TwoFactorException e ->
                 Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + stackTrace(e));
+            case InvalidPhoneNumberException e ->
+                Log.log(LogLevel.INFO, route + " refused: phone number " + e.reason());
+            case SmsRejectedException e -> Log.log(LogLevel.WARN, route + " SMS rejected: " + e.reason());
             case SecretIntegrityException e ->
                 Log.log(LogLevel.ERROR, route + " SECURITY integrity failure: " + e.getMessage());
             default -> Log.log(LogLevel.ERROR, route + " unexpected failure: " + stackTrace(failure));

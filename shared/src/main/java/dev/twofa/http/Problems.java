@@ -8,8 +8,10 @@ import dev.twofa.app.TwoFactorException.Locked;
 import dev.twofa.app.TwoFactorException.Throttled;
 import dev.twofa.app.TwoFactorException.Unauthenticated;
 import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
+import dev.twofa.port.SmsRejectedException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +47,25 @@ public final class Problems {
                         .retryAfter(DEPENDENCY_RETRY_AFTER_SECONDS);
             case DependencyException e ->
                 problem(502, "dependency-failed", "Dependency failure", "A service we depend on refused the request.");
+            case InvalidPhoneNumberException e ->
+                problem(400, "invalid-phone-number", "Invalid phone number", e.detail())
+                        .with("field", "phoneNumber");
+            case SmsRejectedException e
+            when e.reason() == SmsRejectedException.Reason.OPTED_OUT ->
+                problem(
+                                400,
+                                "sms-opted-out",
+                                "Number opted out of SMS",
+                                "This number has opted out of text messages from us. Reply START to our last message"
+                                        + " to opt in again, or use another number.")
+                        .with("field", "phoneNumber");
+            case SmsRejectedException e ->
+                problem(
+                                400,
+                                "sms-rejected",
+                                "SMS not deliverable",
+                                "We cannot send a text message to this number. Check it or use another number.")
+                        .with("field", "phoneNumber");
             case SecretIntegrityException e -> internal();
             default -> internal();
         };

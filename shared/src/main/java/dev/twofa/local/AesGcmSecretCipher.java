@@ -3,14 +3,9 @@ package dev.twofa.local;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
 import dev.twofa.port.SecretIntegrityException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
@@ -31,7 +26,7 @@ public final class AesGcmSecretCipher implements SecretCipher {
     private final SecureRandom random;
 
     public AesGcmSecretCipher(Path keyFile, SecureRandom random) {
-        this.key = new SecretKeySpec(loadOrCreateKey(keyFile, random), "AES");
+        this.key = new SecretKeySpec(KeyFiles.loadOrCreate(keyFile, random), "AES");
         this.random = random;
     }
 
@@ -81,29 +76,5 @@ public final class AesGcmSecretCipher implements SecretCipher {
                 .putInt(purpose.length)
                 .put(purpose)
                 .array();
-    }
-
-    private static byte[] loadOrCreateKey(Path keyFile, SecureRandom random) {
-        try {
-            if (Files.exists(keyFile)) {
-                byte[] existing = Files.readAllBytes(keyFile);
-                if (existing.length != 32) {
-                    throw new IllegalStateException("key file " + keyFile + " must hold 32 bytes");
-                }
-                return existing;
-            }
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
-            byte[] fresh = new byte[32];
-            random.nextBytes(fresh);
-            Files.write(keyFile, fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file stays with the user's default ACL.
-            }
-            return fresh;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the local key file " + keyFile, e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public record SecretContext(String userId, String purpose) {
     public static final String TOTP_SECRET = "totp-secret";
+    public static final String SMS_PHONE = "sms-phone";
 
     public SecretContext {
         Objects.requireNonNull(userId, "userId");
@@ -20,6 +21,10 @@ public record SecretContext(String userId, String purpose) {
 
     public static SecretContext totpSecret(String userId) {
         return new SecretContext(userId, TOTP_SECRET);
+    }
+
+    public static SecretContext smsPhone(String userId) {
+        return new SecretContext(userId, SMS_PHONE);
     }
 
     public Map<String, String> asMap() {

@@ -1,6 +1,8 @@
 package dev.twofa.port;
 
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.SmsChallenge;
+import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
@@ -70,4 +72,42 @@ public interface TwoFactorStore {
 
     /** Removes the factor, its secret, every recovery code and any pending enrollment. */
     boolean disableTotp(String userId);
+
+    // ---- SMS ----
+
+    /** Send timestamps (epoch seconds) recorded under a rate-limit key, and the item's version. */
+    record SendHistory(List<Instant> sends, long version) {
+        public static final SendHistory NONE = new SendHistory(List.of(), 0);
+    }
+
+    SendHistory findSendHistory(String rateKey);
+
+    /**
+     * Stores the new history if nobody wrote it since {@code seen} was read (optimistic lock);
+     * false on a concurrent send, so the limit holds under parallel requests.
+     */
+    boolean saveSendHistory(String rateKey, SendHistory seen, List<Instant> sends, Instant expiresAt);
+
+    /** Stores a new challenge, replacing any earlier one: only the latest code is valid. */
+    void putSmsChallenge(SmsChallenge challenge);
+
+    /** Removes the challenge if it is still this one (its SMS could not be sent). */
+    void deleteSmsChallenge(String userId, String challengeId);
+
+    Optional<SmsChallenge> findSmsChallenge(String userId, Instant now);
+
+    /**
+     * Spends one of the challenge's checks before the code is compared; false when it has none
+     * left, expired, or was replaced. Parallel guesses cannot exceed the limit.
+     */
+    boolean reserveSmsCheck(String userId, String challengeId, int maxChecks, Instant now);
+
+    /** Consumes the challenge and turns the SMS factor on, in one transaction. */
+    boolean enableSms(SmsChallenge challenge, SmsFactor factor);
+
+    /** Consumes a login challenge and resets the failure count, in one transaction. */
+    boolean consumeSmsLogin(SmsChallenge challenge);
+
+    /** Consumes a disable challenge and removes the number and factor, in one transaction. */
+    boolean disableSms(SmsChallenge challenge);
 }

@@ -1,8 +1,10 @@
 package dev.twofa.wiring;
 
 import dev.twofa.app.SecurityEvents;
+import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 
 /**
@@ -15,6 +17,10 @@ public interface Adapters {
     SecretCipher cipher();
 
     Mailer mailer();
+
+    KeyedHash keyedHash();
+
+    SmsSender smsSender();
 
     SecurityEvents events();
 }

@@ -2,12 +2,16 @@ package dev.twofa.wiring;
 
 import dev.twofa.app.SecurityEvents;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import java.net.URI;
 import java.util.Optional;
@@ -19,9 +23,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * KMS, DynamoDB and SES adapters, with SDK clients built at init (outside the handler, so SnapStart
+ * KMS, DynamoDB, SES and SNS adapters, with SDK clients built at init (outside the handler, so SnapStart
  * snapshots them): region from AWS_REGION, one url-connection HTTP client, the default credentials
  * chain (a hard-coded environment provider breaks under SnapStart), and AWS_ENDPOINT_URL honoured
  * for emulators.
@@ -34,6 +39,9 @@ public final class AwsAdapters implements Adapters {
     private final Lazy<TwoFactorStore> store;
     private final Lazy<SecretCipher> cipher;
     private final Lazy<Mailer> mailer;
+    private final Lazy<KmsClient> kms;
+    private final Lazy<KeyedHash> keyedHash;
+    private final Lazy<SmsSender> smsSender;
     private final SecurityEvents events = new LambdaSecurityLog();
 
     public AwsAdapters(Config config) {
@@ -42,8 +50,11 @@ public final class AwsAdapters implements Adapters {
         this.endpoint = config.optionalUrl("AWS_ENDPOINT_URL");
         this.store = new Lazy<>(() -> new DynamoTwoFactorStore(
                 configure(DynamoDbClient.builder()).build(), this.config.required("TABLE_NAME")));
-        this.cipher = new Lazy<>(
-                () -> new KmsSecretCipher(configure(KmsClient.builder()).build(), this.config.required("KMS_KEY_ID")));
+        this.kms = new Lazy<>(() -> configure(KmsClient.builder()).build());
+        this.cipher = new Lazy<>(() -> new KmsSecretCipher(kms.get(), this.config.required("KMS_KEY_ID")));
+        this.keyedHash = new Lazy<>(() -> new KmsKeyedHash(kms.get(), this.config.required("MAC_KEY_ID")));
+        this.smsSender = new Lazy<>(
+                () -> new SnsSmsSender(configure(SnsClient.builder()).build(), this.config.optional("SMS_SENDER_ID")));
         this.mailer = new Lazy<>(
                 () -> new SesMailer(configure(SesClient.builder()).build(), this.config.required("SENDER_EMAIL")));
     }
@@ -67,6 +78,16 @@ public final class AwsAdapters implements Adapters {
     @Override
     public Mailer mailer() {
         return mailer.get();
+    }
+
+    @Override
+    public KeyedHash keyedHash() {
+        return keyedHash.get();
+    }
+
+    @Override
+    public SmsSender smsSender() {
+        return smsSender.get();
     }
 
     @Override

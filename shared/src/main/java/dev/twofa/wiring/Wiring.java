@@ -6,6 +6,9 @@ import dev.twofa.app.CodeVerifier;
 import dev.twofa.app.ConfirmTotp;
 import dev.twofa.app.DisableTotp;
 import dev.twofa.app.Notifications;
+import dev.twofa.app.SmsConfirm;
+import dev.twofa.app.SmsSend;
+import dev.twofa.app.SmsSettings;
 import dev.twofa.app.StartEnable;
 import dev.twofa.app.Status;
 import dev.twofa.app.TotpSettings;
@@ -15,11 +18,15 @@ import dev.twofa.domain.lockout.LockoutPolicy;
 import dev.twofa.domain.otp.OtpPolicy;
 import dev.twofa.domain.otp.SecretGenerator;
 import dev.twofa.domain.otp.Totp;
+import dev.twofa.domain.sms.PhoneNumbers;
+import dev.twofa.domain.sms.SendLimits;
+import dev.twofa.domain.sms.SmsCodes;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -91,6 +98,24 @@ public final class Wiring {
         return new DisableTotp(adapters.store(), verifier(), notifications(), adapters.events(), clock);
     }
 
+    public SmsSend smsSend() {
+        return new SmsSend(
+                adapters.store(),
+                adapters.cipher(),
+                adapters.keyedHash(),
+                adapters.smsSender(),
+                guard(),
+                adapters.events(),
+                random,
+                clock,
+                smsSettings());
+    }
+
+    public SmsConfirm smsConfirm() {
+        return new SmsConfirm(
+                adapters.store(), adapters.keyedHash(), guard(), notifications(), adapters.events(), clock);
+    }
+
     public Status status() {
         return new Status(adapters.store(), LockoutPolicy.DEFAULT, clock);
     }
@@ -106,7 +131,9 @@ public final class Wiring {
                 ConfirmTotp.class, this::confirmTotp,
                 VerifyLogin.class, this::verifyLogin,
                 DisableTotp.class, this::disableTotp,
-                Status.class, this::status);
+                Status.class, this::status,
+                SmsSend.class, this::smsSend,
+                SmsConfirm.class, this::smsConfirm);
         Supplier<?> factory = byType.get(type);
         if (factory == null) {
             throw new IllegalArgumentException("no use case of type " + type.getName());
@@ -128,6 +155,22 @@ public final class Wiring {
 
     private Totp totp() {
         return new Totp(OtpPolicy.DEFAULT);
+    }
+
+    private SmsSettings smsSettings() {
+        return new SmsSettings(
+                config.orDefault("TOTP_ISSUER", "TwoFA"),
+                new PhoneNumbers(Set.copyOf(config.list("SMS_ALLOWED_COUNTRIES"))),
+                config.seconds(
+                        "SMS_CODE_TTL_SECONDS", SmsCodes.CODE_LIFETIME, Duration.ofMinutes(1), SmsCodes.MAX_LIFETIME),
+                new SendLimits(
+                        config.integer("SMS_SENDS_PER_HOUR", SendLimits.DEFAULT.maxPerWindow(), 1, 100),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(config.integer(
+                                "SMS_SECONDS_BETWEEN_SENDS",
+                                (int) SendLimits.DEFAULT.minInterval().toSeconds(),
+                                0,
+                                3600))));
     }
 
     private TotpSettings totpSettings() {

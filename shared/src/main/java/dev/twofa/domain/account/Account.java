@@ -13,6 +13,7 @@ public record Account(
         String userId,
         String email,
         TotpFactor totp,
+        SmsFactor sms,
         int consecutiveFailures,
         Instant lastFailureAt,
         byte[] recoverySalt) {
@@ -27,7 +28,7 @@ public record Account(
 
     /** The state of a user who never enrolled. */
     public static Account empty(String userId) {
-        return new Account(userId, null, null, 0, null, null);
+        return new Account(userId, null, null, null, 0, null, null);
     }
 
     public Optional<TotpFactor> totpFactor() {
@@ -36,6 +37,14 @@ public record Account(
 
     public boolean totpEnabled() {
         return totp != null;
+    }
+
+    public Optional<SmsFactor> smsFactor() {
+        return Optional.ofNullable(sms);
+    }
+
+    public boolean smsEnabled() {
+        return sms != null;
     }
 
     @Override

@@ -5,10 +5,14 @@ import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.http.LambdaSecurityLog;
 import dev.twofa.local.AesGcmSecretCipher;
+import dev.twofa.local.FileKeyedHash;
 import dev.twofa.local.Outbox;
 import dev.twofa.local.OutboxMailer;
+import dev.twofa.local.OutboxSmsSender;
+import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
 import java.nio.file.Path;
@@ -18,13 +22,16 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * No AWS at all: the real DynamoDB adapter over DynamoDB Local running in this JVM (in memory, gone
- * when the run stops), AES-GCM under a key file instead of KMS, and the outbox instead of SES.
+ * when the run stops), AES-GCM and HMAC under key files instead of KMS, and the outbox instead of
+ * SES and SNS.
  */
 final class EmbeddedAdapters implements Adapters, AutoCloseable {
     private final InProcessDynamoDb dynamoLocal;
     private final TwoFactorStore store;
     private final SecretCipher cipher;
     private final Mailer mailer;
+    private final KeyedHash keyedHash;
+    private final SmsSender smsSender;
     private final SecurityEvents events = new LambdaSecurityLog();
 
     EmbeddedAdapters(Region region, String table, Path keyFile, SecureRandom random, Outbox outbox, Clock clock) {
@@ -35,6 +42,8 @@ final class EmbeddedAdapters implements Adapters, AutoCloseable {
             this.store = new DynamoTwoFactorStore(dynamo, table);
             this.cipher = new AesGcmSecretCipher(keyFile, random);
             this.mailer = new OutboxMailer(outbox, clock);
+            this.keyedHash = new FileKeyedHash(keyFile.resolveSibling("mac.key"), random);
+            this.smsSender = new OutboxSmsSender(outbox, clock);
         } catch (RuntimeException e) {
             dynamoLocal.close();
             throw e;
@@ -54,6 +63,16 @@ final class EmbeddedAdapters implements Adapters, AutoCloseable {
     @Override
     public Mailer mailer() {
         return mailer;
+    }
+
+    @Override
+    public KeyedHash keyedHash() {
+        return keyedHash;
+    }
+
+    @Override
+    public SmsSender smsSender() {
+        return smsSender;
     }
 
     @Override

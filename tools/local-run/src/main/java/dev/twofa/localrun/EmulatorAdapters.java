@@ -5,8 +5,11 @@ import dev.twofa.aws.DynamoTable;
 import dev.twofa.config.Config;
 import dev.twofa.local.Outbox;
 import dev.twofa.local.OutboxMailer;
+import dev.twofa.local.OutboxSmsSender;
+import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.AwsAdapters;
@@ -31,15 +34,17 @@ import software.amazon.awssdk.services.ses.SesClient;
 final class EmulatorAdapters implements Adapters {
     private final AwsAdapters aws;
     private final Mailer mailer;
+    private final SmsSender smsSender;
 
     EmulatorAdapters(Config config, Outbox outbox, Clock clock) {
         this.aws = new AwsAdapters(config);
         this.mailer = new OutboxMailer(outbox, clock, aws.mailer());
+        this.smsSender = new OutboxSmsSender(outbox, clock, aws.smsSender());
     }
 
     /**
      * Creates the table, verifies the sender and, unless {@code KMS_KEY_ID} names one, creates a
-     * symmetric key. Answers {@code env} with {@code KMS_KEY_ID} set.
+     * symmetric key (and {@code MAC_KEY_ID} an HMAC key). Answers {@code env} with both set.
      */
     static Map<String, String> provision(Map<String, String> env) {
         Config config = new Config(env);
@@ -73,6 +78,14 @@ final class EmulatorAdapters implements Adapters {
                         .keyId();
                 provisioned.put("KMS_KEY_ID", keyId);
             }
+            if (config.optional("MAC_KEY_ID").isEmpty()) {
+                String keyId = kms.createKey(r -> r.description("twofa local run: SMS code hashes")
+                                .keySpec(KeySpec.HMAC_256)
+                                .keyUsage(KeyUsageType.GENERATE_VERIFY_MAC))
+                        .keyMetadata()
+                        .keyId();
+                provisioned.put("MAC_KEY_ID", keyId);
+            }
         }
         return provisioned;
     }
@@ -90,6 +103,16 @@ final class EmulatorAdapters implements Adapters {
             System.setProperty("aws.accessKeyId", "local");
             System.setProperty("aws.secretAccessKey", "local");
         }
+    }
+
+    @Override
+    public KeyedHash keyedHash() {
+        return aws.keyedHash();
+    }
+
+    @Override
+    public SmsSender smsSender() {
+        return smsSender;
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class StatusHandler implements RequestHandler<APIGatewayV2HTTPEvent
             return ApiResponse.ok(ApiResponse.object(
                     "totp",
                     ApiResponse.object("enabled", view.totpEnabled(), "pending", view.pendingStage()),
+                    "sms",
+                    ApiResponse.object("enabled", view.smsEnabled(), "phoneNumber", view.smsMaskedPhone()),
                     "recoveryCodesRemaining",
                     view.recoveryCodesRemaining(),
                     "signIn",

@@ -3,32 +3,42 @@ package dev.twofa.it.support;
 import dev.twofa.app.SecurityEvents;
 import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
 import dev.twofa.functions.disable.DisableHandler;
+import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
+import dev.twofa.functions.smssend.SmsSendHandler;
 import dev.twofa.functions.startenable.StartEnableHandler;
 import dev.twofa.functions.status.StatusHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
+import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.Wiring;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The production adapters (DynamoDB, KMS, SES) pointed at the emulators, wired into the real
+ * The production adapters (DynamoDB, KMS, SES, SNS) pointed at the emulators, wired into the real
  * handlers exactly as their no-argument constructors would, with a clock the test controls.
  */
 public final class TestApp {
@@ -48,7 +58,9 @@ public final class TestApp {
     public final DynamoDbClient dynamo;
     public final KmsClient kms;
     public final SesClient ses;
+    public final SnsClient sns;
     public final String keyId;
+    public final String macKeyId;
     private final Wiring wiring;
 
     public TestApp() {
@@ -61,7 +73,11 @@ public final class TestApp {
                 .build();
         kms = Emulators.kms();
         ses = Emulators.ses();
+        sns = Emulators.sns();
         keyId = Emulators.createKmsKey();
+        macKeyId = kms.createKey(k -> k.keySpec(KeySpec.HMAC_256).keyUsage(KeyUsageType.GENERATE_VERIFY_MAC))
+                .keyMetadata()
+                .keyId();
         Emulators.verifySesIdentity(SENDER);
         DynamoTable.create(dynamo, table);
         wiring = withAdapters(
@@ -70,7 +86,14 @@ public final class TestApp {
 
     /** The same wiring with some adapters swapped, e.g. for a failing dependency. */
     public Wiring withAdapters(TwoFactorStore store, SecretCipher cipher, Mailer mailer) {
-        Config config = new Config(Map.of("APP_BASE_URL", APP_BASE_URL, "TOTP_ISSUER", "TwoFA Test"));
+        return withAdapters(
+                store, cipher, mailer, new KmsKeyedHash(kms, macKeyId), new SnsSmsSender(sns, Optional.of("TwoFA")));
+    }
+
+    public Wiring withAdapters(
+            TwoFactorStore store, SecretCipher cipher, Mailer mailer, KeyedHash keyedHash, SmsSender smsSender) {
+        Config config = new Config(Map.of(
+                "APP_BASE_URL", APP_BASE_URL, "TOTP_ISSUER", "TwoFA Test", "SMS_ALLOWED_COUNTRIES", "DK,GB,US,DE,SE"));
         SecurityEvents recorded = events;
         Adapters adapters = new Adapters() {
             @Override
@@ -86,6 +109,16 @@ public final class TestApp {
             @Override
             public Mailer mailer() {
                 return mailer;
+            }
+
+            @Override
+            public KeyedHash keyedHash() {
+                return keyedHash;
+            }
+
+            @Override
+            public SmsSender smsSender() {
+                return smsSender;
             }
 
             @Override
@@ -118,6 +151,14 @@ public final class TestApp {
 
     public DisableHandler disable() {
         return new DisableHandler(wiring.disableTotp());
+    }
+
+    public SmsSendHandler smsSend() {
+        return new SmsSendHandler(wiring.smsSend());
+    }
+
+    public SmsConfirmHandler smsConfirm() {
+        return new SmsConfirmHandler(wiring.smsConfirm());
     }
 
     public StatusHandler status() {

@@ -1,0 +1,99 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.SmsChallenge;
+import dev.twofa.domain.account.SmsFactor;
+import dev.twofa.domain.sms.SmsCodes;
+import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.port.KeyedHash;
+import dev.twofa.port.TwoFactorStore;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks the code from the SMS and does what it was sent for. A code works once, for its own
+ * purpose only, within its lifetime, and is checked at most {@link SmsCodes#MAX_CHECKS} times;
+ * every failure counts toward the user's lockout shared with the authenticator app.
+ */
+public final class SmsConfirm {
+    private final TwoFactorStore store;
+    private final KeyedHash keyedHash;
+    private final AttemptGuard guard;
+    private final Notifications notifications;
+    private final SecurityEvents events;
+    private final Clock clock;
+
+    public SmsConfirm(
+            TwoFactorStore store,
+            KeyedHash keyedHash,
+            AttemptGuard guard,
+            Notifications notifications,
+            SecurityEvents events,
+            Clock clock) {
+        this.store = store;
+        this.keyedHash = keyedHash;
+        this.guard = guard;
+        this.notifications = notifications;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** @return the masked number the factor now uses (enable), else empty */
+    public Optional<String> confirm(Principal principal, SmsPurpose purpose, String code) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        if (purpose == SmsPurpose.ENABLE && account.smsEnabled()) {
+            throw new WrongState("SMS two-step verification is already on");
+        }
+        if (purpose != SmsPurpose.ENABLE && !account.smsEnabled()) {
+            throw new WrongState("SMS two-step verification is not on");
+        }
+        guard.ensureOpen(account, now);
+
+        SmsChallenge challenge =
+                store.findSmsChallenge(userId, now).orElseThrow(() -> guard.fail(userId, now, "no valid SMS code"));
+        // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
+        if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
+            throw guard.fail(userId, now, "SMS code has no checks left");
+        }
+        byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
+        // A code sent for another purpose hashes differently, so it fails here like a wrong one.
+        if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
+            throw guard.fail(userId, now, "wrong SMS code");
+        }
+
+        return switch (purpose) {
+            case ENABLE -> {
+                SmsFactor factor = new SmsFactor(challenge.phoneCiphertext(), challenge.maskedPhone(), now);
+                consumed(store.enableSms(challenge, factor), userId, now);
+                events.record("sms_enabled", userId, Map.of("to", challenge.maskedPhone()));
+                notifications.smsEnabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
+                yield Optional.of(challenge.maskedPhone());
+            }
+            case LOGIN -> {
+                consumed(store.consumeSmsLogin(challenge), userId, now);
+                events.record("sms_verified", userId);
+                yield Optional.empty();
+            }
+            case DISABLE -> {
+                consumed(store.disableSms(challenge), userId, now);
+                events.record("sms_disabled", userId);
+                notifications.smsDisabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    /** Losing the consuming transaction means another request used this code first: a replay. */
+    private void consumed(boolean won, String userId, Instant now) {
+        if (!won) {
+            events.record("sms_replay_refused", userId);
+            throw guard.fail(userId, now, "SMS code already used");
+        }
+    }
+}

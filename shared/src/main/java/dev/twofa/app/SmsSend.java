@@ -1,0 +1,182 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.SmsChallenge;
+import dev.twofa.domain.account.SmsFactor;
+import dev.twofa.domain.sms.PhoneNumber;
+import dev.twofa.domain.sms.SendRateLimit;
+import dev.twofa.domain.sms.SmsCodes;
+import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.port.DependencyException;
+import dev.twofa.port.KeyedHash;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecretContext;
+import dev.twofa.port.SmsRejectedException;
+import dev.twofa.port.SmsSender;
+import dev.twofa.port.TwoFactorStore;
+import dev.twofa.port.TwoFactorStore.SendHistory;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sends a 6-digit code by SMS for one purpose: enabling with a new number, signing in, or
+ * disabling. Each send replaces the previous code. Sends are limited per user and per number
+ * (SMS pumping) before anything reaches SNS.
+ */
+public final class SmsSend {
+    /** Two tries at the optimistic lock of a send history, then the caller waits a moment. */
+    private static final int HISTORY_ATTEMPTS = 2;
+
+    private final TwoFactorStore store;
+    private final SecretCipher cipher;
+    private final KeyedHash keyedHash;
+    private final SmsSender sms;
+    private final AttemptGuard guard;
+    private final SecurityEvents events;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final SmsSettings settings;
+    private final SmsCodes codes;
+    private final SendRateLimit rateLimit;
+
+    public SmsSend(
+            TwoFactorStore store,
+            SecretCipher cipher,
+            KeyedHash keyedHash,
+            SmsSender sms,
+            AttemptGuard guard,
+            SecurityEvents events,
+            SecureRandom random,
+            Clock clock,
+            SmsSettings settings) {
+        this.store = store;
+        this.cipher = cipher;
+        this.keyedHash = keyedHash;
+        this.sms = sms;
+        this.guard = guard;
+        this.events = events;
+        this.random = random;
+        this.clock = clock;
+        this.settings = settings;
+        this.codes = new SmsCodes(random);
+        this.rateLimit = new SendRateLimit(settings.limits());
+    }
+
+    public record Sent(String maskedPhone, long expiresInSeconds) {}
+
+    public Sent send(Principal principal, SmsPurpose purpose, Optional<String> phoneInput) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+
+        byte[] phoneCiphertext;
+        String e164;
+        String masked;
+        if (purpose == SmsPurpose.ENABLE) {
+            if (account.smsEnabled()) {
+                throw new WrongState("SMS two-step verification is already on; turn it off to change the number");
+            }
+            String input = phoneInput.orElseThrow(() -> new InvalidRequest(
+                    "phoneNumber", "Enter your mobile number in international format, e.g. +45 20 12 34 56."));
+            PhoneNumber phone = settings.phoneNumbers().parse(input);
+            e164 = phone.e164();
+            masked = phone.masked();
+            phoneCiphertext = cipher.encrypt(e164.getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
+        } else {
+            if (phoneInput.isPresent()) {
+                throw new InvalidRequest("phoneNumber", "The number is only sent when enabling SMS verification.");
+            }
+            SmsFactor factor =
+                    account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
+            guard.ensureOpen(account, now);
+            phoneCiphertext = factor.phoneCiphertext();
+            e164 = new String(
+                    cipher.decrypt(phoneCiphertext, SecretContext.smsPhone(userId)), StandardCharsets.US_ASCII);
+            masked = factor.maskedPhone();
+        }
+
+        // Both limits are checked before either is spent, and before SNS is called.
+        String userKey = "SMSRATE#USER#" + userId;
+        String phoneKey = "SMSRATE#PHONE#" + phoneKey(e164);
+        spend(userKey, now);
+        spend(phoneKey, now);
+
+        String code = codes.newCode();
+        String challengeId = newId();
+        Instant expiresAt = now.plus(settings.codeLifetime());
+        byte[] codeHash = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challengeId));
+        SmsChallenge challenge = new SmsChallenge(
+                userId,
+                challengeId,
+                purpose,
+                codeHash,
+                purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
+                masked,
+                0,
+                expiresAt);
+        store.putSmsChallenge(challenge);
+        try {
+            sms.send(e164, text(purpose, code));
+        } catch (SmsRejectedException | DependencyException e) {
+            // A code whose SMS never left must not stay valid.
+            store.deleteSmsChallenge(userId, challengeId);
+            events.record("sms_send_failed", userId, Map.of("to", masked, "purpose", purpose.apiName()));
+            throw e;
+        }
+        events.record("sms_sent", userId, Map.of("to", masked, "purpose", purpose.apiName()));
+        return new Sent(masked, settings.codeLifetime().toSeconds());
+    }
+
+    /** Records a send in the history under {@code key}, or refuses with the wait. */
+    private void spend(String key, Instant now) {
+        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+            SendHistory seen = store.findSendHistory(key);
+            switch (rateLimit.decide(seen.sends(), now)) {
+                case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
+                case SendRateLimit.Allowed allowed -> {
+                    Instant keepUntil = now.plus(settings.limits().window());
+                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil)) {
+                        return;
+                    }
+                }
+            }
+        }
+        // Another send for the same user or number is being recorded right now.
+        throw new Throttled(1);
+    }
+
+    /**
+     * The number's rate-limit key: a keyed hash, so the table does not hold phone numbers in a
+     * form anyone could reverse by hashing all numbers.
+     */
+    private String phoneKey(String e164) {
+        byte[] mac = keyedHash.mac(("sms-rate-limit\0" + e164).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
+    }
+
+    private String text(SmsPurpose purpose, String code) {
+        String what =
+                switch (purpose) {
+                    case ENABLE -> "to turn on SMS verification";
+                    case LOGIN -> "to sign in";
+                    case DISABLE -> "to turn off SMS verification";
+                };
+        return "%s: %s is your code %s. It expires in %d minutes. We will never ask you for it; do not share it."
+                .formatted(
+                        settings.appName(), code, what, settings.codeLifetime().toMinutes());
+    }
+
+    private String newId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+}

@@ -1,0 +1,328 @@
+package dev.twofa.domain.sms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SmsCodesTest {
+
+    private static final byte[] KEY =
+            HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    private static final String USER = "user-1";
+    private static final String CHALLENGE = "challenge-1";
+
+    private final SecureRandom random = new SecureRandom();
+    private final SmsCodes smsCodes = new SmsCodes(random);
+
+    /** A SecureRandom that returns scripted values from nextInt(bound) and records the bounds asked for. */
+    private static final class ScriptedRandom extends SecureRandom {
+        private final Deque<Integer> values = new ArrayDeque<>();
+        private final List<Integer> bounds = new ArrayList<>();
+
+        ScriptedRandom(Integer... values) {
+            this.values.addAll(List.of(values));
+        }
+
+        @Override
+        public int nextInt(int bound) {
+            bounds.add(bound);
+            return values.removeFirst();
+        }
+    }
+
+    @Test
+    void newCode_isSixAsciiDigits() {
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(smsCodes.newCode()).matches("[0-9]{6}");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"0, 000000", "7, 000007", "42, 000042", "12345, 012345", "100000, 100000", "999999, 999999"})
+    void newCode_keepsLeadingZeros(int drawn, String code) {
+        ScriptedRandom scripted = new ScriptedRandom(drawn);
+
+        assertThat(new SmsCodes(scripted).newCode()).isEqualTo(code);
+        // nextInt(10^6) is uniform by rejection sampling; anything else (nextInt() % 10^6, bytes) would need care.
+        assertThat(scripted.bounds).containsExactly(1_000_000);
+    }
+
+    @Test
+    void newCode_isAsciiEvenWhenTheDefaultLocaleUsesOtherDigits() {
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("th-TH-u-nu-thai"));
+            assertThat(new SmsCodes(new ScriptedRandom(123)).newCode()).isEqualTo("000123");
+        } finally {
+            Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void newCode_isUniform_overEveryDigitPosition() {
+        // Chi-square over 10 symbols (9 degrees of freedom) per position; 45 has p ≈ 1e-6, so this does not flake,
+        // while a modulo bias or a stuck digit pushes it into the thousands.
+        int draws = 20_000;
+        int[][] counts = new int[SmsCodes.CODE_LENGTH][10];
+        int leadingZeros = 0;
+        for (int i = 0; i < draws; i++) {
+            String code = smsCodes.newCode();
+            for (int position = 0; position < code.length(); position++) {
+                counts[position][code.charAt(position) - '0']++;
+            }
+            leadingZeros += code.charAt(0) == '0' ? 1 : 0;
+        }
+        double expected = draws / 10.0;
+        for (int[] position : counts) {
+            double chiSquare = 0;
+            for (int count : position) {
+                chiSquare += (count - expected) * (count - expected) / expected;
+            }
+            assertThat(chiSquare).isLessThan(45);
+        }
+        assertThat(leadingZeros).isPositive();
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"000000", "123456", "999999", "012345"})
+    void isWellFormed_acceptsSixAsciiDigits(String code) {
+        assertThat(SmsCodes.isWellFormed(code)).isTrue();
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @NullAndEmptySource
+    @ValueSource(
+            strings = {
+                "12345",
+                "1234567",
+                " 123456",
+                "123456 ",
+                "123 456",
+                "12345a",
+                "+12345",
+                "-12345",
+                "１２３４５６", // full-width: Character.isDigit says yes
+                "١٢٣٤٥٦", // Arabic-Indic
+                "12345\u0000"
+            })
+    void isWellFormed_refusesEverythingElse(String code) {
+        assertThat(SmsCodes.isWellFormed(code)).isFalse();
+    }
+
+    @Test
+    void newKey_is32RandomBytes() {
+        byte[] key = SmsCodes.newKey(random);
+
+        assertThat(key).hasSize(32);
+        assertThat(key).isNotEqualTo(SmsCodes.newKey(random));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "LOGIN, 123456, cceba3069fee8601e7ec4e8c84795b80a900061d4005e21268b01085be8154d8",
+        "ENABLE, 012345, 3eef382e78721b781933f37849dcb6f38ca2c4a4d8e740e5cf505c5e9b97b7a6"
+    })
+    void hash_knownAnswer_hmacSha256OverLengthPrefixedFields(SmsPurpose purpose, String code, String expectedHex) {
+        // Computed independently with Python: hmac.new(key, b''.join(struct.pack('>I', len(f)) + f for f in
+        // [b'twofa-sms-code-v1', purpose, user, challenge, code]), sha256). Pins the encoding of stored hashes.
+        byte[] hash = SmsCodes.hash(KEY, code, purpose, USER, CHALLENGE);
+
+        assertThat(HexFormat.of().formatHex(hash)).isEqualTo(expectedHex);
+    }
+
+    @Test
+    void hash_isDeterministic_and32Bytes() {
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .hasSize(32)
+                .isEqualTo(SmsCodes.hash(KEY.clone(), "123456", SmsPurpose.LOGIN, USER, CHALLENGE));
+    }
+
+    @ParameterizedTest(name = "{0} code vs {1} challenge")
+    @CsvSource({
+        "LOGIN, ENABLE",
+        "LOGIN, DISABLE",
+        "ENABLE, LOGIN",
+        "ENABLE, DISABLE",
+        "DISABLE, LOGIN",
+        "DISABLE, ENABLE"
+    })
+    void hash_bindsThePurpose_soACodeSentForOnePurposeNeverCompletesAnother(SmsPurpose sentFor, SmsPurpose usedFor) {
+        byte[] stored = SmsCodes.hash(KEY, "123456", usedFor, USER, CHALLENGE);
+
+        assertThat(SmsCodes.hash(KEY, "123456", sentFor, USER, CHALLENGE)).isNotEqualTo(stored);
+        assertThat(SmsCodes.matches(stored, KEY, "123456", sentFor, USER, CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(stored, KEY, "123456", usedFor, USER, CHALLENGE))
+                .isTrue();
+    }
+
+    @Test
+    void hash_bindsUserChallengeCodeAndKey() {
+        byte[] stored = SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE);
+
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "user-2", CHALLENGE))
+                .isNotEqualTo(stored);
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, "challenge-2"))
+                .isNotEqualTo(stored);
+        assertThat(SmsCodes.hash(KEY, "123457", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isNotEqualTo(stored);
+        assertThat(SmsCodes.hash(SmsCodes.newKey(random), "123456", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isNotEqualTo(stored);
+    }
+
+    @Test
+    void hash_encodingIsUnambiguous_acrossFieldBoundaries() {
+        // Plain concatenation would make ("ab", "c") and ("a", "bc") the same message.
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "ab", "c"))
+                .isNotEqualTo(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "a", "bc"));
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "user-1/", "c"))
+                .isNotEqualTo(SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "user-1", "/c"));
+    }
+
+    @Test
+    void macInput_isTheLabelAndEachFieldPrefixedByItsLength() {
+        byte[] expected = ByteBuffer.allocate(4 + 17 + 4 + 5 + 4 + 1 + 4 + 1 + 4 + 6)
+                .putInt(17)
+                .put("twofa-sms-code-v1".getBytes(StandardCharsets.US_ASCII))
+                .putInt(5)
+                .put("login".getBytes(StandardCharsets.US_ASCII))
+                .putInt(1)
+                .put((byte) 'u')
+                .putInt(1)
+                .put((byte) 'c')
+                .putInt(6)
+                .put("012345".getBytes(StandardCharsets.US_ASCII))
+                .array();
+
+        assertThat(SmsCodes.macInput("012345", SmsPurpose.LOGIN, "u", "c")).isEqualTo(expected);
+    }
+
+    @Test
+    void macInput_countsUtf8Bytes_notChars() {
+        byte[] input = SmsCodes.macInput("123456", SmsPurpose.ENABLE, "å", "c");
+
+        assertThat(ByteBuffer.wrap(input, 4 + 17 + 4 + 6, 4).getInt()).isEqualTo(2);
+    }
+
+    @Test
+    void hash_isHmacSha256OfMacInput_soAMacComputedByKmsAgrees() throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+
+        assertThat(SmsCodes.hash(KEY, "123456", SmsPurpose.DISABLE, USER, CHALLENGE))
+                .isEqualTo(mac.doFinal(SmsCodes.macInput("123456", SmsPurpose.DISABLE, USER, CHALLENGE)));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @NullAndEmptySource
+    @ValueSource(strings = {"12345", "abcdef", "１２３４５６"})
+    void macInput_refusesMalformedCodes(String code) {
+        assertThatThrownBy(() -> SmsCodes.macInput(code, SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"12345", "1234567", "abcdef", "１２３４５６", ""})
+    void hash_refusesMalformedCodes(String code) {
+        assertThatThrownBy(() -> SmsCodes.hash(KEY, code, SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void hash_refusesShortKeysAndEmptyIds() {
+        assertThatThrownBy(() -> SmsCodes.hash(new byte[31], "123456", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, "", CHALLENGE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, ""))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SmsCodes.hash(KEY, "123456", null, USER, CHALLENGE))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void matches_acceptsTheCodeThatWasHashed() {
+        String code = smsCodes.newCode();
+        byte[] key = SmsCodes.newKey(random);
+        byte[] stored = SmsCodes.hash(key, code, SmsPurpose.ENABLE, USER, CHALLENGE);
+
+        assertThat(SmsCodes.matches(stored, key, code, SmsPurpose.ENABLE, USER, CHALLENGE))
+                .isTrue();
+    }
+
+    @Test
+    void matches_refusesAnotherCode_userOrChallenge() {
+        byte[] stored = SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE);
+
+        assertThat(SmsCodes.matches(stored, KEY, "123457", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(stored, KEY, "123456", SmsPurpose.LOGIN, "user-2", CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(stored, KEY, "123456", SmsPurpose.LOGIN, USER, "challenge-2"))
+                .isFalse();
+        assertThat(SmsCodes.matches(new byte[32], KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(new byte[0], KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isFalse();
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @NullAndEmptySource
+    @ValueSource(strings = {"12345", "1234567", " 123456", "12345a", "１２３４５６"})
+    void matches_isFalseForMalformedCodes_withoutComputingAnHmac(String code) {
+        byte[] stored = SmsCodes.hash(KEY, "123456", SmsPurpose.LOGIN, USER, CHALLENGE);
+        // A 1-byte key makes hash() throw: a false (not an exception) proves the format check came first.
+        byte[] unusableKey = new byte[1];
+
+        assertThat(SmsCodes.matches(stored, unusableKey, code, SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(stored, KEY, code, SmsPurpose.LOGIN, USER, CHALLENGE))
+                .isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SmsPurpose.class)
+    void matches_leadingZeroCodes_areNotConfusedWithShorterOnes(SmsPurpose purpose) {
+        byte[] stored = SmsCodes.hash(KEY, "000123", purpose, USER, CHALLENGE);
+
+        assertThat(SmsCodes.matches(stored, KEY, "000123", purpose, USER, CHALLENGE))
+                .isTrue();
+        assertThat(SmsCodes.matches(stored, KEY, "123", purpose, USER, CHALLENGE))
+                .isFalse();
+        assertThat(SmsCodes.matches(stored, KEY, "001230", purpose, USER, CHALLENGE))
+                .isFalse();
+    }
+
+    @Test
+    void constants_followNistAndTwilio() {
+        assertThat(SmsCodes.CODE_LIFETIME).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SmsCodes.MAX_LIFETIME).isEqualTo(Duration.ofMinutes(10));
+        assertThat(SmsCodes.CODE_LIFETIME).isLessThanOrEqualTo(SmsCodes.MAX_LIFETIME);
+        assertThat(SmsCodes.MAX_CHECKS).isEqualTo(5);
+        // NIST SP 800-63B §5.1.3: about 20 bits; 10^6 codes are 19.93 bits.
+        assertThat(SmsCodes.CODE_LENGTH * Math.log(10) / Math.log(2)).isGreaterThan(19.9);
+    }
+
+    @Test
+    void constructor_requiresRandom() {
+        assertThatThrownBy(() -> new SmsCodes(null)).isInstanceOf(NullPointerException.class);
+    }
+}
