@@ -29,7 +29,11 @@ class FunctionJarsIT {
                 // SES only for the "a recovery code was used" notice (OWASP MFA cheat sheet).
                 Arguments.of("verify-login", "verifylogin/VerifyLoginHandler", Set.of("dynamodb", "kms", "ses")),
                 Arguments.of("disable", "disable/DisableHandler", Set.of("dynamodb", "kms", "ses")),
-                Arguments.of("status", "status/StatusHandler", Set.of("dynamodb")));
+                Arguments.of("status", "status/StatusHandler", Set.of("dynamodb")),
+                // KMS: encrypt/decrypt the number and GenerateMac; SNS: the SMS itself.
+                Arguments.of("sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "sns")),
+                // KMS GenerateMac for the code hash; SES for the enabled/disabled notices.
+                Arguments.of("sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,6 +62,8 @@ class FunctionJarsIT {
                     .noneMatch(e -> e.startsWith("org/joda/"));
             boolean qr = entries.stream().anyMatch(e -> e.startsWith("com/google/zxing/"));
             assertThat(qr).as(function + " carries zxing").isEqualTo(function.equals("activate-link"));
+            boolean phoneNumbers = entries.stream().anyMatch(e -> e.startsWith("com/google/i18n/phonenumbers/"));
+            assertThat(phoneNumbers).as(function + " carries libphonenumber").isEqualTo(function.equals("sms-send"));
         }
         System.out.printf("function jar %-14s %,10d bytes%n", function, Files.size(jar));
     }
