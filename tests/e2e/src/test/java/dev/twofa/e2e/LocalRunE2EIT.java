@@ -58,6 +58,8 @@ class LocalRunE2EIT {
         run = LocalRun.start(LocalRun.Options.defaults()
                 .withPort(0)
                 .withTemplate(repoRoot().resolve("template.yaml"))
+                // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
+                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
                 .withKeyFile(keyDir.resolve("secret.key")));
     }
 
@@ -141,6 +143,69 @@ class LocalRunE2EIT {
         onlyEmail(email, "Two-factor authentication is on");
         onlyEmail(email, "A recovery code was used to sign in");
         onlyEmail(email, "Two-factor authentication was turned off");
+    }
+
+    @Test
+    void smsEnableSignInAndDisable_overHttp_readingCodesFromTheOutbox() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String email = "sms-" + id + "@example.test";
+        String token = devToken("sms-" + id, email);
+        String phone = "+45 20 " + (10 + (int) (Math.random() * 89)) + " 34 " + (10 + (int) (Math.random() * 89));
+        String e164 = phone.replace(" ", "");
+
+        // The help-center example is not a valid Danish number: refused before any SMS.
+        Reply invalid = post("/2fa/sms/send", token, json(Map.of("purpose", "enable", "phoneNumber", "+45 12345678")));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.contentType()).startsWith("application/problem+json");
+        assertThat(invalid.string("type")).isEqualTo("urn:twofa:problem:invalid-phone-number");
+
+        Reply sent = post("/2fa/sms/send", token, json(Map.of("purpose", "enable", "phoneNumber", phone)));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        String masked = "+45 •••• ••" + e164.substring(e164.length() - 2);
+        assertThat(sent.string("sentTo")).isEqualTo(masked);
+        assertThat(sent.number("expiresInSeconds")).isEqualTo(300);
+
+        Reply enabled = post("/2fa/sms/confirm", token, json(Map.of("purpose", "enable", "code", smsCode(e164))));
+        assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+        assertThat(enabled.map("sms")).containsEntry("enabled", true).containsEntry("phoneNumber", masked);
+        assertThat(get("/2fa/status", token).map("sms")).containsEntry("phoneNumber", masked);
+
+        // Each sign-in sends a new code; a code works once.
+        assertThat(post("/2fa/sms/send", token, json(Map.of("purpose", "login")))
+                        .status())
+                .isEqualTo(202);
+        String loginCode = smsCode(e164);
+        Reply login = post("/2fa/sms/confirm", token, json(Map.of("purpose", "login", "code", loginCode)));
+        assertThat(login.map()).containsEntry("verified", true).containsEntry("method", "sms");
+        Reply replay = post("/2fa/sms/confirm", token, json(Map.of("purpose", "login", "code", loginCode)));
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.string("type")).isEqualTo(INVALID_CODE);
+
+        // Disabling needs a code sent to the phone.
+        assertThat(post("/2fa/sms/send", token, json(Map.of("purpose", "disable")))
+                        .status())
+                .isEqualTo(202);
+        Reply disabled = post("/2fa/sms/confirm", token, json(Map.of("purpose", "disable", "code", smsCode(e164))));
+        assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+        assertThat(get("/2fa/status", token).map("sms")).containsEntry("enabled", false);
+
+        onlyEmail(email, "SMS verification is on");
+        onlyEmail(email, "SMS verification was turned off");
+    }
+
+    /** The code in the newest SMS the outbox holds for {@code e164}. */
+    private static String smsCode(String e164) throws Exception {
+        List<Object> messages = JSON.std.listFrom(get("/dev/outbox", null).body());
+        for (Object m : messages) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> message = (Map<String, Object>) m;
+            if ("sms".equals(message.get("channel")) && e164.equals(message.get("to"))) {
+                Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher((String) message.get("body"));
+                assertThat(code.find()).as((String) message.get("body")).isTrue();
+                return code.group(1);
+            }
+        }
+        throw new AssertionError("no SMS to " + e164 + " in the outbox");
     }
 
     @Test
