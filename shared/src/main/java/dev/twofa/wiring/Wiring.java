@@ -26,7 +26,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -160,7 +159,9 @@ public final class Wiring {
     private SmsSettings smsSettings() {
         return new SmsSettings(
                 config.orDefault("TOTP_ISSUER", "TwoFA"),
-                new PhoneNumbers(Set.copyOf(config.list("SMS_ALLOWED_COUNTRIES"))),
+                new PhoneNumbers(config.list("SMS_ALLOWED_COUNTRIES").stream()
+                        .map(c -> c.toUpperCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toSet())),
                 config.seconds(
                         "SMS_CODE_TTL_SECONDS", SmsCodes.CODE_LIFETIME, Duration.ofMinutes(1), SmsCodes.MAX_LIFETIME),
                 new SendLimits(

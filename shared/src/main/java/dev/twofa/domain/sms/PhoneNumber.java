@@ -36,7 +36,7 @@ public record PhoneNumber(String e164, String region) {
 
     /**
      * The form users and logs may see: {@code +45 •••• ••56}. The calling code, then the national significant number
-     * with all but its last two digits replaced by U+2022, in groups of four. Two digits let a user tell their own
+     * with all but its last two digits replaced by U+2022, in groups of four from the right. Two digits let a user tell their own
      * numbers apart without giving an attacker who sees the response a number to target.
      */
     public String masked() {
@@ -45,7 +45,8 @@ public record PhoneNumber(String e164, String region) {
         StringBuilder out = new StringBuilder("+").append(callingCode).append(' ');
         int hidden = Math.max(0, national.length() - VISIBLE_DIGITS);
         for (int i = 0; i < national.length(); i++) {
-            if (i > 0 && i % GROUP == 0) {
+            // Groups of four counted from the end, so the two visible digits always stay together.
+            if (i > 0 && (national.length() - i) % GROUP == 0) {
                 out.append(' ');
             }
             out.append(i < hidden ? MASK : national.charAt(i));

@@ -2,13 +2,9 @@ package dev.twofa.domain.sms;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The one-time codes sent by SMS, NIST SP 800-63B §5.1.3 out-of-band secrets: 6 random digits, stored only as a keyed
@@ -16,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The hash is an HMAC rather than a plain or salted hash because there are only 10^6 codes: anyone holding a stored
  * hash and everything stored beside it could try them all in milliseconds. The key must therefore live apart from the
- * hashes (encrypted under KMS or in a secret), never in plaintext next to them.
+ * hashes (inside KMS, or in the local run's key file), never in plaintext next to them.
  */
 public final class SmsCodes {
 
@@ -35,11 +31,7 @@ public final class SmsCodes {
     /** Twilio Verify's default: after 5 wrong checks the code is dead and a new one must be sent. */
     public static final int MAX_CHECKS = 5;
 
-    /** 256-bit HMAC-SHA256 key: the hash output size, the key length RFC 2104 §3 recommends at least. */
-    public static final int KEY_BYTES = 32;
-
     private static final int CODE_SPACE = 1_000_000;
-    private static final String HMAC = "HmacSHA256";
 
     /** Domain separation and a version for the encoding, so a future format can never collide with this one. */
     private static final String LABEL = "twofa-sms-code-v1";
@@ -73,39 +65,9 @@ public final class SmsCodes {
         return true;
     }
 
-    /** A new HMAC key from the CSPRNG. */
-    public static byte[] newKey(SecureRandom random) {
-        Objects.requireNonNull(random, "random");
-        byte[] key = new byte[KEY_BYTES];
-        random.nextBytes(key);
-        return key;
-    }
-
-    /**
-     * HMAC-SHA256 under {@code key} of {@link #macInput}: what is stored for a code and compared when one is entered.
-     *
-     * @throws IllegalArgumentException if the code is not well formed, the key is shorter than {@value #KEY_BYTES}
-     *     bytes, or an id is empty
-     */
-    public static byte[] hash(byte[] key, String code, SmsPurpose purpose, String userId, String challengeId) {
-        Objects.requireNonNull(key, "key");
-        byte[] message = macInput(code, purpose, userId, challengeId);
-        if (key.length < KEY_BYTES) {
-            throw new IllegalArgumentException("key must have at least " + KEY_BYTES + " bytes");
-        }
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            // SunJCE ships HmacSHA256; its absence means a broken runtime, not bad input.
-            throw new IllegalStateException(HMAC + " unavailable", e);
-        }
-    }
-
     /**
      * The message whose HMAC is stored for a code, for a MAC computed elsewhere (KMS GenerateMac keeps the key out of
-     * the Lambda) to agree byte for byte with {@link #hash}: a label, then purpose API name, user id, challenge id and
+     * the Lambda; the local run uses a key file) to hash: a label, then purpose API name, user id, challenge id and
      * code, each preceded by its UTF-8 length as 4 big-endian bytes. The length prefixes make the encoding
      * unambiguous (user "ab" with challenge "c" differs from user "a" with challenge "bc"), and binding the purpose
      * means a login code never matches an enable or disable challenge, nor another user's or another challenge's.
@@ -134,23 +96,5 @@ public final class SmsCodes {
             message.putInt(field.length).put(field);
         }
         return message.array();
-    }
-
-    /**
-     * Whether {@code code} is the one whose hash was stored for this purpose, user and challenge. A malformed code is
-     * refused before any HMAC is computed; the comparison takes the same time wherever the hashes differ. Expiry,
-     * single use and {@link #MAX_CHECKS} are the caller's to enforce on the stored challenge.
-     */
-    public static boolean matches(
-            byte[] expectedHash, byte[] key, String code, SmsPurpose purpose, String userId, String challengeId) {
-        Objects.requireNonNull(expectedHash, "expectedHash");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(purpose, "purpose");
-        Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(challengeId, "challengeId");
-        if (!isWellFormed(code)) {
-            return false;
-        }
-        return MessageDigest.isEqual(expectedHash, hash(key, code, purpose, userId, challengeId));
     }
 }

@@ -15,17 +15,17 @@ class PhoneNumberTest {
             value = {
                 "+4520123456|DK|+45 •••• ••56", // the format: 8 digits, last 2 shown
                 "+4540123478|DK|+45 •••• ••78",
-                "+447400123456|GB|+44 •••• •••• 56",
-                "+447911123456|GG|+44 •••• •••• 56",
-                "+16502530000|US|+1 •••• •••• 00",
-                "+4915123456789|DE|+49 •••• •••• •89",
-                "+33612345678|FR|+33 •••• •••7 8", // 9 digits: groups of 4 from the left, as specified
-                "+919876543210|IN|+91 •••• •••• 10",
-                "+5511912345678|BR|+55 •••• •••• •78",
-                "+819012345678|JP|+81 •••• •••• 78",
-                "+390612345678|IT|+39 •••• •••• 78", // Italy keeps its leading 0 in E.164: it is masked too
-                "+46701234567|SE|+46 •••• •••6 7",
-                "+8613800138000|CN|+86 •••• •••• •00",
+                "+447400123456|GB|+44 •• •••• ••56",
+                "+447911123456|GG|+44 •• •••• ••56",
+                "+16502530000|US|+1 •• •••• ••00",
+                "+4915123456789|DE|+49 ••• •••• ••89",
+                "+33612345678|FR|+33 • •••• ••78", // 9 digits: groups of 4 from the right keep the last two together
+                "+919876543210|IN|+91 •• •••• ••10",
+                "+5511912345678|BR|+55 ••• •••• ••78",
+                "+819012345678|JP|+81 •• •••• ••78",
+                "+390612345678|IT|+39 •• •••• ••78", // Italy keeps its leading 0 in E.164: it is masked too
+                "+46701234567|SE|+46 • •••• ••67",
+                "+8613800138000|CN|+86 ••• •••• ••00",
                 "+6831234|NU|+683 ••34" // Niue: 4-digit numbers still hide all but 2
             })
     void masked_showsCallingCodeAndLastTwoDigits_inGroupsOfFour(String e164, String region, String masked) {
