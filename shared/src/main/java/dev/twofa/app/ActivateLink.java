@@ -63,7 +63,7 @@ public final class ActivateLink {
             if (!store.activate(grant, ciphertext, now, now.plus(TotpSettings.CONFIRMATION_WINDOW))) {
                 throw new InvalidToken("activation token consumed concurrently or enrollment replaced");
             }
-            events.record("totp_activated", userId);
+            events.record(SecurityEvent.of(principal, "totp_activated", "totp", now));
             String base32 = Base32Secret.encode(secret);
             String account = principal.emailAddress().orElse(userId);
             String uri = KeyUri.of(settings.issuer(), sanitizeLabel(account), secret, settings.policy());

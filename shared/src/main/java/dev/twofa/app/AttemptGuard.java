@@ -36,12 +36,16 @@ public final class AttemptGuard {
         }
     }
 
-    /** Counts a failed attempt and returns the error the caller gets. */
-    public InvalidCode fail(String userId, Instant now, String reason) {
-        int failures = store.recordFailure(userId, now);
-        events.record("verification_failed", userId, Map.of("reason", reason, "consecutiveFailures", "" + failures));
+    /** Counts a failed attempt, records it, and returns the error the caller gets. */
+    public InvalidCode fail(Principal principal, String method, Instant now, String reason) {
+        int failures = store.recordFailure(principal.userId(), now);
+        Map<String, String> details = Map.of("reason", reason, "consecutiveFailures", Integer.toString(failures));
+        events.record(SecurityEvent.of(principal, "verify_failed", method, now, details));
+        if (failures == policy.freeFailures()) {
+            events.record(SecurityEvent.of(principal, "lockout_started", method, now, details));
+        }
         if (failures == policy.hardLimit()) {
-            events.record("factor_locked", userId, Map.of("consecutiveFailures", "" + failures));
+            events.record(SecurityEvent.of(principal, "factor_locked", method, now, details));
         }
         return new InvalidCode(reason);
     }

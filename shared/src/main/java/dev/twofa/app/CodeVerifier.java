@@ -20,6 +20,9 @@ import java.util.Map;
  * disabling (OWASP: a second factor is required again before MFA is turned off).
  */
 public final class CodeVerifier {
+    static final String TOTP = VerifiedMethod.TOTP.apiName();
+    static final String RECOVERY = VerifiedMethod.RECOVERY.apiName();
+
     private final TwoFactorStore store;
     private final SecretCipher cipher;
     private final AttemptGuard guard;
@@ -35,13 +38,13 @@ public final class CodeVerifier {
         this.totp = totp;
     }
 
-    public VerifiedMethod verify(Account account, Credential credential, Instant now) {
+    public VerifiedMethod verify(Principal principal, Account account, Credential credential, Instant now) {
         TotpFactor factor =
                 account.totpFactor().orElseThrow(() -> new WrongState("the authenticator app is not enabled"));
         guard.ensureOpen(account, now);
         return switch (credential) {
-            case TotpCode code -> verifyTotp(account.userId(), factor, code.code(), now);
-            case RecoveryCode code -> verifyRecovery(account, code.normalized(), now);
+            case TotpCode code -> verifyTotp(principal, factor, code.code(), now);
+            case RecoveryCode code -> verifyRecovery(principal, account, code.normalized(), now);
         };
     }
 
@@ -52,7 +55,8 @@ public final class CodeVerifier {
         return Instant.ofEpochSecond((step + 1 + totp.policy().driftSteps()) * period + period);
     }
 
-    private VerifiedMethod verifyTotp(String userId, TotpFactor factor, String code, Instant now) {
+    private VerifiedMethod verifyTotp(Principal principal, TotpFactor factor, String code, Instant now) {
+        String userId = principal.userId();
         byte[] secret = cipher.decrypt(factor.secretCiphertext(), SecretContext.totpSecret(userId));
         TotpCheck check;
         try {
@@ -61,35 +65,35 @@ public final class CodeVerifier {
             Arrays.fill(secret, (byte) 0);
         }
         switch (check.outcome()) {
-            case INVALID -> throw guard.fail(userId, now, "wrong code");
-            case REPLAYED -> throw replay(userId, check.step(), now);
+            case INVALID -> throw guard.fail(principal, TOTP, now, "wrong code");
+            case REPLAYED -> throw replay(principal, check.step(), now);
             case ACCEPTED -> {}
         }
         // RFC 6238 §5.2 / CVE-2024-41800: two requests with one code may both pass the check above;
         // the conditional writes below let exactly one of them through.
         if (!store.markStepUsed(userId, check.step(), stepRecordExpiry(totp, check.step()), now)) {
-            throw replay(userId, check.step(), now);
+            throw replay(principal, check.step(), now);
         }
         if (!store.acceptStep(userId, check.step())) {
-            throw replay(userId, check.step(), now);
+            throw replay(principal, check.step(), now);
         }
-        events.record("totp_verified", userId);
+        events.record(SecurityEvent.of(principal, "verify_succeeded", TOTP, now));
         return VerifiedMethod.TOTP;
     }
 
-    private VerifiedMethod verifyRecovery(Account account, String normalized, Instant now) {
-        String userId = account.userId();
+    private VerifiedMethod verifyRecovery(Principal principal, Account account, String normalized, Instant now) {
         byte[] salt = account.recoverySalt();
-        if (salt == null || !store.consumeRecoveryCode(userId, RecoveryCodes.hash(normalized, salt))) {
-            throw guard.fail(userId, now, "wrong recovery code");
+        if (salt == null || !store.consumeRecoveryCode(principal.userId(), RecoveryCodes.hash(normalized, salt))) {
+            throw guard.fail(principal, RECOVERY, now, "wrong recovery code");
         }
-        events.record("recovery_code_used", userId);
+        events.record(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now));
+        events.record(SecurityEvent.of(principal, "verify_succeeded", RECOVERY, now));
         return VerifiedMethod.RECOVERY;
     }
 
     /** ASVS 2.8.5: a reused TOTP is logged; it also counts as a failed attempt. */
-    private TwoFactorException replay(String userId, long step, Instant now) {
-        events.record("totp_replay_refused", userId, Map.of("step", Long.toString(step)));
-        return guard.fail(userId, now, "replayed code");
+    private TwoFactorException replay(Principal principal, long step, Instant now) {
+        events.record(SecurityEvent.of(principal, "replay_refused", TOTP, now, Map.of("step", Long.toString(step))));
+        return guard.fail(principal, TOTP, now, "replayed code");
     }
 }

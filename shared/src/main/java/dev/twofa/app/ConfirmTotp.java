@@ -72,7 +72,7 @@ public final class ConfirmTotp {
             Arrays.fill(secret, (byte) 0);
         }
         if (!check.isAccepted()) {
-            throw guard.fail(userId, now, "wrong enrollment code");
+            throw guard.fail(principal, CodeVerifier.TOTP, now, "wrong enrollment code");
         }
 
         List<String> codes = recoveryCodes.generate();
@@ -83,9 +83,9 @@ public final class ConfirmTotp {
         // The enrollment code's step counts as used (RFC 6238 §5.2), recorded in the same transaction.
         TotpFactor factor = new TotpFactor(pending.secretCiphertext(), check.step(), now);
         if (!store.enableTotp(pending, factor, CodeVerifier.stepRecordExpiry(totp, check.step()), salt, hashes, now)) {
-            throw guard.fail(userId, now, "enrollment changed concurrently");
+            throw guard.fail(principal, CodeVerifier.TOTP, now, "enrollment changed concurrently");
         }
-        events.record("totp_enabled", userId);
+        events.record(SecurityEvent.of(principal, "totp_enabled", CodeVerifier.TOTP, now));
         notifications.totpEnabled(userId, pending.email());
         return codes;
     }

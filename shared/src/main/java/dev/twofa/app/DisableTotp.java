@@ -34,11 +34,12 @@ public final class DisableTotp {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        verifier.verify(account, credential, now);
+        OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled());
+        verifier.verify(principal, account, credential, now);
         if (!store.disableTotp(userId)) {
             throw new WrongState("the authenticator app is not enabled");
         }
-        events.record("totp_disabled", userId);
+        events.record(SecurityEvent.of(principal, "totp_disabled", CodeVerifier.TOTP, now));
         notifications.totpDisabled(userId, principal.emailOr(account.email()));
     }
 }

@@ -3,6 +3,7 @@ package dev.twofa.app;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.Mailer.Email;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -14,10 +15,12 @@ import java.util.Map;
 public final class Notifications {
     private final Mailer mailer;
     private final SecurityEvents events;
+    private final Clock clock;
 
-    public Notifications(Mailer mailer, SecurityEvents events) {
+    public Notifications(Mailer mailer, SecurityEvents events, Clock clock) {
         this.mailer = mailer;
         this.events = events;
+        this.clock = clock;
     }
 
     /** The activation email is the flow itself: a failure must reach the caller. */
@@ -101,6 +104,43 @@ public final class Notifications {
                         .formatted(remaining));
     }
 
+    public void recoveryCodesLow(String userId, String to, int remaining) {
+        notifyQuietly(
+                userId,
+                to,
+                "You are running out of recovery codes",
+                """
+                You have %d recovery code(s) left. Generate a new set in Settings > Security so you can
+                still sign in if you lose your phone.
+                """
+                        .formatted(remaining));
+    }
+
+    public void recoveryCodesRegenerated(String userId, String to) {
+        notifyQuietly(
+                userId,
+                to,
+                "Your recovery codes were replaced",
+                """
+                A new set of recovery codes was generated for your account; the old codes no longer work.
+
+                If this was not you, change your password and contact support now.
+                """);
+    }
+
+    public void supportReset(String userId, String to) {
+        notifyQuietly(
+                userId,
+                to,
+                "Two-factor authentication was reset by support",
+                """
+                At your request, our support team turned off two-factor authentication for your account
+                and removed its authenticator app, phone number and recovery codes.
+
+                Turn it on again in Settings > Security. If you did not ask for this, contact support now.
+                """);
+    }
+
     /**
      * Notices after a committed change are best effort: the change stands whether or not the email
      * goes out (answering 503 would make the user retry a step that already happened), so a
@@ -108,13 +148,17 @@ public final class Notifications {
      */
     private void notifyQuietly(String userId, String to, String subject, String body) {
         if (to == null || to.isBlank()) {
-            events.record("notification_skipped", userId, Map.of("reason", "no email address", "subject", subject));
+            events.record(operational("notification_skipped", userId, Map.of("subject", subject)));
             return;
         }
         try {
             mailer.send(new Email(to, subject, body));
         } catch (DependencyException e) {
-            events.record("notification_failed", userId, Map.of("subject", subject, "dependency", e.dependency()));
+            events.record(operational("notification_failed", userId, Map.of("subject", subject)));
         }
+    }
+
+    private SecurityEvent operational(String type, String userId, Map<String, String> details) {
+        return new SecurityEvent(type, userId, null, clock.instant(), null, null, details);
     }
 }

@@ -5,9 +5,11 @@ import java.util.Optional;
 
 /**
  * The signed-in user as the JWT authorizer verified them: {@code sub} is the user id, never a
- * value from the request body. {@code email} comes from the token's claim when it has one.
+ * value from the request body. {@code email} and {@code orgId} come from the token's claims when
+ * it has them; {@code sourceIp} and {@code userAgent} from API Gateway's request context, for the
+ * audit trail.
  */
-public record Principal(String userId, String email) {
+public record Principal(String userId, String email, String orgId, String sourceIp, String userAgent) {
     public Principal {
         Objects.requireNonNull(userId, "userId");
         if (userId.isBlank()) {
@@ -15,8 +17,17 @@ public record Principal(String userId, String email) {
         }
     }
 
+    /** A principal known only by id and email (tests, tools). */
+    public Principal(String userId, String email) {
+        this(userId, email, null, null, null);
+    }
+
     public Optional<String> emailAddress() {
         return Optional.ofNullable(email).filter(e -> !e.isBlank());
+    }
+
+    public Optional<String> organisation() {
+        return Optional.ofNullable(orgId).filter(o -> !o.isBlank());
     }
 
     /** Where to send a notice: the token's current address, else the one stored at enrollment. */

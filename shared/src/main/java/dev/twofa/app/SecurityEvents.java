@@ -1,16 +1,10 @@
 package dev.twofa.app;
 
-import java.util.Map;
-
 /**
- * Where security-relevant events go (replays, lockouts, integrity failures). Never passed a code,
- * secret or token: only the user id, an event name and non-secret details.
+ * Where security events go: the append-only audit trail and the structured log. Recording must
+ * not undo what already happened, so implementations report their own failures rather than throw.
  */
 public interface SecurityEvents {
 
-    void record(String event, String userId, Map<String, String> details);
-
-    default void record(String event, String userId) {
-        record(event, userId, Map.of());
-    }
+    void record(SecurityEvent event);
 }

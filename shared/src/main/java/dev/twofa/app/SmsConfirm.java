@@ -25,6 +25,7 @@ public final class SmsConfirm {
     private final AttemptGuard guard;
     private final Notifications notifications;
     private final SecurityEvents events;
+    private final AssertionIssuer assertions;
     private final Clock clock;
 
     public SmsConfirm(
@@ -33,17 +34,24 @@ public final class SmsConfirm {
             AttemptGuard guard,
             Notifications notifications,
             SecurityEvents events,
+            AssertionIssuer assertions,
             Clock clock) {
         this.store = store;
         this.keyedHash = keyedHash;
         this.guard = guard;
         this.notifications = notifications;
         this.events = events;
+        this.assertions = assertions;
         this.clock = clock;
     }
 
-    /** @return the masked number the factor now uses (enable), else empty */
-    public Optional<String> confirm(Principal principal, SmsPurpose purpose, String code) {
+    /**
+     * @param maskedPhone the number the factor now uses (enable)
+     * @param assertion the signed MFA result (login)
+     */
+    public record Confirmed(Optional<String> maskedPhone, Optional<String> assertion) {}
+
+    public Confirmed confirm(Principal principal, SmsPurpose purpose, String code) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
@@ -53,47 +61,51 @@ public final class SmsConfirm {
         if (purpose != SmsPurpose.ENABLE && !account.smsEnabled()) {
             throw new WrongState("SMS two-step verification is not on");
         }
+        if (purpose == SmsPurpose.DISABLE) {
+            OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+        }
         guard.ensureOpen(account, now);
 
-        SmsChallenge challenge =
-                store.findSmsChallenge(userId, now).orElseThrow(() -> guard.fail(userId, now, "no valid SMS code"));
+        SmsChallenge challenge = store.findSmsChallenge(userId, now)
+                .orElseThrow(() -> guard.fail(principal, SmsSend.SMS, now, "no valid SMS code"));
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
-            throw guard.fail(userId, now, "SMS code has no checks left");
+            throw guard.fail(principal, SmsSend.SMS, now, "SMS code has no checks left");
         }
         byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
         if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
-            throw guard.fail(userId, now, "wrong SMS code");
+            throw guard.fail(principal, SmsSend.SMS, now, "wrong SMS code");
         }
 
         return switch (purpose) {
             case ENABLE -> {
                 SmsFactor factor = new SmsFactor(challenge.phoneCiphertext(), challenge.maskedPhone(), now);
-                consumed(store.enableSms(challenge, factor), userId, now);
-                events.record("sms_enabled", userId, Map.of("to", challenge.maskedPhone()));
+                consumed(store.enableSms(challenge, factor), principal, now);
+                events.record(SecurityEvent.of(
+                        principal, "sms_enabled", SmsSend.SMS, now, Map.of("to", challenge.maskedPhone())));
                 notifications.smsEnabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
-                yield Optional.of(challenge.maskedPhone());
+                yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
-                consumed(store.consumeSmsLogin(challenge), userId, now);
-                events.record("sms_verified", userId);
-                yield Optional.empty();
+                consumed(store.consumeSmsLogin(challenge), principal, now);
+                events.record(SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now));
+                yield new Confirmed(Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now)));
             }
             case DISABLE -> {
-                consumed(store.disableSms(challenge), userId, now);
-                events.record("sms_disabled", userId);
+                consumed(store.disableSms(challenge), principal, now);
+                events.record(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
                 notifications.smsDisabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
-                yield Optional.empty();
+                yield new Confirmed(Optional.empty(), Optional.empty());
             }
         };
     }
 
     /** Losing the consuming transaction means another request used this code first: a replay. */
-    private void consumed(boolean won, String userId, Instant now) {
+    private void consumed(boolean won, Principal principal, Instant now) {
         if (!won) {
-            events.record("sms_replay_refused", userId);
-            throw guard.fail(userId, now, "SMS code already used");
+            events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
+            throw guard.fail(principal, SmsSend.SMS, now, "SMS code already used");
         }
     }
 }

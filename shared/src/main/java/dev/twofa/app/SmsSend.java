@@ -32,6 +32,8 @@ import java.util.Optional;
  * (SMS pumping) before anything reaches SNS.
  */
 public final class SmsSend {
+    static final String SMS = "sms";
+
     /** Two tries at the optimistic lock of a send history, then the caller waits a moment. */
     private static final int HISTORY_ATTEMPTS = 2;
 
@@ -96,6 +98,9 @@ public final class SmsSend {
             }
             SmsFactor factor =
                     account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
+            if (purpose == SmsPurpose.DISABLE) {
+                OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+            }
             guard.ensureOpen(account, now);
             phoneCiphertext = factor.phoneCiphertext();
             e164 = new String(
@@ -128,10 +133,12 @@ public final class SmsSend {
         } catch (SmsRejectedException | DependencyException e) {
             // A code whose SMS never left must not stay valid.
             store.deleteSmsChallenge(userId, challengeId);
-            events.record("sms_send_failed", userId, Map.of("to", masked, "purpose", purpose.apiName()));
+            events.record(SecurityEvent.of(
+                    principal, "sms_send_failed", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
             throw e;
         }
-        events.record("sms_sent", userId, Map.of("to", masked, "purpose", purpose.apiName()));
+        events.record(
+                SecurityEvent.of(principal, "sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
         return new Sent(masked, settings.codeLifetime().toSeconds());
     }
 

@@ -66,7 +66,7 @@ public final class StartEnable {
             store.abandonEnrollment(pending, grant);
             throw e;
         }
-        events.record("totp_enable_started", userId);
+        events.record(SecurityEvent.of(principal, "totp_enable_started", "totp", now));
     }
 
     private String newEnrollmentId() {

@@ -28,6 +28,7 @@ public final class Status {
      * @param pendingStage {@code "awaiting_activation"}, {@code "awaiting_confirmation"} or null
      * @param smsMaskedPhone the SMS factor's number, masked; null when SMS is off
      * @param retryAfterSeconds seconds until the next attempt is allowed, 0 when open
+     * @param enrollmentRequired the user's organisation requires 2FA and the user has no factor
      */
     public record View(
             boolean totpEnabled,
@@ -36,7 +37,8 @@ public final class Status {
             boolean smsEnabled,
             String smsMaskedPhone,
             boolean locked,
-            long retryAfterSeconds) {}
+            long retryAfterSeconds,
+            boolean enrollmentRequired) {}
 
     public View of(Principal principal) {
         Instant now = clock.instant();
@@ -55,6 +57,7 @@ public final class Status {
                 account.smsEnabled(),
                 account.smsFactor().map(f -> f.maskedPhone()).orElse(null),
                 state instanceof LockState.Locked,
-                retryAfter);
+                retryAfter,
+                !account.totpEnabled() && !account.smsEnabled() && OrgPolicies.mfaRequired(store, principal));
     }
 }

@@ -5,29 +5,48 @@ import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
 
-/** The sign-in step after the password: one code from the app, or one recovery code. */
+/**
+ * The sign-in step after the password: one code from the app, or one recovery code. Answers a
+ * signed assertion of the result for the app's backend.
+ */
 public final class VerifyLogin {
+    /** From this many left, the user is urged to generate new recovery codes. */
+    static final int LOW_RECOVERY_CODES = 2;
+
     private final TwoFactorStore store;
     private final CodeVerifier verifier;
     private final Notifications notifications;
+    private final AssertionIssuer assertions;
     private final Clock clock;
 
-    public VerifyLogin(TwoFactorStore store, CodeVerifier verifier, Notifications notifications, Clock clock) {
+    public VerifyLogin(
+            TwoFactorStore store,
+            CodeVerifier verifier,
+            Notifications notifications,
+            AssertionIssuer assertions,
+            Clock clock) {
         this.store = store;
         this.verifier = verifier;
         this.notifications = notifications;
+        this.assertions = assertions;
         this.clock = clock;
     }
 
-    public VerifiedMethod verify(Principal principal, Credential credential) {
+    public record Verified(VerifiedMethod method, String assertion) {}
+
+    public Verified verify(Principal principal, Credential credential) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        VerifiedMethod method = verifier.verify(account, credential, now);
+        VerifiedMethod method = verifier.verify(principal, account, credential, now);
         if (method == VerifiedMethod.RECOVERY) {
-            notifications.recoveryCodeUsed(
-                    userId, principal.emailOr(account.email()), store.countRecoveryCodes(userId));
+            int remaining = store.countRecoveryCodes(userId);
+            String to = principal.emailOr(account.email());
+            notifications.recoveryCodeUsed(userId, to, remaining);
+            if (remaining <= LOW_RECOVERY_CODES) {
+                notifications.recoveryCodesLow(userId, to, remaining);
+            }
         }
-        return method;
+        return new Verified(method, assertions.issue(principal, method.apiName(), now));
     }
 }

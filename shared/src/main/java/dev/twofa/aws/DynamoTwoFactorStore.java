@@ -1,6 +1,7 @@
 package dev.twofa.aws;
 
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
@@ -39,6 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * USER#id       RECOVERY#hash      one unused recovery code
  * USER#id       SMS#CHALLENGE      the latest SMS code's keyed hash, purpose, checks left (expires)
  * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires)
+ * ORG#id        POLICY             an organisation's "2FA required" rule
+ * AUDIT#id      <millis>#<rand>    one audit event (DynamoAuditTrail; expires after retention)
  * SMSRATE#k     HISTORY            recent SMS send times for a user or a number's keyed hash (expires)
  * </pre>
  *
@@ -80,6 +83,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     public static final String COND_SMS_NOT_ENABLED = "attribute_not_exists(smsEnabledAt)";
 
     public static final String COND_SMS_ENABLED = "attribute_exists(smsEnabledAt)";
+    /** A support reset acts on an existing account only (never creates one for a mistyped id). */
+    public static final String COND_ACCOUNT_EXISTS = "attribute_exists(pk)";
 
     private static final int TRANSACTION_ATTEMPTS = 4;
 
@@ -369,6 +374,95 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                     .build());
         }
         return transact(writes);
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(
+            String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now) {
+        String user = userKey(userId);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression("SET recoverySalt = :salt")
+                        .conditionExpression(COND_TOTP_ENABLED)
+                        .expressionAttributeValues(Map.of(":salt", bytes(recoverySalt))))
+                .build());
+        for (Map<String, AttributeValue> item :
+                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
+            writes.add(TransactWriteItem.builder()
+                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
+                    .build());
+        }
+        for (String hash : recoveryCodeHashes) {
+            Map<String, AttributeValue> item = new HashMap<>(key(user, "RECOVERY#" + hash));
+            item.put("createdAt", num(now.toEpochMilli()));
+            writes.add(TransactWriteItem.builder()
+                    .put(p -> p.tableName(table).item(item).conditionExpression(COND_NEW_ITEM))
+                    .build());
+        }
+        return transact(writes);
+    }
+
+    @Override
+    public boolean resetAccount(String userId) {
+        String user = userKey(userId);
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression("SET failures = :zero REMOVE totpSecret, totpLastStep, totpEnabledAt,"
+                                + " recoverySalt, smsPhone, smsMasked, smsEnabledAt, lastFailureAt")
+                        .conditionExpression(COND_ACCOUNT_EXISTS)
+                        .expressionAttributeValues(Map.of(":zero", num(0))))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
+                .build());
+        for (Map<String, AttributeValue> item :
+                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
+            writes.add(TransactWriteItem.builder()
+                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
+                    .build());
+        }
+        return transact(writes);
+    }
+
+    @Override
+    public Optional<OrgPolicy> findOrgPolicy(String orgId) {
+        Map<String, AttributeValue> item = get(orgKey(orgId), "POLICY");
+        if (item == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new OrgPolicy(
+                orgId,
+                item.get("mfaRequired").bool(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("updatedAt").n())),
+                str(item, "updatedBy"),
+                str(item, "reason")));
+    }
+
+    @Override
+    public void saveOrgPolicy(OrgPolicy policy) {
+        Map<String, AttributeValue> item = new HashMap<>(key(orgKey(policy.orgId()), "POLICY"));
+        item.put("mfaRequired", AttributeValue.fromBool(policy.mfaRequired()));
+        item.put("updatedAt", num(policy.updatedAt().toEpochMilli()));
+        item.put("updatedBy", str(policy.updatedBy()));
+        if (policy.reason() != null) {
+            item.put("reason", str(policy.reason()));
+        }
+        try {
+            dynamo.putItem(p -> p.tableName(table).item(item));
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
+        }
+    }
+
+    private static String orgKey(String orgId) {
+        return "ORG#" + orgId;
     }
 
     // ---- SMS ----

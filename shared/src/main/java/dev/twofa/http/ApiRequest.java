@@ -19,6 +19,14 @@ public final class ApiRequest {
     /** Larger bodies are refused before parsing; every request of this API is a few fields. */
     public static final int MAX_BODY_BYTES = 4096;
 
+    /**
+     * The JWT claim that names the user's organisation (ORG_CLAIM; Cognito custom attributes look
+     * like {@code custom:org_id}). Read once per environment, like all configuration.
+     */
+    public static final String ORG_CLAIM = Optional.ofNullable(System.getenv("ORG_CLAIM"))
+            .filter(s -> !s.isBlank())
+            .orElse("org_id");
+
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
 
     private final APIGatewayV2HTTPEvent event;
@@ -42,7 +50,15 @@ public final class ApiRequest {
         if (sub == null || sub.isBlank() || sub.length() > 256) {
             throw new Unauthenticated("no verified sub claim");
         }
-        return new Principal(sub, claims.get("email"));
+        var http = Optional.ofNullable(event.getRequestContext()).map(APIGatewayV2HTTPEvent.RequestContext::getHttp);
+        return new Principal(
+                sub,
+                claims.get("email"),
+                claims.get(ORG_CLAIM),
+                http.map(APIGatewayV2HTTPEvent.RequestContext.Http::getSourceIp).orElse(null),
+                http.map(APIGatewayV2HTTPEvent.RequestContext.Http::getUserAgent)
+                        .map(ua -> ua.length() > 256 ? ua.substring(0, 256) : ua)
+                        .orElse(null));
     }
 
     public String requiredString(String field, int maxLength) {
@@ -71,6 +87,31 @@ public final class ApiRequest {
             throw new InvalidRequest(field, "The code must be 6 digits.");
         }
         return code;
+    }
+
+    /** A query string parameter, when present (API Gateway has already URL-decoded it). */
+    public Optional<String> query(String name, int maxLength) {
+        Map<String, String> params = event.getQueryStringParameters();
+        String value = params == null ? null : params.get(name);
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.length() > maxLength) {
+            throw new InvalidRequest(name, "The parameter \"" + name + "\" is too long.");
+        }
+        return Optional.of(value);
+    }
+
+    public int queryInt(String name, int fallback) {
+        return query(name, 6)
+                .map(v -> {
+                    try {
+                        return Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new InvalidRequest(name, "The parameter \"" + name + "\" must be a whole number.");
+                    }
+                })
+                .orElse(fallback);
     }
 
     public SmsPurpose smsPurpose() {

@@ -1,6 +1,7 @@
 package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import dev.twofa.app.SecurityEvent;
 import dev.twofa.app.SecurityEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,11 +10,26 @@ import java.util.Map;
 public final class LambdaSecurityLog implements SecurityEvents {
 
     @Override
-    public void record(String event, String userId, Map<String, String> details) {
+    public void record(SecurityEvent event) {
+        Log.log(LogLevel.INFO, Json.write(asLogLine(event)));
+    }
+
+    /** The JSON object logged for an event: flat, so CloudWatch Logs Insights can filter on each field. */
+    public static Map<String, Object> asLogLine(SecurityEvent event) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("securityEvent", event);
-        line.put("userId", userId);
-        line.putAll(details);
-        Log.log(LogLevel.INFO, Json.write(line));
+        line.put("securityEvent", event.type());
+        line.put("userId", event.userId());
+        if (event.method() != null) {
+            line.put("method", event.method());
+        }
+        line.put("at", event.at().toString());
+        if (event.sourceIp() != null) {
+            line.put("sourceIp", event.sourceIp());
+        }
+        if (event.userAgent() != null) {
+            line.put("userAgent", event.userAgent());
+        }
+        line.putAll(event.details());
+        return line;
     }
 }

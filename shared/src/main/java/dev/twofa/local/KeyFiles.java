@@ -25,14 +25,18 @@ final class KeyFiles {
             byte[] fresh = new byte[32];
             random.nextBytes(fresh);
             Files.write(keyFile, fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the file stays with the user's default ACL.
-            }
+            restrictToOwner(keyFile);
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the local key file " + keyFile, e);
+        }
+    }
+
+    static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file stays with the user's default ACL.
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.twofa.port;
 
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
@@ -72,6 +73,23 @@ public interface TwoFactorStore {
 
     /** Removes the factor, its secret, every recovery code and any pending enrollment. */
     boolean disableTotp(String userId);
+
+    /**
+     * Replaces every recovery code with new hashes under a new salt, in one transaction; false when
+     * TOTP is not enabled.
+     */
+    boolean replaceRecoveryCodes(String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now);
+
+    /**
+     * Support reset: turns every factor off, deletes secrets, the number, recovery codes, pending
+     * enrollment and SMS challenge, and clears the lockout, in one transaction; false when the user
+     * has no account item.
+     */
+    boolean resetAccount(String userId);
+
+    Optional<OrgPolicy> findOrgPolicy(String orgId);
+
+    void saveOrgPolicy(OrgPolicy policy);
 
     // ---- SMS ----
 

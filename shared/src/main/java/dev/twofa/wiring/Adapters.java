@@ -1,6 +1,8 @@
 package dev.twofa.wiring;
 
 import dev.twofa.app.SecurityEvents;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
@@ -21,6 +23,10 @@ public interface Adapters {
     KeyedHash keyedHash();
 
     SmsSender smsSender();
+
+    AuditTrail auditTrail();
+
+    AssertionSigner assertionSigner();
 
     SecurityEvents events();
 }

@@ -1,19 +1,25 @@
 package dev.twofa.wiring;
 
+import dev.twofa.app.AuditedEvents;
 import dev.twofa.app.SecurityEvents;
+import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -36,23 +42,31 @@ public final class AwsAdapters implements Adapters {
     private final Region region;
     private final Optional<URI> endpoint;
     private final Lazy<SdkHttpClient> http = new Lazy<>(UrlConnectionHttpClient::create);
+    private final Lazy<DynamoDbClient> dynamo;
     private final Lazy<TwoFactorStore> store;
     private final Lazy<SecretCipher> cipher;
     private final Lazy<Mailer> mailer;
     private final Lazy<KmsClient> kms;
     private final Lazy<KeyedHash> keyedHash;
     private final Lazy<SmsSender> smsSender;
-    private final SecurityEvents events = new LambdaSecurityLog();
+    private final Lazy<AuditTrail> auditTrail;
+    private final Lazy<AssertionSigner> assertionSigner;
+    private final Lazy<SecurityEvents> events;
 
     public AwsAdapters(Config config) {
         this.config = config;
         this.region = Region.of(config.required("AWS_REGION"));
         this.endpoint = config.optionalUrl("AWS_ENDPOINT_URL");
-        this.store = new Lazy<>(() -> new DynamoTwoFactorStore(
-                configure(DynamoDbClient.builder()).build(), this.config.required("TABLE_NAME")));
+        this.dynamo = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
+        this.store = new Lazy<>(() -> new DynamoTwoFactorStore(dynamo.get(), this.config.required("TABLE_NAME")));
         this.kms = new Lazy<>(() -> configure(KmsClient.builder()).build());
         this.cipher = new Lazy<>(() -> new KmsSecretCipher(kms.get(), this.config.required("KMS_KEY_ID")));
         this.keyedHash = new Lazy<>(() -> new KmsKeyedHash(kms.get(), this.config.required("MAC_KEY_ID")));
+        this.auditTrail = new Lazy<>(() -> new DynamoAuditTrail(
+                dynamo.get(), this.config.required("TABLE_NAME"), auditRetention(this.config), Wiring.secureRandom()));
+        this.assertionSigner =
+                new Lazy<>(() -> new KmsAssertionSigner(kms.get(), this.config.required("ASSERTION_KEY_ID")));
+        this.events = new Lazy<>(() -> new AuditedEvents(auditTrail.get(), new LambdaSecurityLog()));
         this.smsSender = new Lazy<>(
                 () -> new SnsSmsSender(configure(SnsClient.builder()).build(), this.config.optional("SMS_SENDER_ID")));
         this.mailer = new Lazy<>(
@@ -91,7 +105,22 @@ public final class AwsAdapters implements Adapters {
     }
 
     @Override
+    public AuditTrail auditTrail() {
+        return auditTrail.get();
+    }
+
+    @Override
+    public AssertionSigner assertionSigner() {
+        return assertionSigner.get();
+    }
+
+    @Override
     public SecurityEvents events() {
-        return events;
+        return events.get();
+    }
+
+    /** How long audit items live (AUDIT_RETENTION_DAYS, default 400: a year and a bit, for yearly reviews). */
+    public static Duration auditRetention(Config config) {
+        return Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 400, 1, 3650));
     }
 }

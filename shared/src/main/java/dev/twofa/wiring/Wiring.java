@@ -1,16 +1,23 @@
 package dev.twofa.wiring;
 
 import dev.twofa.app.ActivateLink;
+import dev.twofa.app.Activity;
+import dev.twofa.app.AssertionIssuer;
+import dev.twofa.app.AssertionSettings;
 import dev.twofa.app.AttemptGuard;
 import dev.twofa.app.CodeVerifier;
 import dev.twofa.app.ConfirmTotp;
 import dev.twofa.app.DisableTotp;
+import dev.twofa.app.Jwks;
 import dev.twofa.app.Notifications;
+import dev.twofa.app.OrgPolicyChange;
+import dev.twofa.app.RegenerateRecoveryCodes;
 import dev.twofa.app.SmsConfirm;
 import dev.twofa.app.SmsSend;
 import dev.twofa.app.SmsSettings;
 import dev.twofa.app.StartEnable;
 import dev.twofa.app.Status;
+import dev.twofa.app.SupportReset;
 import dev.twofa.app.TotpSettings;
 import dev.twofa.app.VerifyLogin;
 import dev.twofa.config.Config;
@@ -90,7 +97,28 @@ public final class Wiring {
     }
 
     public VerifyLogin verifyLogin() {
-        return new VerifyLogin(adapters.store(), verifier(), notifications(), clock);
+        return new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), clock);
+    }
+
+    public RegenerateRecoveryCodes regenerateRecoveryCodes() {
+        return new RegenerateRecoveryCodes(
+                adapters.store(), verifier(), notifications(), adapters.events(), random, clock);
+    }
+
+    public Activity activity() {
+        return new Activity(adapters.auditTrail());
+    }
+
+    public Jwks jwks() {
+        return new Jwks(adapters.assertionSigner());
+    }
+
+    public SupportReset supportReset() {
+        return new SupportReset(adapters.store(), notifications(), adapters.events(), clock);
+    }
+
+    public OrgPolicyChange orgPolicyChange() {
+        return new OrgPolicyChange(adapters.store(), adapters.events(), clock);
     }
 
     public DisableTotp disableTotp() {
@@ -112,7 +140,13 @@ public final class Wiring {
 
     public SmsConfirm smsConfirm() {
         return new SmsConfirm(
-                adapters.store(), adapters.keyedHash(), guard(), notifications(), adapters.events(), clock);
+                adapters.store(),
+                adapters.keyedHash(),
+                guard(),
+                notifications(),
+                adapters.events(),
+                assertions(),
+                clock);
     }
 
     public Status status() {
@@ -124,15 +158,20 @@ public final class Wiring {
      * tests build any handler named in template.yaml without knowing it.
      */
     public Object useCase(Class<?> type) {
-        Map<Class<?>, Supplier<?>> byType = Map.of(
-                StartEnable.class, this::startEnable,
-                ActivateLink.class, this::activateLink,
-                ConfirmTotp.class, this::confirmTotp,
-                VerifyLogin.class, this::verifyLogin,
-                DisableTotp.class, this::disableTotp,
-                Status.class, this::status,
-                SmsSend.class, this::smsSend,
-                SmsConfirm.class, this::smsConfirm);
+        Map<Class<?>, Supplier<?>> byType = Map.ofEntries(
+                Map.entry(StartEnable.class, this::startEnable),
+                Map.entry(ActivateLink.class, this::activateLink),
+                Map.entry(ConfirmTotp.class, this::confirmTotp),
+                Map.entry(VerifyLogin.class, this::verifyLogin),
+                Map.entry(DisableTotp.class, this::disableTotp),
+                Map.entry(Status.class, this::status),
+                Map.entry(SmsSend.class, this::smsSend),
+                Map.entry(SmsConfirm.class, this::smsConfirm),
+                Map.entry(RegenerateRecoveryCodes.class, this::regenerateRecoveryCodes),
+                Map.entry(Activity.class, this::activity),
+                Map.entry(Jwks.class, this::jwks),
+                Map.entry(SupportReset.class, this::supportReset),
+                Map.entry(OrgPolicyChange.class, this::orgPolicyChange));
         Supplier<?> factory = byType.get(type);
         if (factory == null) {
             throw new IllegalArgumentException("no use case of type " + type.getName());
@@ -149,11 +188,25 @@ public final class Wiring {
     }
 
     private Notifications notifications() {
-        return new Notifications(adapters.mailer(), adapters.events());
+        return new Notifications(adapters.mailer(), adapters.events(), clock);
     }
 
     private Totp totp() {
         return new Totp(OtpPolicy.DEFAULT);
+    }
+
+    private AssertionIssuer assertions() {
+        return new AssertionIssuer(
+                adapters.assertionSigner(),
+                new AssertionSettings(
+                        config.orDefault("ASSERTION_ISSUER", "twofa"),
+                        config.orDefault("ASSERTION_AUDIENCE", "twofa-app"),
+                        config.seconds(
+                                "ASSERTION_TTL_SECONDS",
+                                AssertionSettings.MAX_LIFETIME,
+                                Duration.ofSeconds(30),
+                                AssertionSettings.MAX_LIFETIME)),
+                random);
     }
 
     private SmsSettings smsSettings() {

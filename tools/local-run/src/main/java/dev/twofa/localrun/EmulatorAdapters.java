@@ -6,6 +6,8 @@ import dev.twofa.config.Config;
 import dev.twofa.local.Outbox;
 import dev.twofa.local.OutboxMailer;
 import dev.twofa.local.OutboxSmsSender;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
@@ -78,6 +80,14 @@ final class EmulatorAdapters implements Adapters {
                         .keyId();
                 provisioned.put("KMS_KEY_ID", keyId);
             }
+            if (config.optional("ASSERTION_KEY_ID").isEmpty()) {
+                String keyId = kms.createKey(r -> r.description("twofa local run: MFA assertions")
+                                .keySpec(KeySpec.ECC_NIST_P256)
+                                .keyUsage(KeyUsageType.SIGN_VERIFY))
+                        .keyMetadata()
+                        .keyId();
+                provisioned.put("ASSERTION_KEY_ID", keyId);
+            }
             if (config.optional("MAC_KEY_ID").isEmpty()) {
                 String keyId = kms.createKey(r -> r.description("twofa local run: SMS code hashes")
                                 .keySpec(KeySpec.HMAC_256)
@@ -103,6 +113,16 @@ final class EmulatorAdapters implements Adapters {
             System.setProperty("aws.accessKeyId", "local");
             System.setProperty("aws.secretAccessKey", "local");
         }
+    }
+
+    @Override
+    public AuditTrail auditTrail() {
+        return aws.auditTrail();
+    }
+
+    @Override
+    public AssertionSigner assertionSigner() {
+        return aws.assertionSigner();
     }
 
     @Override

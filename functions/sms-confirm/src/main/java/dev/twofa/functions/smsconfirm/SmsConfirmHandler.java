@@ -27,13 +27,25 @@ public final class SmsConfirmHandler implements RequestHandler<APIGatewayV2HTTPE
         return Http.handle(event, request -> {
             var principal = request.principal();
             SmsPurpose purpose = request.smsPurpose();
-            var masked = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"));
+            var confirmed = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"));
             return ApiResponse.ok(
                     switch (purpose) {
                         case ENABLE ->
                             ApiResponse.object(
-                                    "sms", ApiResponse.object("enabled", true, "phoneNumber", masked.orElseThrow()));
-                        case LOGIN -> ApiResponse.object("verified", true, "method", "sms");
+                                    "sms",
+                                    ApiResponse.object(
+                                            "enabled",
+                                            true,
+                                            "phoneNumber",
+                                            confirmed.maskedPhone().orElseThrow()));
+                        case LOGIN ->
+                            ApiResponse.object(
+                                    "verified",
+                                    true,
+                                    "method",
+                                    "sms",
+                                    "assertion",
+                                    confirmed.assertion().orElseThrow());
                         case DISABLE -> ApiResponse.object("sms", ApiResponse.object("enabled", false));
                     });
         });

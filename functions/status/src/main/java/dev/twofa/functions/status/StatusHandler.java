@@ -32,6 +32,8 @@ public final class StatusHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     ApiResponse.object("enabled", view.smsEnabled(), "phoneNumber", view.smsMaskedPhone()),
                     "recoveryCodesRemaining",
                     view.recoveryCodesRemaining(),
+                    "enrollmentRequired",
+                    view.enrollmentRequired(),
                     "signIn",
                     ApiResponse.object("locked", view.locked(), "retryAfterSeconds", view.retryAfterSeconds())));
         });

@@ -9,7 +9,10 @@ import dev.twofa.http.ApiResponse;
 import dev.twofa.http.Http;
 import dev.twofa.wiring.Wiring;
 
-/** POST /2fa/verify {"code"} or {"recoveryCode"}: the sign-in step after the password. */
+/**
+ * POST /2fa/verify {"code"} or {"recoveryCode"}: the sign-in step after the password. Answers a
+ * signed assertion (ES256 JWT) the app's backend can verify against /.well-known/jwks.json.
+ */
 public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final VerifyLogin verifyLogin;
 
@@ -25,8 +28,9 @@ public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
-            var method = verifyLogin.verify(principal, request.credential());
-            return ApiResponse.ok(ApiResponse.object("verified", true, "method", method.apiName()));
+            var verified = verifyLogin.verify(principal, request.credential());
+            return ApiResponse.ok(ApiResponse.object(
+                    "verified", true, "method", verified.method().apiName(), "assertion", verified.assertion()));
         });
     }
 }

@@ -23,7 +23,9 @@ class SmsConditionExpressionsIT {
     @Test
     void send_locksEachHistoryOptimistically_andReplacesTheChallenge() {
         Sms.send(app, user, "enable", phone);
-        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class);
+        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
+                .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#"))
+                .toList();
         assertThat(puts)
                 .extracting(p -> p.item().get("pk").s().replaceAll("#[^#]+$", "#…") + " " + p.conditionExpression())
                 .containsExactly(

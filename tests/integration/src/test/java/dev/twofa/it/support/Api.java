@@ -14,7 +14,13 @@ public final class Api {
     private Api() {}
 
     public static APIGatewayV2HTTPEvent request(String routeKey, String sub, String body) {
-        Map<String, String> claims = new HashMap<>();
+        return request(routeKey, sub, body, Map.of());
+    }
+
+    /** With more verified claims, e.g. the organisation claim {@code org_id}. */
+    public static APIGatewayV2HTTPEvent request(
+            String routeKey, String sub, String body, Map<String, String> extraClaims) {
+        Map<String, String> claims = new HashMap<>(extraClaims);
         if (sub != null) {
             claims.put("sub", sub);
             claims.put("email", emailOf(sub));
@@ -24,7 +30,9 @@ public final class Api {
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)
-                .withRawPath(route[1])
+                .withRawPath(route[1].replaceAll("\\?.*", ""))
+                .withRawQueryString(route[1].contains("?") ? route[1].replaceAll("^[^?]*\\?", "") : "")
+                .withQueryStringParameters(query(route[1]))
                 .withHeaders(Map.of("content-type", "application/json"))
                 .withBody(body)
                 .withIsBase64Encoded(false)
@@ -33,7 +41,7 @@ public final class Api {
                         .withRequestId(UUID.randomUUID().toString())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(route[0])
-                                .withPath(route[1])
+                                .withPath(route[1].replaceAll("\\?.*", ""))
                                 .withSourceIp("198.51.100.7")
                                 .withUserAgent("integration-test")
                                 .build())
@@ -45,6 +53,22 @@ public final class Api {
                                 .build())
                         .build())
                 .build();
+    }
+
+    private static Map<String, String> query(String pathAndQuery) {
+        Map<String, String> params = new HashMap<>();
+        int q = pathAndQuery.indexOf('?');
+        if (q >= 0) {
+            for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+                String[] kv = pair.split("=", 2);
+                params.put(
+                        kv[0],
+                        kv.length > 1
+                                ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)
+                                : "");
+            }
+        }
+        return params.isEmpty() ? null : params;
     }
 
     public static String emailOf(String sub) {

@@ -1,21 +1,32 @@
 package dev.twofa.it.support;
 
+import dev.twofa.app.AuditedEvents;
 import dev.twofa.app.SecurityEvents;
+import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
+import dev.twofa.functions.activity.ActivityHandler;
 import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
 import dev.twofa.functions.disable.DisableHandler;
+import dev.twofa.functions.jwks.JwksHandler;
+import dev.twofa.functions.orgpolicy.OrgPolicyHandler;
+import dev.twofa.functions.regeneraterecoverycodes.RegenerateRecoveryCodesHandler;
 import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
 import dev.twofa.functions.smssend.SmsSendHandler;
 import dev.twofa.functions.startenable.StartEnableHandler;
 import dev.twofa.functions.status.StatusHandler;
+import dev.twofa.functions.supportreset.SupportResetHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
+import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
@@ -24,6 +35,7 @@ import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.Wiring;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +56,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class TestApp {
     public static final String SENDER = "no-reply@twofa.test";
     public static final String APP_BASE_URL = "https://app.twofa.test";
+    public static final String ASSERTION_ISSUER = "https://2fa.twofa.test";
+    public static final String ASSERTION_AUDIENCE = "app.twofa.test";
 
     /**
      * Starts at the real time (5 s into a time step), not a fixed date: DynamoDB Local runs a TTL
@@ -53,7 +67,8 @@ public final class TestApp {
             new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond() / 30 * 30 + 5));
 
     public final RecordingInterceptor dynamoRequests = new RecordingInterceptor();
-    public final TestSecurityEvents events = new TestSecurityEvents();
+    public final TestSecurityEvents events;
+    public final DynamoAuditTrail auditTrail;
     public final String table = "twofa-it-" + UUID.randomUUID();
     public final DynamoDbClient dynamo;
     public final KmsClient kms;
@@ -61,6 +76,8 @@ public final class TestApp {
     public final SnsClient sns;
     public final String keyId;
     public final String macKeyId;
+    public final String assertionKeyId;
+    public final KmsAssertionSigner assertionSigner;
     private final Wiring wiring;
 
     public TestApp() {
@@ -78,6 +95,12 @@ public final class TestApp {
         macKeyId = kms.createKey(k -> k.keySpec(KeySpec.HMAC_256).keyUsage(KeyUsageType.GENERATE_VERIFY_MAC))
                 .keyMetadata()
                 .keyId();
+        assertionKeyId = kms.createKey(k -> k.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY))
+                .keyMetadata()
+                .keyId();
+        assertionSigner = new KmsAssertionSigner(kms, assertionKeyId);
+        auditTrail = new DynamoAuditTrail(dynamo, table, Duration.ofDays(400), new SecureRandom());
+        events = new TestSecurityEvents(new AuditedEvents(auditTrail, new LambdaSecurityLog()));
         Emulators.verifySesIdentity(SENDER);
         DynamoTable.create(dynamo, table);
         wiring = withAdapters(
@@ -93,7 +116,16 @@ public final class TestApp {
     public Wiring withAdapters(
             TwoFactorStore store, SecretCipher cipher, Mailer mailer, KeyedHash keyedHash, SmsSender smsSender) {
         Config config = new Config(Map.of(
-                "APP_BASE_URL", APP_BASE_URL, "TOTP_ISSUER", "TwoFA Test", "SMS_ALLOWED_COUNTRIES", "DK,GB,US,DE,SE"));
+                "APP_BASE_URL",
+                APP_BASE_URL,
+                "TOTP_ISSUER",
+                "TwoFA Test",
+                "SMS_ALLOWED_COUNTRIES",
+                "DK,GB,US,DE,SE",
+                "ASSERTION_ISSUER",
+                ASSERTION_ISSUER,
+                "ASSERTION_AUDIENCE",
+                ASSERTION_AUDIENCE));
         SecurityEvents recorded = events;
         Adapters adapters = new Adapters() {
             @Override
@@ -119,6 +151,16 @@ public final class TestApp {
             @Override
             public SmsSender smsSender() {
                 return smsSender;
+            }
+
+            @Override
+            public AuditTrail auditTrail() {
+                return auditTrail;
+            }
+
+            @Override
+            public AssertionSigner assertionSigner() {
+                return assertionSigner;
             }
 
             @Override
@@ -159,6 +201,26 @@ public final class TestApp {
 
     public SmsConfirmHandler smsConfirm() {
         return new SmsConfirmHandler(wiring.smsConfirm());
+    }
+
+    public RegenerateRecoveryCodesHandler regenerateRecoveryCodes() {
+        return new RegenerateRecoveryCodesHandler(wiring.regenerateRecoveryCodes());
+    }
+
+    public ActivityHandler activity() {
+        return new ActivityHandler(wiring.activity());
+    }
+
+    public JwksHandler jwks() {
+        return new JwksHandler(wiring.jwks());
+    }
+
+    public SupportResetHandler supportReset() {
+        return new SupportResetHandler(wiring.supportReset());
+    }
+
+    public OrgPolicyHandler orgPolicy() {
+        return new OrgPolicyHandler(wiring.orgPolicyChange());
     }
 
     public StatusHandler status() {

@@ -1,29 +1,36 @@
 package dev.twofa.it.support;
 
+import dev.twofa.app.SecurityEvent;
 import dev.twofa.app.SecurityEvents;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Keeps the security events a test caused, to check what was logged (and that no code was). */
+/**
+ * Keeps the security events a test caused (to check what was logged, and that no code was), and
+ * passes each on to the production sink (structured log + DynamoDB audit trail).
+ */
 public final class TestSecurityEvents implements SecurityEvents {
-    public record Event(String name, String userId, Map<String, String> details) {}
+    private final List<SecurityEvent> events = new CopyOnWriteArrayList<>();
+    private final SecurityEvents production;
 
-    private final List<Event> events = new CopyOnWriteArrayList<>();
+    public TestSecurityEvents(SecurityEvents production) {
+        this.production = production;
+    }
 
     @Override
-    public void record(String event, String userId, Map<String, String> details) {
-        events.add(new Event(event, userId, Map.copyOf(details)));
+    public void record(SecurityEvent event) {
+        events.add(event);
+        production.record(event);
     }
 
     public List<String> namesFor(String userId) {
         return events.stream()
                 .filter(e -> e.userId().equals(userId))
-                .map(Event::name)
+                .map(SecurityEvent::type)
                 .toList();
     }
 
-    public List<Event> all() {
+    public List<SecurityEvent> all() {
         return List.copyOf(events);
     }
 }

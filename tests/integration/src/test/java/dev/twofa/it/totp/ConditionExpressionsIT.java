@@ -89,7 +89,9 @@ class ConditionExpressionsIT {
         app.dynamoRequests.clear();
         verify(app, user, "code", IndependentTotp.code(enrolled.secret(), enrolled.enrollmentStep() + 1));
 
-        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class);
+        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
+                .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#"))
+                .toList();
         assertThat(puts).hasSize(1);
         // CVE-2024-41800 (Craft CMS accepted a TOTP twice): the matched step is recorded with a
         // condition that also treats an expired-but-undeleted record as absent.

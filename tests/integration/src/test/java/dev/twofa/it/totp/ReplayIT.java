@@ -31,7 +31,7 @@ class ReplayIT {
         APIGatewayV2HTTPResponse replay = verify(app, user.userId(), "code", code);
         assertThat(replay.getStatusCode()).isEqualTo(400);
         assertThat(Api.problemType(replay)).isEqualTo("urn:twofa:problem:invalid-code");
-        assertThat(app.events.namesFor(user.userId())).contains("totp_replay_refused");
+        assertThat(app.events.namesFor(user.userId())).contains("replay_refused");
     }
 
     @Test

@@ -1,0 +1,26 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.OrgPolicy;
+import dev.twofa.port.TwoFactorStore;
+
+/** Reads the caller's organisation policy (from the JWT's organisation claim). */
+final class OrgPolicies {
+    private OrgPolicies() {}
+
+    static boolean mfaRequired(TwoFactorStore store, Principal principal) {
+        return principal
+                .organisation()
+                .flatMap(store::findOrgPolicy)
+                .map(OrgPolicy::mfaRequired)
+                .orElse(false);
+    }
+
+    /** Refuses turning off the last factor while the organisation requires one. */
+    static void ensureMayRemove(TwoFactorStore store, Principal principal, boolean otherFactorRemains) {
+        if (!otherFactorRemains && mfaRequired(store, principal)) {
+            throw new WrongState("your organisation requires two-factor authentication; add another method"
+                    + " before turning this one off");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.twofa.app;
+
+import dev.twofa.app.Credential.TotpCode;
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.Account;
+import dev.twofa.domain.recovery.RecoveryCodes;
+import dev.twofa.port.TwoFactorStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** Replaces all recovery codes after a current authenticator code; the new set is shown once. */
+public final class RegenerateRecoveryCodes {
+    private final TwoFactorStore store;
+    private final CodeVerifier verifier;
+    private final Notifications notifications;
+    private final SecurityEvents events;
+    private final SecureRandom random;
+    private final RecoveryCodes recoveryCodes;
+    private final Clock clock;
+
+    public RegenerateRecoveryCodes(
+            TwoFactorStore store,
+            CodeVerifier verifier,
+            Notifications notifications,
+            SecurityEvents events,
+            SecureRandom random,
+            Clock clock) {
+        this.store = store;
+        this.verifier = verifier;
+        this.notifications = notifications;
+        this.events = events;
+        this.random = random;
+        this.recoveryCodes = new RecoveryCodes(random);
+        this.clock = clock;
+    }
+
+    public List<String> regenerate(Principal principal, String code) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        verifier.verify(principal, account, new TotpCode(code), now);
+        List<String> codes = recoveryCodes.generate();
+        byte[] salt = RecoveryCodes.newSalt(random);
+        List<String> hashes = codes.stream()
+                .map(c -> RecoveryCodes.hash(RecoveryCodes.normalize(c).orElseThrow(), salt))
+                .toList();
+        if (!store.replaceRecoveryCodes(userId, salt, hashes, now)) {
+            throw new WrongState("the authenticator app is not enabled");
+        }
+        events.record(SecurityEvent.of(principal, "recovery_codes_regenerated", CodeVerifier.TOTP, now));
+        notifications.recoveryCodesRegenerated(userId, principal.emailOr(account.email()));
+        return codes;
+    }
+}

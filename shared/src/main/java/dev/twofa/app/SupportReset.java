@@ -1,0 +1,72 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.domain.account.Account;
+import dev.twofa.port.TwoFactorStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Support's reset after the user proved who they are (OWASP MFA cheat sheet): every factor off,
+ * secrets, number and recovery codes deleted, the lock cleared, an audit record naming the
+ * operator, reason and ticket, and an email to the user. Not on the public API.
+ */
+public final class SupportReset {
+    private static final int MAX_TEXT = 500;
+
+    private final TwoFactorStore store;
+    private final Notifications notifications;
+    private final SecurityEvents events;
+    private final Clock clock;
+
+    public SupportReset(TwoFactorStore store, Notifications notifications, SecurityEvents events, Clock clock) {
+        this.store = store;
+        this.notifications = notifications;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public record Request(String userId, String reason, String ticketId) {
+        public Request {
+            userId = required("userId", userId);
+            reason = required("reason", reason);
+            ticketId = required("ticketId", ticketId);
+        }
+    }
+
+    public void reset(Request request, Operator operator) {
+        Instant now = clock.instant();
+        Account account = store.findAccount(request.userId())
+                .orElseThrow(() -> new WrongState("no two-factor state exists for this user id"));
+        if (!store.resetAccount(request.userId())) {
+            throw new WrongState("no two-factor state exists for this user id");
+        }
+        events.record(new SecurityEvent(
+                "support_reset",
+                request.userId(),
+                null,
+                now,
+                null,
+                null,
+                Map.of(
+                        "operator", operator.identity(),
+                        "lambdaRequestId", operator.requestId(),
+                        "reason", request.reason(),
+                        "ticketId", request.ticketId(),
+                        "hadTotp", Boolean.toString(account.totpEnabled()),
+                        "hadSms", Boolean.toString(account.smsEnabled()))));
+        notifications.supportReset(request.userId(), account.email());
+    }
+
+    static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRequest(field, field + " is required");
+        }
+        if (value.length() > MAX_TEXT) {
+            throw new InvalidRequest(field, field + " is too long");
+        }
+        return value.strip();
+    }
+}
