@@ -33,7 +33,16 @@ class FunctionJarsIT {
                 // KMS: encrypt/decrypt the number and GenerateMac; SNS: the SMS itself.
                 Arguments.of("sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "sns")),
                 // KMS GenerateMac for the code hash; SES for the enabled/disabled notices.
-                Arguments.of("sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses")));
+                Arguments.of("sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of(
+                        "regenerate-recovery-codes",
+                        "regeneraterecoverycodes/RegenerateRecoveryCodesHandler",
+                        Set.of("dynamodb", "kms", "ses")),
+                Arguments.of("activity", "activity/ActivityHandler", Set.of("dynamodb")),
+                // The JWKS document needs the public key only: no table, no mail.
+                Arguments.of("jwks", "jwks/JwksHandler", Set.of("kms")),
+                Arguments.of("support-reset", "supportreset/SupportResetHandler", Set.of("dynamodb", "ses")),
+                Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb")));
     }
 
     @ParameterizedTest(name = "{0}")
