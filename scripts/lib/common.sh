@@ -120,12 +120,16 @@ ensure_venv() {
 }
 
 # The tests call oathtool (an independent TOTP generator) and zbarimg (an independent QR decoder)
-# as oracles, and scripts/test needs python3's venv module. Installs what is missing with apt-get
-# when it can (root, or sudo without a password); otherwise stops with the command to run.
+# as oracles, tests/e2e drives the web client in Debian's headless chromium through chromedriver
+# (TWOFA_CHROMIUM / TWOFA_CHROMEDRIVER point elsewhere; no test tool downloads a browser), and
+# scripts/test needs python3's venv module. Installs what is missing with apt-get when it can
+# (root, or sudo without a password); otherwise stops with the command to run.
 ensure_test_tools() {
     local missing=()
     command -v oathtool >/dev/null 2>&1 || missing+=(oathtool)
     command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+    [ -x "${TWOFA_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+    [ -x "${TWOFA_CHROMEDRIVER:-/usr/bin/chromedriver}" ] || missing+=(chromium-driver)
     if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
         missing+=(python3-venv)
     fi
@@ -142,11 +146,52 @@ ensure_test_tools() {
     if ! command -v apt-get >/dev/null 2>&1 || [ "$sudo" = none ]; then
         echo "error: the tests need: ${missing[*]}" >&2
         echo "  Debian/Ubuntu: sudo apt-get install ${missing[*]}" >&2
-        echo "  macOS: brew install oath-toolkit zbar" >&2
+        echo "  macOS: brew install oath-toolkit zbar && brew install --cask chromium chromedriver," >&2
+        echo "         then export TWOFA_CHROMIUM and TWOFA_CHROMEDRIVER with the paths of both" >&2
         exit 1
     fi
     echo "Installing with apt-get: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -q </dev/null >&2
     $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2
+}
+
+# cfn-lint and the SAM CLI, which tests/integration (dev.twofa.it.deployment) runs against
+# template.yaml: `cfn-lint`, `sam validate --lint`, `sam build`. A venv of their own, .venv-sam/,
+# because aws-sam-cli pins boto3/botocore versions that must not fight moto's in .venv/.
+# Exports SAM_CLI_BIN and CFN_LINT_BIN. Bump deliberately: the tests demand zero warnings, and a new
+# cfn-lint brings new rules.
+TWOFA_SAM_CLI_VERSION="1.170.0"
+TWOFA_CFN_LINT_VERSION="1.58.0"
+
+ensure_sam_tools() {
+    local venv="$TWOFA_ROOT/.venv-sam"
+    local stamp="$venv/.twofa-sam-${TWOFA_SAM_CLI_VERSION}-cfn-lint-${TWOFA_CFN_LINT_VERSION}"
+
+    if [ -x "$venv/bin/sam" ] && [ -x "$venv/bin/cfn-lint" ] && [ -f "$stamp" ] \
+        && "$venv/bin/python" -c '' >/dev/null 2>&1; then
+        export SAM_CLI_BIN="$venv/bin/sam" CFN_LINT_BIN="$venv/bin/cfn-lint"
+        return 0
+    fi
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "error: python3 is needed to install the SAM CLI and cfn-lint (template checks in tests/integration)." >&2
+        exit 1
+    fi
+    if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
+        rm -rf "$venv"
+        if ! python3 -m venv "$venv"; then
+            echo "error: 'python3 -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2
+            exit 1
+        fi
+    fi
+    echo "Installing aws-sam-cli==${TWOFA_SAM_CLI_VERSION} and cfn-lint==${TWOFA_CFN_LINT_VERSION} into ${venv} ..." >&2
+    rm -f "$venv"/.twofa-sam-*
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+        "aws-sam-cli==${TWOFA_SAM_CLI_VERSION}" "cfn-lint==${TWOFA_CFN_LINT_VERSION}"
+    if [ ! -x "$venv/bin/sam" ] || [ ! -x "$venv/bin/cfn-lint" ]; then
+        echo "error: aws-sam-cli/cfn-lint installed but $venv/bin/sam or $venv/bin/cfn-lint is missing" >&2
+        exit 1
+    fi
+    : >"$stamp"
+    export SAM_CLI_BIN="$venv/bin/sam" CFN_LINT_BIN="$venv/bin/cfn-lint"
 }

@@ -17,19 +17,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.AfterAll;
@@ -40,11 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End to end, as a web app and a user with an authenticator app would go: the local run started
  * in-process (DynamoDB Local, local cipher, outbox), driven only over HTTP. TOTP codes are computed
- * here, by RFC 6238, independently of the service's own implementation.
+ * by the test ({@link Rfc6238}), independently of the service's own implementation.
  */
 class LocalRunE2EIT {
     private static final String INVALID_CODE = "urn:twofa:problem:invalid-code";
-    private static final Duration PERIOD = Duration.ofSeconds(30);
 
     @TempDir
     static Path keyDir;
@@ -57,7 +52,7 @@ class LocalRunE2EIT {
     static void start() {
         run = LocalRun.start(LocalRun.Options.defaults()
                 .withPort(0)
-                .withTemplate(repoRoot().resolve("template.yaml"))
+                .withTemplate(TestRepo.root().resolve("template.yaml"))
                 // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
                 .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
                 .withKeyFile(keyDir.resolve("secret.key")));
@@ -99,8 +94,8 @@ class LocalRunE2EIT {
                 .isEqualTo(400);
 
         // The first code turns 2FA on and answers the recovery codes.
-        long step = stepWithTimeToSpare();
-        Reply confirm = post("/2fa/totp/confirm", token, json(Map.of("code", totp(secret, step))));
+        long step = Rfc6238.stepWithTimeToSpare();
+        Reply confirm = post("/2fa/totp/confirm", token, json(Map.of("code", Rfc6238.totp(secret, step))));
         assertThat(confirm.status()).as(confirm.body()).isEqualTo(200);
         List<String> recoveryCodes = confirm.list("recoveryCodes");
         assertThat(recoveryCodes).hasSize(10).doesNotHaveDuplicates();
@@ -112,7 +107,7 @@ class LocalRunE2EIT {
 
         // Sign-in: the step used at enrollment is spent (RFC 6238 §5.2), the next one is within
         // the ±1 drift window and newer, so it is accepted, once.
-        String nextCode = totp(secret, step + 1);
+        String nextCode = Rfc6238.totp(secret, step + 1);
         Reply verify = post("/2fa/verify", token, json(Map.of("code", nextCode)));
         assertThat(verify.status()).as(verify.body()).isEqualTo(200);
         assertThat(verify.map()).containsEntry("verified", true).containsEntry("method", "totp");
@@ -236,9 +231,9 @@ class LocalRunE2EIT {
     void independentTotp_matchesRfc6238AppendixB_sha1() throws Exception {
         String seed = new Base32().encodeToString("12345678901234567890".getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(totp(seed, 59 / 30, 8)).isEqualTo("94287082");
-        assertThat(totp(seed, 1111111109L / 30, 8)).isEqualTo("07081804");
-        assertThat(totp(seed, 20000000000L / 30, 8)).isEqualTo("65353130");
+        assertThat(Rfc6238.totp(seed, 59 / 30, 8)).isEqualTo("94287082");
+        assertThat(Rfc6238.totp(seed, 1111111109L / 30, 8)).isEqualTo("07081804");
+        assertThat(Rfc6238.totp(seed, 20000000000L / 30, 8)).isEqualTo("65353130");
     }
 
     // --- HTTP -------------------------------------------------------------------------------
@@ -354,60 +349,5 @@ class LocalRunE2EIT {
         assertThat(image).as("a PNG image").isNotNull();
         var bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
         return new QRCodeReader().decode(bitmap).getText();
-    }
-
-    // --- An independent RFC 6238 TOTP (SHA1, 6 digits, 30 s), as an authenticator app ----------
-
-    /**
-     * The current time step, after waiting for the next one when fewer than 3 s remain: the codes
-     * sent for this step and the next must still be inside the server's window when they arrive.
-     */
-    private static long stepWithTimeToSpare() throws InterruptedException {
-        long millis = System.currentTimeMillis();
-        long periodMillis = PERIOD.toMillis();
-        long left = periodMillis - millis % periodMillis;
-        if (left < 3_000) {
-            Thread.sleep(left + 100);
-        }
-        return System.currentTimeMillis() / periodMillis;
-    }
-
-    private static String totp(String base32Secret, long step) throws GeneralSecurityException {
-        return totp(base32Secret, step, 6);
-    }
-
-    /** RFC 4226 §5.3 dynamic truncation over HMAC-SHA1 of the big-endian step (RFC 6238 §4). */
-    private static String totp(String base32Secret, long step, int digits) throws GeneralSecurityException {
-        byte[] key = new Base32().decode(base32Secret.toUpperCase(Locale.ROOT));
-        byte[] counter = new byte[8];
-        for (int i = 7, s = 0; i >= 0; i--, s += 8) {
-            counter[i] = (byte) (step >>> s);
-        }
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(key, "HmacSHA1"));
-        byte[] hash = mac.doFinal(counter);
-        int offset = hash[hash.length - 1] & 0x0f;
-        int binary = ((hash[offset] & 0x7f) << 24)
-                | ((hash[offset + 1] & 0xff) << 16)
-                | ((hash[offset + 2] & 0xff) << 8)
-                | (hash[offset + 3] & 0xff);
-        int code = binary % (int) Math.pow(10, digits);
-        return String.format("%0" + digits + "d", code);
-    }
-
-    private static Path repoRoot() {
-        String root = System.getProperty("twofa.repoRoot");
-        if (root != null) {
-            return Path.of(root);
-        }
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !dir.resolve("template.yaml").toFile().isFile()) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "no template.yaml above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }

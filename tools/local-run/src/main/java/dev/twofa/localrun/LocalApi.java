@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * The local API Gateway: matches a request to a template route, plays the JWT authorizer, builds
  * the payload 2.0 event, invokes the function and writes its response back. Also serves the
- * dev-only endpoints {@code POST /dev/token} and {@code GET /dev/outbox}.
+ * dev-only endpoints {@code POST /dev/token} and {@code GET /dev/outbox}, and, for a GET or HEAD
+ * that no route takes, the reference web client's static files.
  */
 final class LocalApi implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(LocalApi.class.getName());
@@ -44,12 +45,14 @@ final class LocalApi implements HttpHandler {
     private final LocalJwt jwt;
     private final Outbox outbox;
     private final Clock clock;
+    private final Optional<StaticSite> site;
 
-    LocalApi(List<Endpoint> endpoints, LocalJwt jwt, Outbox outbox, Clock clock) {
+    LocalApi(List<Endpoint> endpoints, LocalJwt jwt, Outbox outbox, Clock clock, Optional<StaticSite> site) {
         this.endpoints = List.copyOf(endpoints);
         this.jwt = jwt;
         this.outbox = outbox;
         this.clock = clock;
+        this.site = site;
     }
 
     @Override
@@ -105,6 +108,14 @@ final class LocalApi implements HttpHandler {
             Optional<Map<String, String>> parameters = endpoint.route().match(method, path);
             if (parameters.isPresent()) {
                 return invoke(exchange, endpoint, parameters.get(), body);
+            }
+        }
+        // API routes and dev endpoints first: a file never shadows them.
+        boolean head = method.equals("HEAD");
+        if (site.isPresent() && (head || method.equals("GET"))) {
+            Optional<StaticSite.Asset> asset = site.get().find(path);
+            if (asset.isPresent()) {
+                return StaticSite.send(exchange, asset.get(), head);
             }
         }
         return send(exchange, 404, "application/json", message("Not Found"), Map.of());

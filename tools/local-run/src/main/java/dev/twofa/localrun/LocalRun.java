@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.regions.Region;
  * The API on {@code http://127.0.0.1:3000} with no AWS account: the routes and handlers are read
  * from template.yaml, DynamoDB Local runs in this JVM, and the embedded cipher and the outbox stand
  * in for KMS and SES. With {@code AWS_ENDPOINT_URL} set, the AWS adapters talk to that emulator
- * instead. A developer tool: it prints to the console and binds to the loopback address only.
+ * instead. The reference web client in {@code web/} beside the template is served at {@code /}.
+ * A developer tool: it prints to the console and binds to the loopback address only.
  */
 public final class LocalRun implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
@@ -42,6 +44,7 @@ public final class LocalRun implements AutoCloseable {
     private final ExecutorService executor;
     private final AutoCloseable resources;
     private final List<TemplateRoutes.Route> routes;
+    private final Optional<StaticSite> site;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -120,11 +123,16 @@ public final class LocalRun implements AutoCloseable {
     }
 
     private LocalRun(
-            HttpServer server, ExecutorService executor, AutoCloseable resources, List<TemplateRoutes.Route> routes) {
+            HttpServer server,
+            ExecutorService executor,
+            AutoCloseable resources,
+            List<TemplateRoutes.Route> routes,
+            Optional<StaticSite> site) {
         this.server = server;
         this.executor = executor;
         this.resources = resources;
         this.routes = routes;
+        this.site = site;
     }
 
     public static void main(String[] args) {
@@ -161,6 +169,7 @@ public final class LocalRun implements AutoCloseable {
             throw new IllegalStateException(template + " declares no function with an HttpApi event");
         }
         Path repoRoot = template.toAbsolutePath().getParent();
+        Optional<StaticSite> site = StaticSite.in(repoRoot.resolve("web"));
 
         HttpServer server = bind(options.port());
         int port = server.getAddress().getPort();
@@ -206,7 +215,7 @@ public final class LocalRun implements AutoCloseable {
             }
             LocalJwt jwt = new LocalJwt(baseUrl + "/dev", random, clock);
             executor = Executors.newFixedThreadPool(THREADS, threads("twofa-local-http-"));
-            server.createContext("/", new LocalApi(endpoints, jwt, outbox, clock));
+            server.createContext("/", new LocalApi(endpoints, jwt, outbox, clock, site));
             server.setExecutor(executor);
             server.start();
         } catch (RuntimeException | Error e) {
@@ -218,7 +227,7 @@ public final class LocalRun implements AutoCloseable {
             throw e;
         }
 
-        LocalRun run = new LocalRun(server, executor, resources, routes);
+        LocalRun run = new LocalRun(server, executor, resources, routes, site);
         run.printBanner(baseUrl, template);
         return run;
     }
@@ -233,6 +242,11 @@ public final class LocalRun implements AutoCloseable {
 
     public List<TemplateRoutes.Route> routes() {
         return routes;
+    }
+
+    /** The folder the reference web client is served from ({@code web/} beside the template), if any. */
+    public Optional<Path> webRoot() {
+        return site.map(StaticSite::root);
     }
 
     /** Stops serving (requests in flight get a second) and shuts DynamoDB Local down. Idempotent. */
@@ -272,6 +286,9 @@ public final class LocalRun implements AutoCloseable {
         System.out.println(
                 "  POST   /dev/token {\"sub\",\"email\"} -> {\"token\"} (Bearer token for the routes above)");
         System.out.println("  GET    /dev/outbox                -> emails sent, newest first");
+        site.ifPresentOrElse(
+                s -> System.out.println("web client: " + baseUrl + "/  (static files from " + s.root() + ")"),
+                () -> System.out.println("web client: none (no web/ folder beside the template)"));
     }
 
     private static HttpServer bind(int port) {

@@ -1,0 +1,516 @@
+package dev.twofa.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import dev.twofa.localrun.LocalRun;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The reference web client (web/) in headless Chromium against the local run, as a user would use
+ * it: the activation link from the Dev inbox, the QR code decoded from the screen, TOTP codes
+ * computed here from the secret ({@link Rfc6238}), SMS codes read from the outbox. Screenshots of the
+ * main screens go to target/screenshots/.
+ */
+class BrowserE2EIT {
+    /** Short, so the resend button's wait for the server's Retry-After is seen without slowing the suite. */
+    private static final int SECONDS_BETWEEN_SMS = 4;
+
+    @TempDir
+    static Path keyDir;
+
+    private static LocalRun run;
+    private static Browser browser;
+    private static LocalRunClient client;
+    private static String base;
+
+    /** When this test last had an SMS sent, to keep SECONDS_BETWEEN_SMS between its own sends. */
+    private Instant lastSms = Instant.EPOCH;
+
+    private record User(String sub, String email) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Browser.start(Path.of(System.getProperty("twofa.screenshots", "target/screenshots")));
+        run = LocalRun.start(LocalRun.Options.defaults()
+                .withPort(0)
+                .withTemplate(TestRepo.root().resolve("template.yaml"))
+                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", Integer.toString(SECONDS_BETWEEN_SMS)))
+                .withKeyFile(keyDir.resolve("secret.key")));
+        base = run.baseUrl().toString();
+        client = new LocalRunClient(run.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (run != null) {
+                run.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void newTab() {
+        browser.reset(base);
+    }
+
+    @Test
+    void authenticatorApp_enableByEmailLink_scanQr_signInWithCodeAndRecoveryCode_replayRefused_disable()
+            throws Exception {
+        User user = newUser("totp");
+        browser.visible("#dev-signin");
+        browser.screenshot("sign-in");
+        signIn(user);
+
+        // Settings > Security > Enable 2FA: "check your email".
+        browser.visible("#totp-off");
+        assertThat(browser.textOf("#totp-badge")).isEqualTo("Off");
+        browser.click("#totp-enable");
+        browser.visible("#totp-check-email");
+        browser.awaitText("#sum-totp", "Waiting for the email link");
+        browser.awaitAnnounced("Check your email");
+        browser.screenshot("settings-check-email");
+
+        // The Dev inbox, newest first; the link in the email is clickable and opens the client.
+        browser.click("a[data-nav=inbox]");
+        browser.awaitText("#inbox-list", user.email());
+        browser.screenshot("dev-inbox");
+        WebElement link = browser.driver()
+                .findElement(By.xpath("//ol[@id='inbox-list']/li[contains(p[@class='meta'], '" + user.email()
+                        + "') and h2='Activate two-factor authentication']//a"));
+        assertThat(link.getText()).startsWith(base + "/activate#token=");
+        link.click();
+
+        // The link's token is read from the fragment and gone from the address bar.
+        browser.visible("#activate-setup");
+        assertThat(browser.currentUrl()).isEqualTo(base + "/#activate");
+
+        // Scan: the QR code as the screen shows it.
+        String otpauth = decodeQr(browser.pictureOf("#qr"));
+        assertThat(otpauth)
+                .startsWith("otpauth://totp/")
+                .contains(URLEncoder.encode(user.email(), StandardCharsets.UTF_8));
+        String secret = queryParameter(otpauth, "secret");
+        assertThat(browser.textOf("#secret"))
+                .as("the secret, grouped by four")
+                .matches("([A-Z2-7]{4} )*[A-Z2-7]{1,4}")
+                .isEqualTo(secret.replaceAll("(.{4})(?=.)", "$1 "));
+        browser.screenshot("activation-qr");
+
+        // A wrong code: the API's answer next to the field, and announced.
+        browser.typeAndEnter("#confirm-code", "000000");
+        browser.awaitText("#confirm-code-error", "That code is not valid");
+        assertThat(browser.visible("#confirm-code").getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
+        browser.awaitAnnounced("That code is not valid");
+
+        long step = Rfc6238.stepWithTimeToSpare();
+        browser.typeAndEnter("#confirm-code", Rfc6238.totp(secret, step));
+        browser.visible("#activate-codes");
+        List<String> codes = browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(codes)
+                .hasSize(10)
+                .doesNotHaveDuplicates()
+                .allMatch(c -> c.matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"));
+        assertThat(browser.driver().getPageSource())
+                .as("the secret, once confirmed")
+                .doesNotContain(secret);
+        assertThat(browser.driver().findElement(By.id("qr")).getDomAttribute("src"))
+                .isNull();
+        browser.screenshot("recovery-codes");
+
+        browser.click("#codes-form button[type=submit]");
+        browser.awaitText("#codes-saved-error", "Tick the box");
+        browser.click("#codes-saved");
+        browser.click("#codes-form button[type=submit]");
+        browser.visible("#activate-done");
+        assertThat(browser.driver().getPageSource())
+                .as("recovery codes are shown once")
+                .doesNotContain(codes.get(0), codes.get(9));
+
+        browser.click("#activate-done a.button");
+        browser.visible("#totp-on");
+        browser.awaitText("#sum-recovery", "10");
+        assertThat(browser.textOf("#totp-badge")).isEqualTo("On");
+        browser.screenshot("settings-security");
+
+        // Sign-in step with a code from the app; the step used at enrollment is spent, so the next.
+        browser.click("a[data-nav=verify]");
+        browser.visible("#verify-totp-form");
+        browser.screenshot("sign-in-step");
+        String code = Rfc6238.totp(secret, Math.max(step + 1, Rfc6238.currentStep()));
+        browser.typeAndEnter("#verify-code", code);
+        browser.visible("#verify-done");
+        browser.awaitText("#verify-done-text", "authenticator app");
+
+        // The same code again is refused (RFC 6238 §5.2), next to the field.
+        browser.click("a[data-nav=verify]");
+        browser.awaitHidden("#verify-done");
+        browser.typeAndEnter("#verify-code", code);
+        browser.awaitText("#verify-code-error", "That code is not valid");
+        browser.awaitAnnounced("That code is not valid");
+        browser.screenshot("sign-in-replay-refused");
+
+        // A recovery code instead.
+        browser.click("button[data-use-method=recovery]");
+        browser.typeAndEnter("#verify-recovery", codes.get(0));
+        browser.visible("#verify-done");
+        browser.awaitText("#verify-done-text", "You have 9 recovery codes left");
+
+        // Disable 2FA asks for a second factor again: here a recovery code.
+        browser.click("a[data-nav=settings]");
+        browser.click("#totp-disable-start");
+        browser.click("label[for=disable-with-recovery]");
+        browser.typeAndEnter("#disable-recovery", codes.get(1));
+        browser.visible("#totp-off");
+        browser.awaitText("#totp-badge", "Off");
+        browser.awaitAnnounced("Two-factor authentication is off");
+
+        assertThat(client.messagesTo(user.email()))
+                .extracting(m -> m.get("subject"))
+                .contains(
+                        "Two-factor authentication is on",
+                        "A recovery code was used to sign in",
+                        "Two-factor authentication was turned off");
+    }
+
+    @Test
+    void sms_enableWithNumber_signInWithTextedCode_resendWaitsForRetryAfter_disableWithBin() throws Exception {
+        User user = newUser("sms");
+        String phone = "+45 20 " + twoDigits() + " 34 " + twoDigits();
+        String e164 = phone.replace(" ", "");
+        String masked = "+45 •••• ••" + e164.substring(e164.length() - 2);
+        signIn(user);
+        browser.visible("#sms-off");
+
+        // Not a valid number: the API's sentence next to the phone field.
+        browser.typeAndEnter("#sms-phone", "+45 12345678");
+        browser.awaitText("#sms-phone-error", "not a valid phone number");
+        assertThat(browser.visible("#sms-phone").getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
+        browser.awaitAnnounced("not a valid phone number");
+
+        int before = client.smsCount(e164);
+        browser.typeAndEnter("#sms-phone", phone);
+        lastSms = Instant.now();
+        browser.visible("#sms-enable-confirm-form");
+        browser.awaitText("#sms-enable-sent", masked);
+        browser.screenshot("sms-enter-code");
+        browser.typeAndEnter("#sms-enable-code", client.awaitSmsCode(e164, before));
+        browser.visible("#sms-on");
+        browser.awaitText("#sms-number", masked);
+        assertThat(browser.textOf("#sms-badge")).isEqualTo("On");
+        browser.awaitAnnounced("Text message verification is on");
+        browser.screenshot("settings-sms-on");
+
+        // Sign-in step by text message.
+        browser.click("a[data-nav=verify]");
+        browser.visible("#verify-sms-send-form");
+        assertThat(browser.textOf("#verify-sms-number")).isEqualTo(masked);
+        awaitSmsWindow();
+        before = client.smsCount(e164);
+        browser.click("#verify-sms-send-form button[type=submit]");
+        lastSms = Instant.now();
+        browser.visible("#verify-sms-form");
+
+        // Resend at once: the server answers 429 with Retry-After, the button waits until then.
+        browser.click("#verify-sms-resend");
+        browser.awaitText("#verify-sms-resend-error", "You can ask for a new code in");
+        assertThat(browser.visible("#verify-sms-resend").getDomAttribute("aria-disabled"))
+                .isEqualTo("true");
+        browser.awaitAnnounced("You can ask for a new code in");
+        browser.screenshot("sign-in-sms-retry-after");
+        client.awaitSmsCode(e164, before);
+        browser.await()
+                .withTimeout(Duration.ofSeconds(SECONDS_BETWEEN_SMS + 5))
+                .until(d -> browser.visible("#verify-sms-resend").getDomAttribute("aria-disabled") == null);
+        assertThat(browser.driver()
+                        .findElement(By.id("verify-sms-resend-error"))
+                        .isDisplayed())
+                .isFalse();
+        awaitSmsWindow();
+        before = client.smsCount(e164);
+        browser.click("#verify-sms-resend");
+        lastSms = Instant.now();
+        String code = client.awaitSmsCode(e164, before);
+        browser.awaitAnnounced("New code sent");
+        browser.typeAndEnter("#verify-sms-code", code);
+        browser.visible("#verify-done");
+        browser.awaitText("#verify-done-text", "text message");
+
+        // Off: the bin sends a code to the number on file and asks for it.
+        browser.click("a[data-nav=settings]");
+        browser.visible("#sms-on");
+        awaitSmsWindow();
+        before = client.smsCount(e164);
+        browser.click("#sms-disable-start");
+        lastSms = Instant.now();
+        browser.visible("#sms-disable-form");
+        browser.screenshot("settings-sms-disable");
+        browser.typeAndEnter("#sms-disable-code", client.awaitSmsCode(e164, before));
+        browser.visible("#sms-off");
+        browser.awaitText("#sms-badge", "Off");
+        browser.awaitAnnounced("Text message verification is off");
+
+        assertThat(client.messagesTo(user.email()))
+                .extracting(m -> m.get("subject"))
+                .contains("SMS verification is on", "SMS verification was turned off");
+    }
+
+    @Test
+    void keyboardOnly_signInWithRecoveryCode_thenDisable2fa() throws Exception {
+        User user = newUser("keys");
+        List<String> codes = enableTotpOverApi(user);
+
+        // Only Tab, Enter, arrow keys and typing from here on: nothing is clicked.
+        browser.visible("#dev-sub");
+        browser.tabTo("#dev-sub");
+        browser.keys(user.sub(), Keys.TAB);
+        assertThat(browser.focusedId()).isEqualTo("dev-email");
+        browser.keys(user.email(), Keys.ENTER);
+
+        browser.visible("#verify-totp-form");
+        browser.tabTo("button[data-use-method=recovery]");
+        browser.keys(Keys.ENTER);
+        browser.await().until(d -> "verify-recovery".equals(browser.focusedId()));
+        browser.keys(codes.get(0), Keys.ENTER);
+        browser.visible("#verify-done");
+        browser.await().until(d -> "verify-done-title".equals(browser.focusedId()));
+
+        browser.tabTo("#verify-done a.button");
+        browser.keys(Keys.ENTER);
+        browser.visible("#totp-on");
+        browser.tabTo("#totp-disable-start");
+        browser.keys(Keys.ENTER);
+        browser.await().until(d -> "disable-code".equals(browser.focusedId()));
+        browser.tabTo("#disable-with-code");
+        browser.keys(Keys.ARROW_DOWN);
+        browser.await().until(d -> browser.visible("#disable-recovery").isDisplayed());
+        browser.keys(Keys.TAB);
+        assertThat(browser.focusedId()).isEqualTo("disable-recovery");
+        browser.keys(codes.get(1), Keys.ENTER);
+        browser.visible("#totp-off");
+        browser.awaitAnnounced("Two-factor authentication is off");
+    }
+
+    @Test
+    void activationLinkOpenedSignedOut_asksToSignInFirst_andEveryScreenFits360Pixels() throws Exception {
+        User user = newUser("narrow");
+        String token = client.devToken(user.sub(), user.email());
+        client.post("/2fa/totp/enable", token, null);
+        String link = client.activationLink(user.email());
+
+        browser.resize(360, 900);
+        try {
+            browser.open(link);
+            assertThat((Number) browser.script("return window.innerWidth"))
+                    .extracting(Number::intValue)
+                    .as("the viewport really is narrow")
+                    .isEqualTo(360);
+            browser.visible("#signin-activation-note");
+            assertThat(browser.currentUrl()).isEqualTo(base + "/#activate");
+            browser.assertNoHorizontalScroll();
+            browser.screenshot("sign-in-360px");
+
+            submitDevSignIn(user);
+            browser.visible("#activate-setup");
+            browser.assertNoHorizontalScroll();
+            browser.screenshot("activation-qr-360px");
+
+            String secret = browser.textOf("#secret").replace(" ", "");
+            browser.typeAndEnter("#confirm-code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare()));
+            browser.visible("#activate-codes");
+            browser.assertNoHorizontalScroll();
+            browser.screenshot("recovery-codes-360px");
+
+            browser.click("#codes-saved");
+            browser.click("#codes-form button[type=submit]");
+            browser.click("#activate-done a.button");
+            browser.visible("#totp-on");
+            browser.awaitText("#sum-recovery", "10");
+            browser.assertNoHorizontalScroll();
+            browser.screenshot("settings-security-360px");
+        } finally {
+            browser.resize(Browser.WIDTH, Browser.HEIGHT);
+        }
+    }
+
+    @Test
+    void everyField_hasALabel_codeFieldsAskForOneTimeCodesOnANumericKeypad_errorsAreLive() {
+        browser.visible("#dev-signin");
+
+        @SuppressWarnings("unchecked")
+        List<String> unlabeled = (List<String>)
+                browser.script(
+                        """
+                return [...document.querySelectorAll('input, textarea, select')].filter(el => {
+                  const byLabel = [...(el.labels || [])].some(l => l.textContent.trim());
+                  const byAria = (el.getAttribute('aria-label') || '').trim()
+                    || (el.getAttribute('aria-labelledby') || '').split(' ')
+                         .some(id => document.getElementById(id)?.textContent.trim());
+                  return !byLabel && !byAria;
+                }).map(el => el.id || el.outerHTML);
+                """);
+        assertThat(unlabeled).as("fields without a label").isEmpty();
+
+        @SuppressWarnings("unchecked")
+        List<String> nameless = (List<String>)
+                browser.script(
+                        """
+                return [...document.querySelectorAll('button, a[href]')]
+                  .filter(el => !(el.textContent.trim() || (el.getAttribute('aria-label') || '').trim()))
+                  .map(el => el.id || el.outerHTML);
+                """);
+        assertThat(nameless).as("buttons and links without a name").isEmpty();
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> codeFields = (List<Map<String, Object>>)
+                browser.script(
+                        """
+                return [...document.querySelectorAll('input[name=code]')].map(el => ({
+                  id: el.id, autocomplete: el.getAttribute('autocomplete'), inputmode: el.getAttribute('inputmode')
+                }));
+                """);
+        assertThat(codeFields).as("6-digit code fields").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(codeFields).allSatisfy(field -> {
+            assertThat(field).as("%s", field.get("id")).containsEntry("autocomplete", "one-time-code");
+            assertThat(field).as("%s", field.get("id")).containsEntry("inputmode", "numeric");
+        });
+
+        assertThat(browser.script("return document.getElementById('announcer').getAttribute('aria-live')"))
+                .isEqualTo("assertive");
+        assertThat(browser.script("return document.documentElement.lang")).isEqualTo("en");
+
+        // A sign-in with no user id: the sentence next to the field and in the live region.
+        browser.click("#dev-signin-form button[type=submit]");
+        browser.awaitText("#dev-sub-error", "Enter a user id.");
+        browser.awaitAnnounced("Enter a user id.");
+        assertThat(browser.focusedId()).isEqualTo("dev-sub");
+    }
+
+    @Test
+    void withoutDevEndpoints_onlyTheTokenSignInShows_andAPastedTokenSignsIn() throws Exception {
+        User user = newUser("token");
+        String token = client.devToken(user.sub(), user.email());
+
+        // An API base URL where no /dev/token answers, as for a deployed API.
+        browser.script("localStorage.setItem('twofa.apiBaseUrl', arguments[0])", base + "/not-the-local-run");
+        browser.open(base + "/#signin");
+        browser.visible("#token-signin-form");
+        assertThat(browser.driver().findElement(By.id("dev-signin")).isDisplayed())
+                .isFalse();
+        assertThat(browser.driver().findElements(By.cssSelector("a[data-nav=inbox]")).stream()
+                        .anyMatch(WebElement::isDisplayed))
+                .isFalse();
+
+        // Back to this API; a token from "the identity provider", pasted.
+        browser.script("localStorage.removeItem('twofa.apiBaseUrl')");
+        browser.open(base + "/#signin");
+        browser.click("#token-signin > summary");
+        browser.type("#access-token", "not a token");
+        browser.click("#token-signin-form button[type=submit]");
+        browser.awaitText("#access-token-error", "a JWT has three parts");
+        browser.type("#access-token", token);
+        browser.click("#token-signin-form button[type=submit]");
+        browser.visible("#view-settings");
+        browser.awaitText("#who", user.sub());
+    }
+
+    // --- Steps ---------------------------------------------------------------------------------
+
+    private static User newUser(String prefix) {
+        String sub = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new User(sub, sub + "@example.test");
+    }
+
+    /** The local run's sign-in, the user id and email typed as a developer would, landing on Security. */
+    private static void signIn(User user) {
+        submitDevSignIn(user);
+        browser.awaitText("#who", user.sub());
+    }
+
+    private static void submitDevSignIn(User user) {
+        browser.type("#dev-sub", user.sub());
+        browser.type("#dev-email", user.email());
+        browser.click("#dev-signin-form button[type=submit]");
+    }
+
+    /** TOTP on for {@code user} over the API, as a quick setup: returns the recovery codes. */
+    private static List<String> enableTotpOverApi(User user) throws Exception {
+        String token = client.devToken(user.sub(), user.email());
+        client.post("/2fa/totp/enable", token, null);
+        String link = client.activationLink(user.email());
+        String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
+        Map<String, Object> activation = client.post("/2fa/totp/activate", token, Map.of("token", activationToken));
+        String secret = (String) activation.get("secret");
+        Map<String, Object> confirm = client.post(
+                "/2fa/totp/confirm", token, Map.of("code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare())));
+        @SuppressWarnings("unchecked")
+        List<String> codes = (List<String>) confirm.get("recoveryCodes");
+        return codes;
+    }
+
+    /** Keeps this test's sends SECONDS_BETWEEN_SMS apart, as the local run's limit requires. */
+    private void awaitSmsWindow() throws InterruptedException {
+        long wait = Duration.between(Instant.now(), lastSms.plusSeconds(SECONDS_BETWEEN_SMS))
+                .plusMillis(300)
+                .toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    private static String twoDigits() {
+        return Integer.toString(ThreadLocalRandom.current().nextInt(10, 100));
+    }
+
+    private static String decodeQr(byte[] png) throws Exception {
+        var image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image).as("a picture of the QR code").isNotNull();
+        var bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
+        return new QRCodeReader()
+                .decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
+                .getText();
+    }
+
+    private static String queryParameter(String uri, String name) {
+        for (String pair : URI.create(uri).getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + uri);
+    }
+}

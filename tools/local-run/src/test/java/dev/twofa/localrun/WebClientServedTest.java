@@ -1,0 +1,144 @@
+package dev.twofa.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reference web client (web/ beside template.yaml) as the local run serves it. */
+class WebClientServedTest {
+    @TempDir
+    static Path keyDir;
+
+    private static LocalRun run;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        run = LocalRun.start(LocalRun.Options.defaults()
+                .withPort(0)
+                .withTemplate(TemplateRoutesTest.repoTemplate())
+                .withKeyFile(keyDir.resolve("secret.key")));
+    }
+
+    @AfterAll
+    static void stop() {
+        run.close();
+    }
+
+    @Test
+    void rootAndActivationLinkPath_serveTheClientPage_withStrictHeaders() throws Exception {
+        assertThat(run.webRoot())
+                .contains(TemplateRoutesTest.repoTemplate()
+                        .getParent()
+                        .resolve("web")
+                        .toRealPath());
+        for (String path : List.of("/", "/activate")) {
+            HttpResponse<String> page = get(path);
+
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type")).contains("text/html; charset=utf-8");
+            assertThat(page.headers().firstValue("cache-control")).contains("no-store");
+            assertThat(page.headers().firstValue("referrer-policy")).contains("no-referrer");
+            assertThat(page.headers().firstValue("x-content-type-options")).contains("nosniff");
+            assertThat(page.headers().firstValue("x-frame-options")).contains("DENY");
+            assertThat(page.headers().firstValue("content-security-policy"))
+                    .contains("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                            + " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+            assertThat(page.body()).contains("<script src=\"app.js\" defer></script>");
+        }
+    }
+
+    @Test
+    void scriptsAndStyles_haveTheirTypes_andAreRevalidated() throws Exception {
+        for (var file : List.of(
+                List.of("/app.js", "text/javascript; charset=utf-8"),
+                List.of("/config.js", "text/javascript; charset=utf-8"),
+                List.of("/styles.css", "text/css; charset=utf-8"))) {
+            HttpResponse<String> response = get(file.get(0));
+
+            assertThat(response.statusCode()).as(file.get(0)).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).contains(file.get(1));
+            assertThat(response.headers().firstValue("cache-control")).contains("no-cache");
+            assertThat(response.headers().firstValue("x-content-type-options")).contains("nosniff");
+        }
+    }
+
+    @Test
+    void head_answersHeadersOnly() throws Exception {
+        HttpResponse<String> head = HTTP.send(
+                HttpRequest.newBuilder(run.baseUrl().resolve("/"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("content-security-policy")).isPresent();
+    }
+
+    @Test
+    void apiAndDevRoutes_keepPrecedence_andOnlyGetOrHeadServeFiles() throws Exception {
+        assertThat(get("/2fa/status").statusCode()).isEqualTo(401);
+        HttpResponse<String> outbox = get("/dev/outbox");
+        assertThat(outbox.statusCode()).isEqualTo(200);
+        assertThat(JSON.std.anyFrom(outbox.body())).isInstanceOf(List.class);
+
+        HttpResponse<String> post = HTTP.send(
+                HttpRequest.newBuilder(run.baseUrl().resolve("/index.html"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(404);
+        assertThat(get("/nope.html").body()).isEqualTo("{\"message\":\"Not Found\"}");
+    }
+
+    @Test
+    void directoryTraversal_neverReachesTheRepository() throws Exception {
+        // Sent byte for byte over a socket: an HTTP client library might tidy these paths up first.
+        for (String path : List.of(
+                "/../template.yaml",
+                "/web/../template.yaml",
+                "/%2e%2e/template.yaml",
+                "/..%2ftemplate.yaml",
+                "/%2e%2e%2f.local/secret.key",
+                "/..%5ctemplate.yaml",
+                "/../pom.xml",
+                "/../../etc/passwd",
+                "/.local/secret.key",
+                "//template.yaml")) {
+            String response = rawGet(path);
+
+            assertThat(response).as(path).startsWith("HTTP/1.1 404");
+            assertThat(response).as(path).doesNotContain("AWSTemplateFormatVersion", "<project", "root:");
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(run.baseUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String rawGet(String path) throws IOException {
+        try (var socket = new Socket("127.0.0.1", run.port())) {
+            socket.setSoTimeout(5_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

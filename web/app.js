@@ -1,0 +1,1322 @@
+// twofa reference web client: every flow of the 2FA API from a browser, in plain JavaScript.
+// No framework, no build step, nothing loaded from elsewhere. Read top to bottom: API access and
+// error sentences, then one part per screen.
+"use strict";
+
+(() => {
+    const CONFIG = window.TWOFA_CONFIG || {};
+    const PROBLEM_PREFIX = "urn:twofa:problem:";
+    const KEYS = { session: "twofa.session", apiBaseUrl: "twofa.apiBaseUrl" };
+    const VIEWS = ["signin", "verify", "settings", "activate", "inbox"];
+    const TITLES = {
+        signin: "Sign in",
+        verify: "Two-step verification",
+        settings: "Security",
+        activate: "Set up your authenticator app",
+        inbox: "Dev inbox",
+    };
+    // The client's own folder: the activation link opens <base>/activate, the page served there.
+    const BASE_PATH = location.pathname.replace(/\/activate\/?$/, "/").replace(/[^/]*$/, "");
+
+    const $ = (id) => document.getElementById(id);
+
+    const state = {
+        session: null, // { token, sub, email, source: "dev" | "token" }
+        dev: false, // the local run's /dev endpoints answer
+        status: null, // the last GET /2fa/status
+        activationToken: null, // from the link's fragment, kept in memory only, until spent
+        activation: null, // { secret } while the QR code is on screen
+        recoveryCodes: null, // while the codes are on screen, once
+        verify: null, // { methods, phone }
+        smsEnablePhone: null, // the number being turned on, for "Resend code"
+        busy: new WeakSet(),
+        holds: new Map(),
+    };
+
+    // --- API -----------------------------------------------------------------------------------
+
+    class ApiError extends Error {
+        constructor(status, problem, retryAfter) {
+            super(`HTTP ${status}`);
+            this.status = status;
+            this.problem = problem && typeof problem === "object" ? problem : {};
+            this.retryAfter = retryAfter;
+        }
+
+        get type() {
+            const type = this.problem.type;
+            return typeof type === "string" && type.startsWith(PROBLEM_PREFIX) ? type.slice(PROBLEM_PREFIX.length) : "";
+        }
+
+        get field() {
+            return typeof this.problem.field === "string" ? this.problem.field : null;
+        }
+    }
+
+    function storageGet(storage, key) {
+        try {
+            return storage.getItem(key);
+        } catch {
+            return null;
+        }
+    }
+
+    function storageSet(storage, key, value) {
+        try {
+            if (value === null) {
+                storage.removeItem(key);
+            } else {
+                storage.setItem(key, value);
+            }
+        } catch {
+            // private mode: the value lives for this page only
+        }
+    }
+
+    function apiBase() {
+        const base = storageGet(localStorage, KEYS.apiBaseUrl) || CONFIG.apiBaseUrl || "";
+        return base.replace(/\/+$/, "");
+    }
+
+    async function api(method, path, body, { auth = true } = {}) {
+        const headers = { Accept: "application/json, application/problem+json" };
+        const init = { method, headers, cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };
+        if (body !== undefined) {
+            headers["Content-Type"] = "application/json";
+            init.body = JSON.stringify(body);
+        }
+        if (auth) {
+            if (!state.session) {
+                throw new ApiError(401, {}, null);
+            }
+            headers.Authorization = `Bearer ${state.session.token}`;
+        }
+        let response;
+        try {
+            response = await fetch(apiBase() + path, init);
+        } catch {
+            throw new ApiError(0, {}, null);
+        }
+        let data = null;
+        const text = await response.text().catch(() => "");
+        if (text) {
+            try {
+                data = JSON.parse(text);
+            } catch {
+                data = null;
+            }
+        }
+        if (response.ok) {
+            return data || {};
+        }
+        throw new ApiError(response.status, data, retryAfterOf(response, data));
+    }
+
+    /** Seconds to wait: the Retry-After header (seconds or a date), else the problem's retryAfterSeconds. */
+    function retryAfterOf(response, data) {
+        const header = response.headers.get("Retry-After");
+        if (header) {
+            const seconds = Number(header);
+            if (Number.isFinite(seconds) && seconds >= 0) {
+                return Math.ceil(seconds);
+            }
+            const date = Date.parse(header);
+            if (!Number.isNaN(date)) {
+                return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+            }
+        }
+        if (data && Number.isFinite(data.retryAfterSeconds)) {
+            return Math.max(0, Math.ceil(data.retryAfterSeconds));
+        }
+        return null;
+    }
+
+    // --- Error sentences -------------------------------------------------------------------------
+
+    function inWords(seconds) {
+        if (seconds === null || seconds === undefined) {
+            return "in a moment";
+        }
+        if (seconds <= 1) {
+            return "in 1 second";
+        }
+        if (seconds < 90) {
+            return `in ${seconds} seconds`;
+        }
+        const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        return `in ${Math.ceil(seconds / 60)} minutes (at ${at})`;
+    }
+
+    /** One clear sentence for a failed call; {@code context} says what the user was doing. */
+    function sentence(error, context) {
+        const wait = error.retryAfter;
+        const detail = typeof error.problem.detail === "string" ? error.problem.detail : "";
+        switch (error.type) {
+            case "invalid-code":
+                if (context === "recovery") {
+                    return "That recovery code is not valid or was already used. Check it and try again.";
+                }
+                if (context === "sms") {
+                    return "That code is not valid. Use the code from the latest text message; each code works once.";
+                }
+                return "That code is not valid. Enter the current code from your authenticator app; each code works once.";
+            case "invalid-activation-link":
+                return "This activation link is not valid any more: it works once and expires after 15 minutes. "
+                    + "Go back to Security settings and choose Enable 2FA again.";
+            case "too-many-attempts":
+                return context === "sms-send"
+                    ? `You can ask for a new code ${inWords(wait)}.`
+                    : `Too many attempts. Try again ${inWords(wait)}.`;
+            case "factor-locked":
+                return "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+            case "dependency-unavailable":
+                return `The service is busy right now. Try again ${inWords(wait)}.`;
+            case "dependency-failed":
+                return "A service behind the API refused the request. Try again later, or contact support if it goes on.";
+            case "unauthenticated":
+                return "Your session has ended. Sign in again.";
+            case "invalid-request":
+            case "invalid-phone-number":
+            case "sms-opted-out":
+            case "sms-rejected":
+            case "wrong-state":
+                if (detail) {
+                    return detail;
+                }
+                break;
+            default:
+                break;
+        }
+        if (error.status === 0) {
+            return `Cannot reach the API at ${apiBase() || location.origin}. Check your connection, or the API base URL under Connection.`;
+        }
+        if (error.status === 401) {
+            return "Your session has ended. Sign in again.";
+        }
+        if (error.status === 404) {
+            return "The API has no such endpoint (404). Check the API base URL under Connection.";
+        }
+        if (error.status === 429) {
+            return `Too many requests. Try again ${inWords(wait)}.`;
+        }
+        if (error.status === 503) {
+            return `The service is busy right now. Try again ${inWords(wait)}.`;
+        }
+        if (error.status >= 500) {
+            return "Something went wrong on our side. Try again in a moment.";
+        }
+        return `The request was refused (HTTP ${error.status}).`;
+    }
+
+    // --- Showing errors and news -----------------------------------------------------------------
+
+    function announce(text) {
+        const region = $("announcer");
+        region.textContent = "";
+        // A short pause makes screen readers read the same text again when it repeats.
+        setTimeout(() => {
+            region.textContent = text;
+        }, 60);
+    }
+
+    function isShown(element) {
+        return !element.closest("[hidden]");
+    }
+
+    function clearErrors(scope) {
+        scope.querySelectorAll(".error").forEach((element) => {
+            if (!state.holds.has(element.id)) {
+                element.textContent = "";
+                element.hidden = true;
+            }
+        });
+        scope.querySelectorAll("[aria-invalid]").forEach((element) => element.removeAttribute("aria-invalid"));
+    }
+
+    function errorElementOf(input) {
+        return $(`${input.id}-error`);
+    }
+
+    function fieldError(input, text) {
+        const element = errorElementOf(input);
+        element.textContent = text;
+        element.hidden = false;
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        announce(text);
+    }
+
+    function messageAt(element, text) {
+        element.textContent = text;
+        element.hidden = false;
+        announce(text);
+    }
+
+    /**
+     * Shows a failed call's sentence next to the field it concerns: the problem's {@code field}, else
+     * the form's main input for code problems, else {@code fallback}. A lost session goes to sign-in.
+     */
+    function showError(scope, error, context, fallback) {
+        if (error.status === 401 || error.type === "unauthenticated") {
+            endSession(sentence(error, context));
+            return;
+        }
+        const text = sentence(error, context);
+        const inputs = [...scope.querySelectorAll("[data-api-field]")].filter(isShown);
+        let input = error.field ? inputs.find((i) => i.dataset.apiField.split(" ").includes(error.field)) : null;
+        if (!input && fallback === undefined) {
+            input = [...scope.querySelectorAll("[data-primary]")].find(isShown) || null;
+        }
+        if (input) {
+            fieldError(input, text);
+        } else if (fallback) {
+            messageAt(fallback, text);
+        } else {
+            announce(text);
+        }
+    }
+
+    /** Runs one submit at a time per form; a second Enter while the first is in flight does nothing. */
+    function once(form, action) {
+        return async (event) => {
+            if (event) {
+                event.preventDefault();
+            }
+            if (state.busy.has(form)) {
+                return;
+            }
+            state.busy.add(form);
+            form.setAttribute("aria-busy", "true");
+            try {
+                await action();
+            } finally {
+                state.busy.delete(form);
+                form.removeAttribute("aria-busy");
+            }
+        };
+    }
+
+    /** A 6-digit code as typed (spaces allowed), or null after showing what is wrong. */
+    function codeFrom(input) {
+        const code = input.value.replace(/[\s-]/g, "");
+        if (!/^[0-9]{6}$/.test(code)) {
+            fieldError(input, code ? "The code has 6 digits. Check it and try again." : "Enter the 6-digit code.");
+            return null;
+        }
+        return code;
+    }
+
+    function recoveryCodeFrom(input) {
+        const code = input.value.trim();
+        if (!code) {
+            fieldError(input, "Enter one of your recovery codes.");
+            return null;
+        }
+        return code;
+    }
+
+    /** Keeps a "send again" button unusable for {@code seconds}, counting down next to it. */
+    function holdResend(button, errorElement, seconds, firstText) {
+        release(errorElement.id);
+        const until = Date.now() + Math.max(1, seconds) * 1000;
+        button.setAttribute("aria-disabled", "true");
+        const tick = () => {
+            const left = Math.ceil((until - Date.now()) / 1000);
+            if (left <= 0) {
+                release(errorElement.id);
+                return;
+            }
+            errorElement.textContent = left === seconds && firstText ? firstText : `You can ask for a new code in ${left === 1 ? "1 second" : `${left} seconds`}.`;
+            errorElement.hidden = false;
+        };
+        state.holds.set(errorElement.id, { timer: setInterval(tick, 1000), button, errorElement });
+        tick();
+    }
+
+    function release(id) {
+        const hold = state.holds.get(id);
+        if (!hold) {
+            return;
+        }
+        clearInterval(hold.timer);
+        state.holds.delete(id);
+        hold.button.removeAttribute("aria-disabled");
+        hold.errorElement.textContent = "";
+        hold.errorElement.hidden = true;
+    }
+
+    function held(button) {
+        return button.getAttribute("aria-disabled") === "true";
+    }
+
+    // --- Session ---------------------------------------------------------------------------------
+
+    function claimsOf(jwt) {
+        const parts = jwt.split(".");
+        if (parts.length !== 3) {
+            return null;
+        }
+        try {
+            const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
+            const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
+            return {
+                sub: typeof claims.sub === "string" ? claims.sub : "",
+                email: typeof claims.email === "string" ? claims.email : "",
+            };
+        } catch {
+            return null;
+        }
+    }
+
+    function setSession(session) {
+        state.session = session;
+        storageSet(sessionStorage, KEYS.session, session ? JSON.stringify(session) : null);
+    }
+
+    function loadSession() {
+        try {
+            const saved = JSON.parse(storageGet(sessionStorage, KEYS.session) || "null");
+            if (saved && typeof saved.token === "string") {
+                state.session = saved;
+            }
+        } catch {
+            state.session = null;
+        }
+    }
+
+    function endSession(reason) {
+        setSession(null);
+        wipeActivation();
+        state.status = null;
+        go("signin");
+        if (reason) {
+            const note = $("signin-activation-note");
+            note.textContent = reason;
+            note.hidden = false;
+            announce(reason);
+        }
+    }
+
+    /**
+     * Takes what the address's fragment carries — the activation link's {@code token}, or an
+     * {@code access_token} handed over by a sign-in page — and removes it from the address bar (and
+     * so from history and bookmarks) before any request is made.
+     */
+    function takeFragmentParameters() {
+        const fragment = location.hash.slice(1);
+        if (!fragment.includes("=")) {
+            return;
+        }
+        const parameters = new URLSearchParams(fragment);
+        let next = "settings";
+        const accessToken = parameters.get("access_token");
+        if (accessToken) {
+            const claims = claimsOf(accessToken);
+            if (claims) {
+                setSession({ token: accessToken, sub: claims.sub, email: claims.email, source: "token" });
+            }
+        }
+        const token = parameters.get("token");
+        if (token) {
+            state.activationToken = token;
+            wipeActivation(false);
+            next = "activate";
+        }
+        history.replaceState(null, "", `${BASE_PATH}#${next}`);
+    }
+
+    // --- Views -----------------------------------------------------------------------------------
+
+    function go(view) {
+        if (location.hash === `#${view}`) {
+            route();
+        } else {
+            location.hash = view;
+        }
+    }
+
+    function showView(view) {
+        for (const name of VIEWS) {
+            $(`view-${name}`).hidden = name !== view;
+        }
+        $("loading").hidden = true;
+        $("nav").hidden = !state.session;
+        document.querySelectorAll("[data-nav]").forEach((link) => {
+            if (link.dataset.nav === view) {
+                link.setAttribute("aria-current", "page");
+            } else {
+                link.removeAttribute("aria-current");
+            }
+        });
+        document.title = `${TITLES[view]} · ${CONFIG.productName || "TwoFA"}`;
+    }
+
+    function focusHeading(view) {
+        const heading = $(`${view}-title`);
+        if (heading) {
+            heading.focus();
+        }
+    }
+
+    async function route() {
+        takeFragmentParameters();
+        let view = location.hash.replace(/^#/, "") || "settings";
+        if (!VIEWS.includes(view)) {
+            view = "settings";
+        }
+        if (view !== "activate") {
+            wipeActivation();
+        }
+        if (!state.session) {
+            view = "signin";
+        } else if (state.activationToken && view !== "activate") {
+            go("activate");
+            return;
+        }
+        if (view === "inbox" && !state.dev) {
+            view = "settings";
+        }
+        showView(view);
+        focusHeading(view);
+        switch (view) {
+            case "signin":
+                return enterSignIn();
+            case "verify":
+                return enterVerify();
+            case "activate":
+                return enterActivate();
+            case "inbox":
+                return loadInbox();
+            default:
+                return enterSettings();
+        }
+    }
+
+    // --- Sign in (step 1 stands in for the password) ---------------------------------------------
+
+    function enterSignIn() {
+        const note = $("signin-activation-note");
+        if (state.activationToken) {
+            note.textContent = "Sign in to finish setting up your authenticator app: the activation link is kept until then.";
+            note.hidden = false;
+        } else if (state.session) {
+            note.hidden = true;
+        }
+        $("token-signin").open = !state.dev;
+        $("api-default").textContent = CONFIG.apiBaseUrl || "this site";
+        $("api-base").value = storageGet(localStorage, KEYS.apiBaseUrl) || "";
+    }
+
+    async function afterSignIn() {
+        $("signin-activation-note").hidden = true;
+        announce(`Signed in as ${state.session.sub}.`);
+        if (state.activationToken) {
+            go("activate");
+            return;
+        }
+        try {
+            const status = await api("GET", "/2fa/status");
+            go(status.totp?.enabled || status.sms?.enabled ? "verify" : "settings");
+        } catch (error) {
+            showError($("view-signin"), error, "signin", $("signin-error"));
+        }
+    }
+
+    async function devSignIn(sub, email) {
+        const form = $("dev-signin-form");
+        clearErrors(form);
+        if (!sub) {
+            fieldError($("dev-sub"), "Enter a user id.");
+            return;
+        }
+        if (email && !/^[^\s@]+@[^\s@]+$/.test(email)) {
+            fieldError($("dev-email"), "Enter an email address like ann@example.com, or leave it empty.");
+            return;
+        }
+        try {
+            const body = email ? { sub, email } : { sub };
+            const answer = await api("POST", "/dev/token", body, { auth: false });
+            setSession({ token: answer.token, sub, email, source: "dev" });
+            await afterSignIn();
+        } catch (error) {
+            showError(form, error, "signin", $("dev-sub-error"));
+        }
+    }
+
+    function bindSignIn() {
+        const devForm = $("dev-signin-form");
+        devForm.addEventListener("submit", once(devForm, () => devSignIn($("dev-sub").value.trim(), $("dev-email").value.trim())));
+        document.querySelectorAll("[data-pick-user]").forEach((button) => {
+            button.addEventListener("click", once(devForm, () => {
+                $("dev-sub").value = button.dataset.pickUser;
+                $("dev-email").value = button.dataset.pickEmail;
+                return devSignIn(button.dataset.pickUser, button.dataset.pickEmail);
+            }));
+        });
+
+        const tokenForm = $("token-signin-form");
+        tokenForm.addEventListener("submit", once(tokenForm, async () => {
+            clearErrors(tokenForm);
+            const input = $("access-token");
+            const token = input.value.trim().replace(/^Bearer\s+/i, "");
+            const claims = token ? claimsOf(token) : null;
+            if (!claims) {
+                fieldError(input, token ? "This is not a token: a JWT has three parts separated by dots." : "Paste your token.");
+                return;
+            }
+            setSession({ token, sub: claims.sub || "(no sub claim)", email: claims.email, source: "token" });
+            try {
+                await api("GET", "/2fa/status");
+            } catch (error) {
+                setSession(null);
+                fieldError(input, error.status === 401
+                    ? "The API did not accept this token: it may have expired, or be meant for another API."
+                    : sentence(error, "signin"));
+                return;
+            }
+            input.value = "";
+            await afterSignIn();
+        }));
+
+        const apiForm = $("api-form");
+        apiForm.addEventListener("submit", once(apiForm, async () => {
+            clearErrors(apiForm);
+            const input = $("api-base");
+            const value = input.value.trim();
+            if (value) {
+                let url;
+                try {
+                    url = new URL(value);
+                } catch {
+                    url = null;
+                }
+                if (!url || !/^https?:$/.test(url.protocol)) {
+                    fieldError(input, "Enter an address starting with https://, or leave it empty.");
+                    return;
+                }
+            }
+            storageSet(localStorage, KEYS.apiBaseUrl, value || null);
+            state.dev = await probeDev();
+            applyDevMode();
+            announce(`Saved. The client now calls ${apiBase() || location.origin}.`);
+        }));
+
+        $("sign-out").addEventListener("click", () => {
+            endSession(null);
+            announce("Signed out.");
+        });
+    }
+
+    // --- Sign-in step 2: the second factor -------------------------------------------------------
+
+    const METHOD_PARTS = { totp: "verify-totp-form", recovery: "verify-recovery-form", sms: "verify-sms" };
+
+    async function enterVerify() {
+        const view = $("view-verify");
+        clearErrors(view);
+        for (const id of ["verify-none", "verify-wait", "verify-methods", "verify-done"]) {
+            $(id).hidden = true;
+        }
+        let status;
+        try {
+            status = await api("GET", "/2fa/status");
+        } catch (error) {
+            showError(view, error, "status", $("verify-wait"));
+            return;
+        }
+        const methods = [];
+        if (status.totp?.enabled) {
+            methods.push("totp", "recovery");
+        }
+        if (status.sms?.enabled) {
+            methods.push("sms");
+        }
+        if (methods.length === 0) {
+            $("verify-none").hidden = false;
+            return;
+        }
+        state.verify = { methods, phone: status.sms?.phoneNumber || "your phone" };
+        const wait = $("verify-wait");
+        if (status.signIn?.locked) {
+            wait.textContent = "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+            wait.hidden = false;
+        } else if (status.signIn?.retryAfterSeconds > 0) {
+            wait.textContent = `Too many failed attempts. You can try again ${inWords(status.signIn.retryAfterSeconds)}.`;
+            wait.hidden = false;
+        }
+        $("verify-methods").hidden = false;
+        useMethod(methods[0], false);
+    }
+
+    function useMethod(method, moveFocus = true) {
+        const methods = state.verify.methods;
+        for (const [name, id] of Object.entries(METHOD_PARTS)) {
+            $(id).hidden = name !== method;
+        }
+        document.querySelectorAll("[data-use-method]").forEach((button) => {
+            button.hidden = button.dataset.useMethod === method || !methods.includes(button.dataset.useMethod);
+        });
+        clearErrors($("verify-methods"));
+        if (method === "sms") {
+            $("verify-sms-number").textContent = state.verify.phone;
+            $("verify-sms-send-form").hidden = false;
+            $("verify-sms-form").hidden = true;
+        }
+        if (moveFocus) {
+            const target = method === "sms" ? $("verify-sms-send-form").querySelector("button") : $(METHOD_PARTS[method]).querySelector("input");
+            target.focus();
+        }
+    }
+
+    async function verified(method) {
+        $("verify-methods").hidden = true;
+        $("verify-wait").hidden = true;
+        let text = {
+            totp: "Verified with your authenticator app.",
+            recovery: "Verified with a recovery code. That code cannot be used again.",
+            sms: "Verified with the code we sent by text message.",
+        }[method] || "Verified.";
+        if (method === "recovery") {
+            try {
+                const status = await api("GET", "/2fa/status");
+                text += ` You have ${status.recoveryCodesRemaining} recovery codes left.`;
+            } catch {
+                // the sentence above is enough
+            }
+        }
+        $("verify-done-text").textContent = text;
+        $("verify-done").hidden = false;
+        $("verify-done-title").focus();
+        announce(`You are signed in. ${text}`);
+    }
+
+    async function sendSmsCode(purpose, phoneNumber, { sentElement, codeInput, resendButton, resendError }) {
+        const body = phoneNumber === undefined ? { purpose } : { purpose, phoneNumber };
+        const sent = await api("POST", "/2fa/sms/send", body);
+        const minutes = Math.max(1, Math.round((sent.expiresInSeconds || 300) / 60));
+        const text = `We sent a code to ${sent.sentTo}. It expires in ${minutes} minutes.`;
+        sentElement.textContent = text;
+        release(resendError.id);
+        resendButton.removeAttribute("aria-disabled");
+        codeInput.value = "";
+        return text;
+    }
+
+    /** "Resend code": honours the server's Retry-After by holding the button until then. */
+    function bindResend(parts, scope, purpose, phoneNumber = () => undefined) {
+        const button = parts.resendButton;
+        const errorElement = parts.resendError;
+        button.addEventListener("click", once(button, async () => {
+            if (held(button)) {
+                announce(errorElement.textContent || "Wait a moment before asking for a new code.");
+                return;
+            }
+            clearErrors(scope);
+            try {
+                const text = await sendSmsCode(purpose, phoneNumber(), parts);
+                announce(`New code sent. ${text}`);
+                parts.codeInput.focus();
+            } catch (error) {
+                if (error.status === 429 || error.type === "too-many-attempts") {
+                    const text = sentence(error, "sms-send");
+                    holdResend(button, errorElement, error.retryAfter ?? 30, text);
+                    announce(text);
+                } else {
+                    showError(scope, error, "sms-send", errorElement);
+                }
+            }
+        }));
+    }
+
+    function bindVerify() {
+        document.querySelectorAll("[data-use-method]").forEach((button) => {
+            button.addEventListener("click", () => useMethod(button.dataset.useMethod));
+        });
+
+        const totpForm = $("verify-totp-form");
+        totpForm.addEventListener("submit", once(totpForm, async () => {
+            clearErrors(totpForm);
+            const input = $("verify-code");
+            const code = codeFrom(input);
+            if (!code) {
+                return;
+            }
+            try {
+                await api("POST", "/2fa/verify", { code });
+                input.value = "";
+                await verified("totp");
+            } catch (error) {
+                showError(totpForm, error, "totp");
+            }
+        }));
+
+        const recoveryForm = $("verify-recovery-form");
+        recoveryForm.addEventListener("submit", once(recoveryForm, async () => {
+            clearErrors(recoveryForm);
+            const input = $("verify-recovery");
+            const recoveryCode = recoveryCodeFrom(input);
+            if (!recoveryCode) {
+                return;
+            }
+            try {
+                await api("POST", "/2fa/verify", { recoveryCode });
+                input.value = "";
+                await verified("recovery");
+            } catch (error) {
+                showError(recoveryForm, error, "recovery");
+            }
+        }));
+
+        const smsParts = {
+            sentElement: $("verify-sms-sent"),
+            codeInput: $("verify-sms-code"),
+            resendButton: $("verify-sms-resend"),
+            resendError: $("verify-sms-resend-error"),
+        };
+        const sendForm = $("verify-sms-send-form");
+        sendForm.addEventListener("submit", once(sendForm, async () => {
+            clearErrors(sendForm);
+            try {
+                const text = await sendSmsCode("login", undefined, smsParts);
+                sendForm.hidden = true;
+                $("verify-sms-form").hidden = false;
+                smsParts.codeInput.focus();
+                announce(text);
+            } catch (error) {
+                showError(sendForm, error, "sms-send", $("verify-sms-send-error"));
+            }
+        }));
+        const smsForm = $("verify-sms-form");
+        smsForm.addEventListener("submit", once(smsForm, async () => {
+            clearErrors(smsForm);
+            const code = codeFrom(smsParts.codeInput);
+            if (!code) {
+                return;
+            }
+            try {
+                await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
+                smsParts.codeInput.value = "";
+                await verified("sms");
+            } catch (error) {
+                showError(smsForm, error, "sms");
+            }
+        }));
+        bindResend(smsParts, smsForm, "login");
+    }
+
+    // --- Settings > Security ---------------------------------------------------------------------
+
+    async function enterSettings() {
+        const session = state.session;
+        $("who").textContent = session.email ? `${session.sub} (${session.email})` : session.sub;
+        await refreshStatus();
+    }
+
+    async function refreshStatus() {
+        const error = $("settings-error");
+        try {
+            state.status = await api("GET", "/2fa/status");
+            error.hidden = true;
+            renderStatus();
+        } catch (failure) {
+            showError($("view-settings"), failure, "status", error);
+        }
+    }
+
+    function setBadge(element, text, kind) {
+        element.textContent = text;
+        element.className = `badge${kind ? ` ${kind}` : ""}`;
+    }
+
+    function renderStatus() {
+        const status = state.status;
+        const totp = status.totp || {};
+        const sms = status.sms || {};
+        const signIn = status.signIn || {};
+
+        let totpText = "Off";
+        let totpKind = "";
+        if (totp.enabled) {
+            totpText = "On";
+            totpKind = "on";
+        } else if (totp.pending === "awaiting_activation") {
+            totpText = "Waiting for the email link";
+            totpKind = "pending";
+        } else if (totp.pending === "awaiting_confirmation") {
+            totpText = "Setup not finished";
+            totpKind = "pending";
+        }
+        $("sum-totp").textContent = totpText;
+        setBadge($("totp-badge"), totpText, totpKind);
+        const smsSummary = $("sum-sms");
+        smsSummary.replaceChildren(sms.enabled ? "On" : "Off");
+        if (sms.enabled && sms.phoneNumber) {
+            const number = document.createElement("span");
+            number.className = "detail";
+            number.textContent = sms.phoneNumber;
+            smsSummary.append(document.createElement("br"), number);
+        }
+        setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
+        $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
+        $("sum-signin").textContent = signIn.locked
+            ? "Locked: contact support"
+            : signIn.retryAfterSeconds > 0 ? `Wait ${signIn.retryAfterSeconds} s` : "Open";
+
+        $("totp-off").hidden = totp.enabled;
+        $("totp-on").hidden = !totp.enabled;
+        $("totp-check-email").hidden = totp.enabled || totp.pending !== "awaiting_activation";
+        $("totp-enable").textContent = totp.pending ? "Send a new link" : "Enable 2FA";
+        $("totp-off-text").textContent = totp.pending === "awaiting_confirmation"
+            ? "Setup was started but not finished. Send a new link to start again."
+            : "Protect your account with a code from an authenticator app at each sign-in. We will email you a link to set it up.";
+        $("totp-recovery-left").textContent = String(status.recoveryCodesRemaining);
+        if (!totp.enabled) {
+            closeTotpDisable(false);
+        }
+
+        $("sms-off").hidden = sms.enabled;
+        $("sms-on").hidden = !sms.enabled;
+        $("sms-number").textContent = sms.phoneNumber || "";
+        if (sms.enabled) {
+            resetSmsEnable(false);
+        } else {
+            closeSmsDisable(false);
+        }
+    }
+
+    function closeTotpDisable(moveFocus) {
+        const form = $("totp-disable-form");
+        form.hidden = true;
+        form.reset();
+        clearErrors(form);
+        toggleDisableWith();
+        $("totp-disable-start").setAttribute("aria-expanded", "false");
+        if (moveFocus) {
+            $("totp-disable-start").focus();
+        }
+    }
+
+    function toggleDisableWith() {
+        const withRecovery = $("disable-with-recovery").checked;
+        document.querySelectorAll("[data-disable-with]").forEach((field) => {
+            field.hidden = (field.dataset.disableWith === "recovery") !== withRecovery;
+        });
+    }
+
+    function resetSmsEnable(moveFocus) {
+        $("sms-enable-form").hidden = false;
+        $("sms-enable-confirm-form").hidden = true;
+        $("sms-enable-code").value = "";
+        clearErrors($("sms-off"));
+        if (moveFocus) {
+            $("sms-phone").focus();
+        }
+    }
+
+    function closeSmsDisable(moveFocus) {
+        $("sms-disable-form").hidden = true;
+        $("sms-disable-code").value = "";
+        clearErrors($("sms-on"));
+        if (moveFocus) {
+            $("sms-disable-start").focus();
+        }
+    }
+
+    function bindSettings() {
+        const enable = $("totp-enable");
+        enable.addEventListener("click", once(enable, async () => {
+            clearErrors($("totp-off"));
+            try {
+                await api("POST", "/2fa/totp/enable");
+                await refreshStatus();
+                $("totp-check-email-title").focus();
+                announce("Check your email: we sent you a link to set up your authenticator app.");
+            } catch (error) {
+                showError($("totp-off"), error, "enable", $("totp-enable-error"));
+            }
+        }));
+
+        $("totp-disable-start").addEventListener("click", () => {
+            const form = $("totp-disable-form");
+            form.hidden = false;
+            $("totp-disable-start").setAttribute("aria-expanded", "true");
+            toggleDisableWith();
+            $("disable-code").focus();
+        });
+        document.querySelectorAll("input[name='disable-with']").forEach((radio) => {
+            radio.addEventListener("change", () => {
+                clearErrors($("totp-disable-form"));
+                toggleDisableWith();
+            });
+        });
+        const disableForm = $("totp-disable-form");
+        disableForm.querySelector("[data-cancel]").addEventListener("click", () => closeTotpDisable(true));
+        disableForm.addEventListener("submit", once(disableForm, async () => {
+            clearErrors(disableForm);
+            const withRecovery = $("disable-with-recovery").checked;
+            const input = withRecovery ? $("disable-recovery") : $("disable-code");
+            const value = withRecovery ? recoveryCodeFrom(input) : codeFrom(input);
+            if (!value) {
+                return;
+            }
+            try {
+                await api("POST", "/2fa/disable", withRecovery ? { recoveryCode: value } : { code: value });
+                closeTotpDisable(false);
+                await refreshStatus();
+                $("totp-title").focus();
+                announce("Two-factor authentication is off. Its recovery codes no longer work.");
+            } catch (error) {
+                showError(disableForm, error, withRecovery ? "recovery" : "totp");
+            }
+        }));
+
+        // SMS on: number, then code.
+        const enableParts = {
+            sentElement: $("sms-enable-sent"),
+            codeInput: $("sms-enable-code"),
+            resendButton: $("sms-enable-resend"),
+            resendError: $("sms-enable-resend-error"),
+        };
+        const phoneForm = $("sms-enable-form");
+        phoneForm.addEventListener("submit", once(phoneForm, async () => {
+            clearErrors(phoneForm);
+            const input = $("sms-phone");
+            const phoneNumber = input.value.trim();
+            if (!phoneNumber) {
+                fieldError(input, "Enter your mobile number, starting with + and your country code.");
+                return;
+            }
+            if (!phoneNumber.startsWith("+")) {
+                fieldError(input, "Start the number with + and your country code, e.g. +45 for Denmark.");
+                return;
+            }
+            try {
+                const text = await sendSmsCode("enable", phoneNumber, enableParts);
+                state.smsEnablePhone = phoneNumber;
+                phoneForm.hidden = true;
+                $("sms-enable-confirm-form").hidden = false;
+                enableParts.codeInput.focus();
+                announce(text);
+            } catch (error) {
+                showError(phoneForm, error, "sms-send");
+            }
+        }));
+        const confirmForm = $("sms-enable-confirm-form");
+        confirmForm.querySelector("[data-cancel]").addEventListener("click", () => resetSmsEnable(true));
+        confirmForm.addEventListener("submit", once(confirmForm, async () => {
+            clearErrors(confirmForm);
+            const code = codeFrom(enableParts.codeInput);
+            if (!code) {
+                return;
+            }
+            try {
+                const answer = await api("POST", "/2fa/sms/confirm", { purpose: "enable", code });
+                $("sms-phone").value = "";
+                state.smsEnablePhone = null;
+                await refreshStatus();
+                $("sms-title").focus();
+                announce(`Text message verification is on for ${answer.sms?.phoneNumber || "your number"}.`);
+            } catch (error) {
+                showError(confirmForm, error, "sms");
+            }
+        }));
+        bindResend(enableParts, confirmForm, "enable", () => state.smsEnablePhone);
+
+        // SMS off: the bin sends a code to the number on file, then asks for it.
+        const disableParts = {
+            sentElement: $("sms-disable-sent"),
+            codeInput: $("sms-disable-code"),
+            resendButton: $("sms-disable-resend"),
+            resendError: $("sms-disable-resend-error"),
+        };
+        const bin = $("sms-disable-start");
+        bin.addEventListener("click", once(bin, async () => {
+            clearErrors($("sms-on"));
+            try {
+                const text = await sendSmsCode("disable", undefined, disableParts);
+                $("sms-disable-form").hidden = false;
+                disableParts.codeInput.focus();
+                announce(text);
+            } catch (error) {
+                if (error.status === 429) {
+                    messageAt($("sms-disable-start-error"), sentence(error, "sms-send"));
+                } else {
+                    showError($("sms-on"), error, "sms-send", $("sms-disable-start-error"));
+                }
+            }
+        }));
+        const smsDisableForm = $("sms-disable-form");
+        smsDisableForm.querySelector("[data-cancel]").addEventListener("click", () => closeSmsDisable(true));
+        smsDisableForm.addEventListener("submit", once(smsDisableForm, async () => {
+            clearErrors(smsDisableForm);
+            const code = codeFrom(disableParts.codeInput);
+            if (!code) {
+                return;
+            }
+            try {
+                await api("POST", "/2fa/sms/confirm", { purpose: "disable", code });
+                closeSmsDisable(false);
+                await refreshStatus();
+                $("sms-title").focus();
+                announce("Text message verification is off, and the number was removed.");
+            } catch (error) {
+                showError(smsDisableForm, error, "sms");
+            }
+        }));
+        bindResend(disableParts, smsDisableForm, "disable");
+    }
+
+    // --- Activation link -------------------------------------------------------------------------
+
+    function groupSecret(secret) {
+        return secret.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
+    }
+
+    /** Takes the secret, QR code and recovery codes off the page; they are shown once. */
+    function wipeActivation(all = true) {
+        state.activation = null;
+        $("qr").removeAttribute("src");
+        $("secret").textContent = "";
+        $("copy-secret-status").textContent = "";
+        $("confirm-code").value = "";
+        if (all) {
+            state.recoveryCodes = null;
+            $("recovery-codes").replaceChildren();
+            $("codes-status").textContent = "";
+            $("codes-form").reset();
+        }
+    }
+
+    function showActivatePart(part) {
+        for (const id of ["activate-loading", "activate-error", "activate-setup", "activate-codes", "activate-done"]) {
+            $(id).hidden = id !== part;
+        }
+    }
+
+    async function enterActivate() {
+        clearErrors($("view-activate"));
+        if (state.activation) {
+            showActivatePart("activate-setup");
+            return;
+        }
+        if (state.recoveryCodes) {
+            showActivatePart("activate-codes");
+            return;
+        }
+        const token = state.activationToken;
+        if (!token) {
+            showActivatePart("activate-error");
+            $("activate-error-text").textContent = "Open the activation link from your email to continue. "
+                + "If you already used it, go back to Security settings and choose Enable 2FA again.";
+            return;
+        }
+        showActivatePart("activate-loading");
+        // Spent by this call whatever the answer: the API accepts a link once.
+        state.activationToken = null;
+        try {
+            const answer = await api("POST", "/2fa/totp/activate", { token });
+            if (typeof answer.qrCodePng !== "string" || !answer.qrCodePng.startsWith("data:image/png;base64,")) {
+                throw new ApiError(502, {}, null);
+            }
+            state.activation = { secret: answer.secret.replace(/\s+/g, "") };
+            $("qr").src = answer.qrCodePng;
+            $("secret").textContent = groupSecret(answer.secret);
+            showActivatePart("activate-setup");
+            announce("Scan the QR code with your authenticator app, then enter the code it shows.");
+        } catch (error) {
+            if (error.status === 401) {
+                endSession(sentence(error, "activation"));
+                return;
+            }
+            showActivatePart("activate-error");
+            const text = sentence(error, "activation");
+            $("activate-error-text").textContent = text;
+            announce(text);
+        }
+    }
+
+    async function copyText(text, statusElement, done, fallbackElement) {
+        try {
+            await navigator.clipboard.writeText(text);
+            statusElement.textContent = done;
+        } catch {
+            if (fallbackElement) {
+                const range = document.createRange();
+                range.selectNodeContents(fallbackElement);
+                const selection = getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+            }
+            statusElement.textContent = "Copying is not allowed here: the text is selected, press Ctrl+C (⌘C on a Mac).";
+        }
+    }
+
+    function bindActivate() {
+        $("copy-secret").addEventListener("click", () => {
+            if (state.activation) {
+                copyText(state.activation.secret, $("copy-secret-status"), "Key copied.", $("secret"));
+            }
+        });
+
+        const confirmForm = $("confirm-form");
+        confirmForm.addEventListener("submit", once(confirmForm, async () => {
+            clearErrors(confirmForm);
+            const input = $("confirm-code");
+            const code = codeFrom(input);
+            if (!code) {
+                return;
+            }
+            try {
+                const answer = await api("POST", "/2fa/totp/confirm", { code });
+                wipeActivation(false);
+                state.recoveryCodes = answer.recoveryCodes || [];
+                const list = $("recovery-codes");
+                list.replaceChildren(...state.recoveryCodes.map((c) => {
+                    const item = document.createElement("li");
+                    item.textContent = c;
+                    return item;
+                }));
+                showActivatePart("activate-codes");
+                $("codes-title").focus();
+                announce("Two-factor authentication is on. Save your recovery codes: they are shown only now.");
+            } catch (error) {
+                showError(confirmForm, error, "totp");
+            }
+        }));
+
+        $("codes-copy").addEventListener("click", () => {
+            if (state.recoveryCodes) {
+                copyText(state.recoveryCodes.join("\n"), $("codes-status"), "Recovery codes copied.", $("recovery-codes"));
+            }
+        });
+        $("codes-download").addEventListener("click", () => {
+            if (!state.recoveryCodes) {
+                return;
+            }
+            const who = state.session?.email || state.session?.sub || "your account";
+            const text = `${CONFIG.productName || "TwoFA"} recovery codes for ${who}\n`
+                + "Each code signs you in once. Keep this file somewhere safe.\n\n"
+                + `${state.recoveryCodes.join("\n")}\n`;
+            const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+            const link = document.createElement("a");
+            link.href = url;
+            link.download = "recovery-codes.txt";
+            document.body.append(link);
+            link.click();
+            link.remove();
+            setTimeout(() => URL.revokeObjectURL(url), 1000);
+            $("codes-status").textContent = "Downloaded recovery-codes.txt.";
+        });
+
+        const codesForm = $("codes-form");
+        codesForm.addEventListener("submit", (event) => {
+            event.preventDefault();
+            clearErrors(codesForm);
+            if (!$("codes-saved").checked) {
+                fieldError($("codes-saved"), "Tick the box once your recovery codes are saved.");
+                return;
+            }
+            wipeActivation();
+            showActivatePart("activate-done");
+            $("activate-done-title").focus();
+            announce("Two-factor authentication is on.");
+        });
+    }
+
+    // --- Dev inbox (local run only) --------------------------------------------------------------
+
+    /** The text with its http(s) links made clickable, built as DOM nodes (never as HTML). */
+    function linkified(text) {
+        const nodes = [];
+        for (const part of text.split(/(https?:\/\/[^\s<>"']+)/)) {
+            if (/^https?:\/\//.test(part)) {
+                const link = document.createElement("a");
+                link.href = part;
+                link.textContent = part;
+                nodes.push(link);
+            } else if (part) {
+                nodes.push(document.createTextNode(part));
+            }
+        }
+        return nodes;
+    }
+
+    async function loadInbox() {
+        const error = $("inbox-error");
+        error.hidden = true;
+        let messages;
+        try {
+            messages = await api("GET", "/dev/outbox", undefined, { auth: false });
+        } catch (failure) {
+            showError($("view-inbox"), failure, "inbox", error);
+            return;
+        }
+        const list = $("inbox-list");
+        list.replaceChildren(...(Array.isArray(messages) ? messages : []).map((message) => {
+            const item = document.createElement("li");
+            item.className = `message ${message.channel}`;
+            const meta = document.createElement("p");
+            meta.className = "meta";
+            const sentAt = new Date(message.sentAt);
+            const when = Number.isNaN(sentAt.getTime()) ? "" : ` · ${sentAt.toLocaleString()}`;
+            meta.textContent = `${message.channel === "sms" ? "Text message" : "Email"} to ${message.to}${when}`;
+            const subject = document.createElement("h2");
+            subject.textContent = message.subject || (message.channel === "sms" ? "Text message" : "(no subject)");
+            const body = document.createElement("div");
+            body.className = "body";
+            body.append(...linkified(String(message.body || "")));
+            item.append(meta, subject, body);
+            return item;
+        }));
+        $("inbox-empty").hidden = list.children.length > 0;
+    }
+
+    // --- Start -----------------------------------------------------------------------------------
+
+    /** The local run answers POST /dev/token {} with a problem naming "sub"; a deployed API does not. */
+    async function probeDev() {
+        try {
+            await api("POST", "/dev/token", {}, { auth: false });
+            return false;
+        } catch (error) {
+            return error.status === 400 && error.type === "invalid-request" && error.field === "sub";
+        }
+    }
+
+    function applyDevMode() {
+        document.querySelectorAll("[data-dev-only]").forEach((element) => {
+            element.hidden = !state.dev;
+        });
+        $("token-signin").open = !state.dev;
+    }
+
+    async function start() {
+        $("product-name").textContent = CONFIG.productName || "TwoFA";
+        takeFragmentParameters();
+        loadSession();
+        bindSignIn();
+        bindVerify();
+        bindSettings();
+        bindActivate();
+        $("inbox-refresh").addEventListener("click", async () => {
+            await loadInbox();
+            announce("Inbox refreshed.");
+        });
+        // A menu link to the screen already shown starts that screen over (e.g. another sign-in step).
+        document.querySelectorAll("[data-nav]").forEach((link) => {
+            link.addEventListener("click", (event) => {
+                if (location.hash === link.hash) {
+                    event.preventDefault();
+                    route();
+                }
+            });
+        });
+        state.dev = await probeDev();
+        applyDevMode();
+        window.addEventListener("hashchange", route);
+        await route();
+        document.documentElement.dataset.ready = "true";
+    }
+
+    start();
+})();
