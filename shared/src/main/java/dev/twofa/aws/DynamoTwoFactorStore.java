@@ -289,13 +289,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         .conditionExpression(COND_STEP_UNUSED)
                         .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
                 .build());
-        for (String hash : recoveryCodeHashes) {
-            Map<String, AttributeValue> item = new HashMap<>(key(user, "RECOVERY#" + hash));
-            item.put("createdAt", num(now.toEpochMilli()));
-            writes.add(TransactWriteItem.builder()
-                    .put(p -> p.tableName(table).item(item).conditionExpression(COND_NEW_ITEM))
-                    .build());
-        }
+        writes.addAll(putRecoveryCodes(user, recoveryCodeHashes, now));
         return transact(writes);
     }
 
@@ -366,13 +360,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
                 .build());
-        // At most 10 recovery codes exist, well within the 100 items of one transaction.
-        for (Map<String, AttributeValue> item :
-                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
-            writes.add(TransactWriteItem.builder()
-                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
-                    .build());
-        }
+        writes.addAll(deleteRecoveryCodes(userId));
         return transact(writes);
     }
 
@@ -388,19 +376,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         .conditionExpression(COND_TOTP_ENABLED)
                         .expressionAttributeValues(Map.of(":salt", bytes(recoverySalt))))
                 .build());
-        for (Map<String, AttributeValue> item :
-                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
-            writes.add(TransactWriteItem.builder()
-                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
-                    .build());
-        }
-        for (String hash : recoveryCodeHashes) {
-            Map<String, AttributeValue> item = new HashMap<>(key(user, "RECOVERY#" + hash));
-            item.put("createdAt", num(now.toEpochMilli()));
-            writes.add(TransactWriteItem.builder()
-                    .put(p -> p.tableName(table).item(item).conditionExpression(COND_NEW_ITEM))
-                    .build());
-        }
+        writes.addAll(deleteRecoveryCodes(userId));
+        writes.addAll(putRecoveryCodes(user, recoveryCodeHashes, now));
         return transact(writes);
     }
 
@@ -422,12 +399,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
                 .build());
-        for (Map<String, AttributeValue> item :
-                recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items()) {
-            writes.add(TransactWriteItem.builder()
-                    .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
-                    .build());
-        }
+        writes.addAll(deleteRecoveryCodes(userId));
         return transact(writes);
     }
 
@@ -620,6 +592,27 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                                 .conditionExpression(accountCondition)
                                 .expressionAttributeValues(values))
                         .build()));
+    }
+
+    /** Deletes of every recovery code: at most 10, well within the 100 items of one transaction. */
+    private List<TransactWriteItem> deleteRecoveryCodes(String userId) {
+        return recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items().stream()
+                .map(item -> TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
+                        .build())
+                .toList();
+    }
+
+    private List<TransactWriteItem> putRecoveryCodes(String user, List<String> hashes, Instant now) {
+        return hashes.stream()
+                .map(hash -> {
+                    Map<String, AttributeValue> item = new HashMap<>(key(user, "RECOVERY#" + hash));
+                    item.put("createdAt", num(now.toEpochMilli()));
+                    return TransactWriteItem.builder()
+                            .put(p -> p.tableName(table).item(item).conditionExpression(COND_NEW_ITEM))
+                            .build();
+                })
+                .toList();
     }
 
     private QueryResponse recoveryCodeKeys(String userId, Select select) {

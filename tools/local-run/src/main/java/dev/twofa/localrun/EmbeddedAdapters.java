@@ -1,7 +1,6 @@
 package dev.twofa.localrun;
 
 import dev.twofa.app.AuditedEvents;
-import dev.twofa.app.SecurityEvents;
 import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
@@ -12,14 +11,8 @@ import dev.twofa.local.FileKeyedHash;
 import dev.twofa.local.Outbox;
 import dev.twofa.local.OutboxMailer;
 import dev.twofa.local.OutboxSmsSender;
-import dev.twofa.port.AssertionSigner;
-import dev.twofa.port.AuditTrail;
-import dev.twofa.port.KeyedHash;
-import dev.twofa.port.Mailer;
-import dev.twofa.port.SecretCipher;
-import dev.twofa.port.SmsSender;
-import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.FixedAdapters;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,81 +21,35 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * No AWS at all: the real DynamoDB adapter over DynamoDB Local running in this JVM (in memory, gone
- * when the run stops), AES-GCM and HMAC under key files instead of KMS, and the outbox instead of
- * SES and SNS.
+ * when the run stops), AES-GCM, HMAC and ECDSA under key files instead of KMS, and the outbox
+ * instead of SES and SNS.
  */
-final class EmbeddedAdapters implements Adapters, AutoCloseable {
-    private final InProcessDynamoDb dynamoLocal;
-    private final TwoFactorStore store;
-    private final SecretCipher cipher;
-    private final Mailer mailer;
-    private final KeyedHash keyedHash;
-    private final SmsSender smsSender;
-    private final AuditTrail auditTrail;
-    private final AssertionSigner assertionSigner;
-    private final SecurityEvents events;
+final class EmbeddedAdapters {
+    private EmbeddedAdapters() {}
 
-    EmbeddedAdapters(Region region, String table, Path keyFile, SecureRandom random, Outbox outbox, Clock clock) {
-        this.dynamoLocal = InProcessDynamoDb.start(region);
+    /** The adapters, and DynamoDB Local, to close when the run stops. */
+    record Started(Adapters adapters, AutoCloseable dynamoLocal) {}
+
+    static Started start(Region region, String table, Path keyFile, SecureRandom random, Outbox outbox, Clock clock) {
+        InProcessDynamoDb dynamoLocal = InProcessDynamoDb.start(region);
         try {
             var dynamo = dynamoLocal.client();
             DynamoTable.create(dynamo, table);
-            this.store = new DynamoTwoFactorStore(dynamo, table);
-            this.cipher = new AesGcmSecretCipher(keyFile, random);
-            this.mailer = new OutboxMailer(outbox, clock);
-            this.keyedHash = new FileKeyedHash(keyFile.resolveSibling("mac.key"), random);
-            this.smsSender = new OutboxSmsSender(outbox, clock);
-            this.auditTrail = new DynamoAuditTrail(dynamo, table, Duration.ofDays(400), random);
-            this.assertionSigner = new FileAssertionSigner(keyFile.resolveSibling("assertion.key"), random);
-            this.events = new AuditedEvents(auditTrail, new LambdaSecurityLog());
+            var auditTrail = new DynamoAuditTrail(dynamo, table, Duration.ofDays(400), random);
+            return new Started(
+                    new FixedAdapters(
+                            new DynamoTwoFactorStore(dynamo, table),
+                            new AesGcmSecretCipher(keyFile, random),
+                            new OutboxMailer(outbox, clock),
+                            new FileKeyedHash(keyFile.resolveSibling("mac.key"), random),
+                            new OutboxSmsSender(outbox, clock),
+                            auditTrail,
+                            new FileAssertionSigner(keyFile.resolveSibling("assertion.key"), random),
+                            new AuditedEvents(auditTrail, new LambdaSecurityLog())),
+                    dynamoLocal);
         } catch (RuntimeException e) {
             dynamoLocal.close();
             throw e;
         }
-    }
-
-    @Override
-    public TwoFactorStore store() {
-        return store;
-    }
-
-    @Override
-    public SecretCipher cipher() {
-        return cipher;
-    }
-
-    @Override
-    public Mailer mailer() {
-        return mailer;
-    }
-
-    @Override
-    public KeyedHash keyedHash() {
-        return keyedHash;
-    }
-
-    @Override
-    public SmsSender smsSender() {
-        return smsSender;
-    }
-
-    @Override
-    public AuditTrail auditTrail() {
-        return auditTrail;
-    }
-
-    @Override
-    public AssertionSigner assertionSigner() {
-        return assertionSigner;
-    }
-
-    @Override
-    public SecurityEvents events() {
-        return events;
-    }
-
-    @Override
-    public void close() {
-        dynamoLocal.close();
     }
 }

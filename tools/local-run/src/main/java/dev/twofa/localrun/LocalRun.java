@@ -198,10 +198,10 @@ public final class LocalRun implements AutoCloseable {
                 adapters = new EmulatorAdapters(new Config(env), outbox, clock);
             } else {
                 Path keyFile = options.keyFile() != null ? options.keyFile() : repoRoot.resolve(".local/secret.key");
-                EmbeddedAdapters embedded = new EmbeddedAdapters(
+                EmbeddedAdapters.Started embedded = EmbeddedAdapters.start(
                         Region.of(env.get("AWS_REGION")), env.get("TABLE_NAME"), keyFile, random, outbox, clock);
-                adapters = embedded;
-                resources = embedded;
+                adapters = embedded.adapters();
+                resources = embedded.dynamoLocal();
             }
             Wiring wiring = new Wiring(adapters, new Config(env), clock, random);
 

@@ -1,7 +1,6 @@
 package dev.twofa.it.support;
 
 import dev.twofa.app.AuditedEvents;
-import dev.twofa.app.SecurityEvents;
 import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
@@ -25,14 +24,13 @@ import dev.twofa.functions.status.StatusHandler;
 import dev.twofa.functions.supportreset.SupportResetHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.http.LambdaSecurityLog;
-import dev.twofa.port.AssertionSigner;
-import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -126,48 +124,8 @@ public final class TestApp {
                 ASSERTION_ISSUER,
                 "ASSERTION_AUDIENCE",
                 ASSERTION_AUDIENCE));
-        SecurityEvents recorded = events;
-        Adapters adapters = new Adapters() {
-            @Override
-            public TwoFactorStore store() {
-                return store;
-            }
-
-            @Override
-            public SecretCipher cipher() {
-                return cipher;
-            }
-
-            @Override
-            public Mailer mailer() {
-                return mailer;
-            }
-
-            @Override
-            public KeyedHash keyedHash() {
-                return keyedHash;
-            }
-
-            @Override
-            public SmsSender smsSender() {
-                return smsSender;
-            }
-
-            @Override
-            public AuditTrail auditTrail() {
-                return auditTrail;
-            }
-
-            @Override
-            public AssertionSigner assertionSigner() {
-                return assertionSigner;
-            }
-
-            @Override
-            public SecurityEvents events() {
-                return recorded;
-            }
-        };
+        Adapters adapters =
+                new FixedAdapters(store, cipher, mailer, keyedHash, smsSender, auditTrail, assertionSigner, events);
         return new Wiring(adapters, config, clock, new SecureRandom());
     }
 
