@@ -1,0 +1,201 @@
+package dev.twofa.it.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsKeyedHash;
+import dev.twofa.aws.KmsSecretCipher;
+import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.SnsSmsSender;
+import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.TestApp;
+import dev.twofa.wiring.Wiring;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * Every events/ file, invoked in-process on the handler template.yaml names for its function, as
+ * {@code sam local invoke <Function> -e events/<file>} would: the JSON read by the Lambda runtime's
+ * own serializer, the production adapters on DynamoDB Local and moto. Each gets the status
+ * events/scenarios.json expects, a response docs/openapi.yaml describes, and makes only AWS calls
+ * its function's role in template.yaml allows.
+ */
+class EventsInvokeIT {
+    private static final SamTemplate TEMPLATE = SamTemplate.ofRepo();
+    private static final OpenApi OPEN_API = OpenApi.ofRepo();
+
+    static Stream<Scenarios.Scenario> scenarios() {
+        return Scenarios.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    @SuppressWarnings("unchecked")
+    void event_getsItsExpectedStatus_describedByOpenApi_withinItsFunctionsPolicy(Scenarios.Scenario scenario)
+            throws IOException {
+        SamTemplate.Function function = scenario.function();
+        assertThat(function.routes())
+                .as("%s: only functions with an HttpApi route take API Gateway events", scenario)
+                .isNotEmpty();
+        Map<String, Object> event = Scenarios.event(scenario);
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        Map<String, String> claims = claims(context);
+
+        // GIVEN the state the scenario names, prepared through the handlers for the event's user
+        TestApp app = new TestApp();
+        Map<String, String> values = Givens.prepare(
+                scenario.given(), new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email")));
+        fill(scenario, event, values);
+
+        // WHEN the function's handler gets the event, with every AWS call recorded
+        AwsCalls calls = new AwsCalls();
+        Wiring recording = recordingWiring(app, calls);
+        Object handler = InProcessApi.handler(function, recording);
+        APIGatewayV2HTTPEvent lambdaEvent = InProcessApi.readEvent(JSON.std.asString(event));
+        app.dynamoRequests.clear();
+        Givens.Reply reply = InProcessApi.invoke(function, handler, lambdaEvent);
+
+        // THEN
+        assertThat(reply.status()).as("%s answered %s", scenario, reply.body()).isEqualTo(scenario.status());
+        if (scenario.type() != null) {
+            assertThat(reply.json().get("type")).as(reply.body()).isEqualTo("urn:twofa:problem:" + scenario.type());
+        }
+        String[] route = ((String) event.get("routeKey")).split(" ", 2);
+        assertThat(OPEN_API.violations(route[0], route[1], reply))
+                .as("%s: the response against docs/openapi.yaml", scenario)
+                .isEmpty();
+
+        List<SdkRequest> requests = new ArrayList<>(app.dynamoRequests.requestsOf(SdkRequest.class));
+        List<AwsCalls.Call> made = new ArrayList<>(AwsCalls.actions(requests));
+        made.addAll(calls.actions());
+        List<String> refused = new ArrayList<>();
+        List<Map<String, Object>> statements = TEMPLATE.roleStatements(function);
+        for (AwsCalls.Call call : made) {
+            String resource = resourceOf(function, call, app);
+            String why = AwsCalls.denial(call, resource, statements);
+            if (why != null) {
+                refused.add(call.action() + " on " + resource + ": " + why);
+            }
+        }
+        assertThat(refused)
+                .as(
+                        "%s made AWS calls %s; %s's role in template.yaml must allow each",
+                        scenario, made, function.logicalId())
+                .isEmpty();
+        System.out.printf(
+                "%-36s %d  %s%n",
+                scenario,
+                reply.status(),
+                made.stream().map(AwsCalls.Call::action).distinct().toList());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> claims(Map<String, Object> context) {
+        Object authorizer = context.get("authorizer");
+        if (authorizer == null) {
+            return Map.of("sub", "anonymous");
+        }
+        Map<String, Object> jwt = (Map<String, Object>) ((Map<String, Object>) authorizer).get("jwt");
+        return (Map<String, String>) jwt.get("claims");
+    }
+
+    /** Puts the live values of the prepared state into the body fields the scenario names. */
+    private static void fill(Scenarios.Scenario scenario, Map<String, Object> event, Map<String, String> values)
+            throws IOException {
+        if (scenario.fill().isEmpty()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
+        for (String field : scenario.fill()) {
+            assertThat(body)
+                    .as("%s fills %s, which its body lacks", scenario, field)
+                    .containsKey(field);
+            assertThat(values)
+                    .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
+                    .containsKey(field);
+            body.put(field, values.get(field));
+        }
+        event.put("body", JSON.std.asString(body));
+    }
+
+    /** The production adapters on clients that record every request. */
+    private static Wiring recordingWiring(TestApp app, AwsCalls calls) {
+        KmsClient kms = KmsClient.builder()
+                .endpointOverride(Emulators.awsEndpoint())
+                .region(Region.of(Emulators.region()))
+                .credentialsProvider(Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
+                .build();
+        SesClient ses = SesClient.builder()
+                .endpointOverride(Emulators.awsEndpoint())
+                .region(Region.of(Emulators.region()))
+                .credentialsProvider(Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
+                .build();
+        SnsClient sns = SnsClient.builder()
+                .endpointOverride(Emulators.awsEndpoint())
+                .region(Region.of(Emulators.region()))
+                .credentialsProvider(Emulators.credentials())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
+                .build();
+        return app.withAdapters(
+                new DynamoTwoFactorStore(app.dynamo, app.table),
+                new KmsSecretCipher(kms, app.keyId),
+                new SesMailer(ses, TestApp.SENDER),
+                new KmsKeyedHash(kms, app.macKeyId),
+                new SnsSmsSender(sns, Optional.of("TwoFA")));
+    }
+
+    /**
+     * The template resource a call touched, found the way the deployed function finds it: through
+     * the environment variable that names it (TABLE_NAME, KMS_KEY_ID, MAC_KEY_ID...).
+     */
+    private static String resourceOf(SamTemplate.Function function, AwsCalls.Call call, TestApp app) {
+        String service = call.action().substring(0, call.action().indexOf(':'));
+        String variable;
+        switch (service) {
+            case "dynamodb" -> {
+                assertThat(call.target()).as(call.action()).isEqualTo(app.table);
+                variable = "TABLE_NAME";
+            }
+            case "kms" -> {
+                if (call.target().equals(app.keyId)) {
+                    variable = "KMS_KEY_ID";
+                } else if (call.target().equals(app.macKeyId)) {
+                    variable = "MAC_KEY_ID";
+                } else if (call.target().equals(app.assertionKeyId)) {
+                    variable = "ASSERTION_KEY_ID";
+                } else {
+                    throw new AssertionError("a KMS key the test does not know: " + call.target());
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        Object value = function.environment().get(variable);
+        if (!(value instanceof SamTemplate.Intrinsic ref) || ref.target().isEmpty()) {
+            throw new AssertionError(function.logicalId() + " calls " + call.action() + " through " + variable
+                    + ", which template.yaml does not set to !Ref <resource> (it is " + value + ")");
+        }
+        return ref.target().get();
+    }
+}

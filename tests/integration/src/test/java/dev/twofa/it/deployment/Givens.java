@@ -1,0 +1,134 @@
+package dev.twofa.it.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.it.support.Sms;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The states events/scenarios.json names ({@code given}), prepared through the API itself for the
+ * event's user, over a {@link Driver}: the handlers in-process, or the local run over HTTP. Each
+ * returns the values the scenario may {@code fill} into its event's body.
+ */
+final class Givens {
+    /** How a test reaches the API and reads what it sent by email and SMS. */
+    interface Driver {
+        Reply call(String method, String path, String body);
+
+        /** The token of the newest activation link mailed to the user. */
+        String activationToken();
+
+        /** The code of the newest SMS to {@code e164}. */
+        String smsCode(String e164);
+
+        /** Lets the next SMS go out (the minimum spacing between sends). */
+        void nextSmsWindow();
+
+        Instant now();
+    }
+
+    record Reply(int status, Map<String, String> headers, String body) {
+        Map<String, Object> json() {
+            try {
+                return JSON.std.mapFrom(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String header(String name) {
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private Givens() {}
+
+    static Map<String, String> prepare(String given, Driver api) {
+        if (given == null) {
+            return Map.of();
+        }
+        return switch (given) {
+            case "activation-link-sent" -> Map.of("token", activationLinkSent(api));
+            case "totp-activated" -> {
+                String secret = totpActivated(api);
+                yield Map.of("code", IndependentTotp.codeAt(secret, api.now()));
+            }
+            case "totp-enabled" -> totpEnabled(api);
+            case "sms-enabled" -> {
+                smsEnabled(api, Sms.uniqueDanishMobile());
+                yield Map.of();
+            }
+            case "sms-enable-code-sent" -> {
+                String phone = Sms.uniqueDanishMobile();
+                expect(api.call("POST", "/2fa/sms/send", json(Map.of("purpose", "enable", "phoneNumber", phone))), 202);
+                yield Map.of("code", api.smsCode(phone));
+            }
+            case "sms-login-code-sent" -> {
+                String phone = Sms.uniqueDanishMobile();
+                smsEnabled(api, phone);
+                expect(api.call("POST", "/2fa/sms/send", json(Map.of("purpose", "login"))), 202);
+                yield Map.of("code", api.smsCode(phone));
+            }
+            default ->
+                throw new AssertionError("events/scenarios.json names an unknown given \"" + given
+                        + "\"; known: activation-link-sent, totp-activated, totp-enabled, sms-enabled,"
+                        + " sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
+        };
+    }
+
+    private static String activationLinkSent(Driver api) {
+        expect(api.call("POST", "/2fa/totp/enable", null), 202);
+        return api.activationToken();
+    }
+
+    private static String totpActivated(Driver api) {
+        Reply activated =
+                expect(api.call("POST", "/2fa/totp/activate", json(Map.of("token", activationLinkSent(api)))), 200);
+        return ((String) activated.json().get("secret")).replace(" ", "");
+    }
+
+    /**
+     * Enrolled with the code of the current step; the code handed out is the next step's, which
+     * RFC 6238 §5.2 accepts (newer than the spent one) and the ±1 drift window admits now.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> totpEnabled(Driver api) {
+        String secret = totpActivated(api);
+        long step = IndependentTotp.step(api.now());
+        Reply confirmed = expect(
+                api.call("POST", "/2fa/totp/confirm", json(Map.of("code", IndependentTotp.code(secret, step)))), 200);
+        List<String> recoveryCodes = (List<String>) confirmed.json().get("recoveryCodes");
+        return Map.of("code", IndependentTotp.code(secret, step + 1), "recoveryCode", recoveryCodes.getFirst());
+    }
+
+    private static void smsEnabled(Driver api, String phone) {
+        expect(api.call("POST", "/2fa/sms/send", json(Map.of("purpose", "enable", "phoneNumber", phone))), 202);
+        expect(
+                api.call("POST", "/2fa/sms/confirm", json(Map.of("purpose", "enable", "code", api.smsCode(phone)))),
+                200);
+        api.nextSmsWindow();
+    }
+
+    private static Reply expect(Reply reply, int status) {
+        assertThat(reply.status()).as("preparing the state: " + reply.body()).isEqualTo(status);
+        return reply;
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.std.asString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

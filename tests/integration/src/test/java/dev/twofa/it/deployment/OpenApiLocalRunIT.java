@@ -1,0 +1,195 @@
+package dev.twofa.it.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.localrun.LocalRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * docs/openapi.yaml against the local run (tools/local-run, started in this JVM from template.yaml):
+ * every events/ scenario replayed over HTTP, as a browser would send it (its method, path and body,
+ * with a bearer token for its user), after preparing its state over HTTP too. Every response -
+ * status, content type, required headers, body - must be one the description allows.
+ */
+class OpenApiLocalRunIT {
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]+)");
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
+    private static final OpenApi OPEN_API = OpenApi.ofRepo();
+
+    @TempDir
+    static Path keyDir;
+
+    private static LocalRun run;
+
+    @BeforeAll
+    static void start() {
+        run = LocalRun.start(LocalRun.Options.defaults()
+                .withPort(0)
+                .withTemplate(Repo.root().resolve("template.yaml"))
+                // Scenarios send several SMS to one user in a row; the spacing is proven elsewhere.
+                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
+                .withKeyFile(keyDir.resolve("secret.key")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    static Stream<Scenarios.Scenario> scenarios() {
+        return Scenarios.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    @SuppressWarnings("unchecked")
+    void localRunResponse_isDescribedByOpenApi(Scenarios.Scenario scenario) throws IOException {
+        Map<String, Object> event = Scenarios.event(scenario);
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        Map<String, Object> authorizer = (Map<String, Object>) context.get("authorizer");
+        String email = "user@example.com";
+        String token = null;
+        if (authorizer != null) {
+            Map<String, String> claims =
+                    (Map<String, String>) ((Map<String, Object>) authorizer.get("jwt")).get("claims");
+            email = claims.get("email");
+            // One shared local run: a user of its own per scenario keeps their states apart.
+            token = devToken(claims.get("sub") + "-" + UUID.randomUUID(), email);
+        }
+        HttpApi api = new HttpApi(token, email);
+        Map<String, String> values = Givens.prepare(scenario.given(), api);
+
+        String body = (String) event.get("body");
+        if (!scenario.fill().isEmpty()) {
+            Map<String, Object> fields = new LinkedHashMap<>(JSON.std.mapFrom(body));
+            scenario.fill().forEach(field -> fields.put(field, values.get(field)));
+            body = JSON.std.asString(fields);
+        }
+        String[] route = ((String) event.get("routeKey")).split(" ", 2);
+        Givens.Reply reply = api.call(route[0], route[1], body);
+
+        assertThat(reply.status())
+                .as("%s over HTTP: %s", scenario, reply.body())
+                .isEqualTo(scenario.status());
+        if (scenario.type() != null && reply.header("Content-Type").startsWith("application/problem+json")) {
+            assertThat(reply.json().get("type")).isEqualTo("urn:twofa:problem:" + scenario.type());
+        }
+        assertThat(OPEN_API.violations(route[0], route[1], reply))
+                .as("%s: %d %s %s", scenario, reply.status(), reply.header("Content-Type"), reply.body())
+                .isEmpty();
+    }
+
+    private static String devToken(String sub, String email) {
+        Givens.Reply reply = send(HttpRequest.newBuilder(run.baseUrl().resolve("/dev/token"))
+                .POST(HttpRequest.BodyPublishers.ofString(Givens.json(Map.of("sub", sub, "email", email)))));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return (String) reply.json().get("token");
+    }
+
+    private static Givens.Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response =
+                    HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
+            return new Givens.Reply(response.statusCode(), headers, response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> outbox() {
+        try {
+            return (List<Map<String, Object>>) (List<?>)
+                    JSON.std.listFrom(send(HttpRequest.newBuilder(run.baseUrl().resolve("/dev/outbox"))
+                                    .GET())
+                            .body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The local run over HTTP, as one signed-in user. */
+    private record HttpApi(String token, String email) implements Givens.Driver {
+        @Override
+        public Givens.Reply call(String method, String path, String body) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            return send(request);
+        }
+
+        @Override
+        public String activationToken() {
+            for (Map<String, Object> message : outbox()) {
+                if (email.equals(message.get("to"))
+                        && String.valueOf(message.get("subject")).startsWith("Activate")) {
+                    Matcher m = TOKEN.matcher((String) message.get("body"));
+                    assertThat(m.find()).isTrue();
+                    return m.group(1);
+                }
+            }
+            throw new AssertionError("no activation email to " + email + " in the outbox");
+        }
+
+        @Override
+        public String smsCode(String e164) {
+            for (Map<String, Object> message : outbox()) {
+                if ("sms".equals(message.get("channel")) && e164.equals(message.get("to"))) {
+                    Matcher m = CODE.matcher((String) message.get("body"));
+                    assertThat(m.find()).isTrue();
+                    return m.group(1);
+                }
+            }
+            throw new AssertionError("no SMS to " + e164 + " in the outbox");
+        }
+
+        @Override
+        public void nextSmsWindow() {
+            // SMS_SECONDS_BETWEEN_SENDS=0 for this run.
+        }
+
+        @Override
+        public Instant now() {
+            return Instant.now();
+        }
+    }
+}
