@@ -244,6 +244,23 @@ final class Browser implements AutoCloseable {
         return visible(css).getScreenshotAs(OutputType.BYTES);
     }
 
+    /**
+     * A picture of an image once the browser has decoded and painted it: an element screenshot
+     * taken as soon as {@code src} is set can catch an empty box.
+     */
+    byte[] pictureOfLoadedImage(String css) {
+        WebElement image = visible(css);
+        await().until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
+                .executeAsyncScript(
+                        "const img = arguments[0], done = arguments[arguments.length - 1];"
+                                + " if (!img.complete || img.naturalWidth === 0) { done(false); return; }"
+                                + " (img.decode ? img.decode() : Promise.resolve())"
+                                + ".then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+                                + ".catch(() => done(false));",
+                        image)));
+        return image.getScreenshotAs(OutputType.BYTES);
+    }
+
     void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

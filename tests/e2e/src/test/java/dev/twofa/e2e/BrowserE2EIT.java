@@ -115,7 +115,7 @@ class BrowserE2EIT {
         assertThat(browser.currentUrl()).isEqualTo(base + "/#activate");
 
         // Scan: the QR code as the screen shows it.
-        String otpauth = decodeQr(browser.pictureOf("#qr"));
+        String otpauth = decodeQr(browser.pictureOfLoadedImage("#qr"));
         assertThat(otpauth)
                 .startsWith("otpauth://totp/")
                 .contains(URLEncoder.encode(user.email(), StandardCharsets.UTF_8));
