@@ -88,17 +88,19 @@ pick_java_home() {
     export PATH="$JAVA_HOME/bin:$PATH"
 }
 
-ensure_venv() {
-    local venv="$TWOFA_ROOT/.venv"
-    local spec="moto[server]==${TWOFA_MOTO_VERSION}"
-    local stamp="$venv/.twofa-moto-${TWOFA_MOTO_VERSION}"
-
-    if [ -x "$venv/bin/moto_server" ] && [ -f "$stamp" ] && "$venv/bin/python" -c '' >/dev/null 2>&1; then
-        export MOTO_SERVER_BIN="$venv/bin/moto_server"
+# _twofa_pip_venv VENV STAMP "BIN..." SPEC...: makes VENV hold the pinned SPECs, once. Idempotent:
+# a stamp file names the pinned versions, so the second run only checks and returns (~20 ms).
+_twofa_pip_venv() {
+    local venv="$1" stamp="$2" bins="$3" bin ready=1
+    shift 3
+    for bin in $bins; do
+        [ -x "$venv/bin/$bin" ] || ready=0
+    done
+    if [ "$ready" = 1 ] && [ -f "$stamp" ] && "$venv/bin/python" -c '' >/dev/null 2>&1; then
         return 0
     fi
     if ! command -v python3 >/dev/null 2>&1; then
-        echo "error: python3 is needed to install moto_server (the KMS/SES/SNS emulator for tests/integration)." >&2
+        echo "error: python3 is needed to install $* (test tools)." >&2
         exit 1
     fi
     if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
@@ -108,14 +110,22 @@ ensure_venv() {
             exit 1
         fi
     fi
-    echo "Installing ${spec} into ${venv} ..." >&2
-    rm -f "$venv"/.twofa-moto-*
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$spec"
-    if [ ! -x "$venv/bin/moto_server" ]; then
-        echo "error: ${spec} installed but $venv/bin/moto_server is missing" >&2
-        exit 1
-    fi
+    echo "Installing $* into ${venv} ..." >&2
+    rm -f "$venv"/.twofa-*
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$@"
+    for bin in $bins; do
+        if [ ! -x "$venv/bin/$bin" ]; then
+            echo "error: $* installed but $venv/bin/$bin is missing" >&2
+            exit 1
+        fi
+    done
     : >"$stamp"
+}
+
+ensure_venv() {
+    local venv="$TWOFA_ROOT/.venv"
+    _twofa_pip_venv "$venv" "$venv/.twofa-moto-${TWOFA_MOTO_VERSION}" moto_server \
+        "moto[server]==${TWOFA_MOTO_VERSION}"
     export MOTO_SERVER_BIN="$venv/bin/moto_server"
 }
 
@@ -166,32 +176,7 @@ TWOFA_CFN_LINT_VERSION="1.58.0"
 
 ensure_sam_tools() {
     local venv="$TWOFA_ROOT/.venv-sam"
-    local stamp="$venv/.twofa-sam-${TWOFA_SAM_CLI_VERSION}-cfn-lint-${TWOFA_CFN_LINT_VERSION}"
-
-    if [ -x "$venv/bin/sam" ] && [ -x "$venv/bin/cfn-lint" ] && [ -f "$stamp" ] \
-        && "$venv/bin/python" -c '' >/dev/null 2>&1; then
-        export SAM_CLI_BIN="$venv/bin/sam" CFN_LINT_BIN="$venv/bin/cfn-lint"
-        return 0
-    fi
-    if ! command -v python3 >/dev/null 2>&1; then
-        echo "error: python3 is needed to install the SAM CLI and cfn-lint (template checks in tests/integration)." >&2
-        exit 1
-    fi
-    if ! "$venv/bin/python" -c '' >/dev/null 2>&1; then
-        rm -rf "$venv"
-        if ! python3 -m venv "$venv"; then
-            echo "error: 'python3 -m venv' failed; on Debian/Ubuntu: apt-get install python3-venv" >&2
-            exit 1
-        fi
-    fi
-    echo "Installing aws-sam-cli==${TWOFA_SAM_CLI_VERSION} and cfn-lint==${TWOFA_CFN_LINT_VERSION} into ${venv} ..." >&2
-    rm -f "$venv"/.twofa-sam-*
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-        "aws-sam-cli==${TWOFA_SAM_CLI_VERSION}" "cfn-lint==${TWOFA_CFN_LINT_VERSION}"
-    if [ ! -x "$venv/bin/sam" ] || [ ! -x "$venv/bin/cfn-lint" ]; then
-        echo "error: aws-sam-cli/cfn-lint installed but $venv/bin/sam or $venv/bin/cfn-lint is missing" >&2
-        exit 1
-    fi
-    : >"$stamp"
+    _twofa_pip_venv "$venv" "$venv/.twofa-sam-${TWOFA_SAM_CLI_VERSION}-cfn-lint-${TWOFA_CFN_LINT_VERSION}" \
+        "sam cfn-lint" "aws-sam-cli==${TWOFA_SAM_CLI_VERSION}" "cfn-lint==${TWOFA_CFN_LINT_VERSION}"
     export SAM_CLI_BIN="$venv/bin/sam" CFN_LINT_BIN="$venv/bin/cfn-lint"
 }
