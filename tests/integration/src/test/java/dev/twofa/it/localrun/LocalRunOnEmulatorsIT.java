@@ -1,0 +1,135 @@
+package dev.twofa.it.localrun;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.localrun.LocalRun;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local run with AWS_ENDPOINT_URL set: the production AWS adapters against that endpoint
+ * (moto here: DynamoDB, KMS, SES, SNS in one server) instead of the embedded stand-ins, with the
+ * outbox still showing what was sent.
+ */
+class LocalRunOnEmulatorsIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]+)");
+
+    @TempDir
+    static Path keys;
+
+    private static LocalRun run;
+    private static String table;
+
+    @BeforeAll
+    static void start() {
+        table = "twofa-localrun-" + UUID.randomUUID();
+        run = LocalRun.start(LocalRun.Options.defaults()
+                .withPort(0)
+                .withTemplate(
+                        Path.of(System.getProperty("twofa.repoRoot", "../..")).resolve("template.yaml"))
+                .withKeyFile(keys.resolve("secret.key"))
+                .withEnv(Map.of(
+                        "AWS_ENDPOINT_URL",
+                        Emulators.awsEndpoint().toString(),
+                        "AWS_REGION",
+                        Emulators.region(),
+                        "TABLE_NAME",
+                        table,
+                        "SENDER_EMAIL",
+                        "no-reply-" + UUID.randomUUID() + "@twofa.test")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    private static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void enableAndVerify_runOnTheAwsAdapters_againstTheEndpoint() throws Exception {
+        String sub = "emu-" + UUID.randomUUID();
+        String email = sub + "@example.test";
+        String token = (String) JSON.std
+                .mapFrom(call("POST", "/dev/token", null, JSON.std.asString(Map.of("sub", sub, "email", email)))
+                        .body())
+                .get("token");
+
+        assertThat(call("POST", "/2fa/totp/enable", token, "").statusCode()).isEqualTo(202);
+
+        // The email went through SES (moto recorded it) and into the outbox.
+        assertThat(Emulators.sentEmailsTo(email)).hasSize(1);
+        List<Object> outbox =
+                JSON.std.listFrom(call("GET", "/dev/outbox", null, null).body());
+        @SuppressWarnings("unchecked")
+        String body = (String) ((Map<String, Object>) outbox.get(0)).get("body");
+        Matcher link = TOKEN.matcher(body);
+        assertThat(link.find()).isTrue();
+
+        var activated = call("POST", "/2fa/totp/activate", token, JSON.std.asString(Map.of("token", link.group(1))));
+        assertThat(activated.statusCode()).as(activated.body()).isEqualTo(200);
+        String secret = (String) JSON.std.mapFrom(activated.body()).get("secret");
+        long step = IndependentTotp.step(Instant.now());
+        var confirmed = call(
+                "POST",
+                "/2fa/totp/confirm",
+                token,
+                JSON.std.asString(Map.of("code", IndependentTotp.code(secret, step))));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+
+        // The table lives on the endpoint, with the secret KMS-encrypted there.
+        try (var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .endpointOverride(Emulators.awsEndpoint())
+                .region(software.amazon.awssdk.regions.Region.of(Emulators.region()))
+                .credentialsProvider(Emulators.credentials())
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+                .build()) {
+            var account = dynamo.getItem(g -> g.tableName(table)
+                    .key(Map.of(
+                            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + sub),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("ACCOUNT"))));
+            assertThat(account.item()).containsKey("totpSecret");
+        }
+
+        var verified = call(
+                "POST",
+                "/2fa/verify",
+                token,
+                JSON.std.asString(Map.of("code", IndependentTotp.code(secret, step + 1))));
+        assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+        assertThat(JSON.std.mapFrom(verified.body()))
+                .containsEntry("method", "totp")
+                .containsKey("assertion");
+    }
+}
