@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every route template.yaml declares is served by its own function, behind the JWT authorizer. */
+/**
+ * Every route template.yaml declares is served by its own function, behind the JWT authorizer unless
+ * the route opts out ({@code Auth: {Authorizer: NONE}}).
+ */
 class TemplateRoutesServedTest {
     @TempDir
     static Path keyDir;
@@ -44,7 +47,7 @@ class TemplateRoutesServedTest {
     }
 
     @Test
-    void everyTemplateRoute_isServedByItsHandler_onlyWithAValidToken() throws Exception {
+    void everyTemplateRoute_isServedByItsHandler_onlyWithAValidToken_unlessOpen() throws Exception {
         List<TemplateRoutes.Route> declared = TemplateRoutes.read(TemplateRoutesTest.repoTemplate());
         String token = devToken("served-test-user");
         assertThat(run.routes()).isEqualTo(declared);
@@ -53,10 +56,17 @@ class TemplateRoutesServedTest {
             HttpResponse<String> anonymous = send(route.method(), route.path(), null, "{}");
             HttpResponse<String> signedIn = send(route.method(), route.path(), token, "{}");
 
-            assertThat(anonymous.statusCode())
-                    .as(route.routeKey() + " without token")
-                    .isEqualTo(401);
-            assertThat(anonymous.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+            if (route.authorized()) {
+                assertThat(anonymous.statusCode())
+                        .as(route.routeKey() + " without token")
+                        .isEqualTo(401);
+                assertThat(anonymous.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+            } else {
+                // Auth: {Authorizer: NONE} (the JWKS): API Gateway calls the function without a token.
+                assertThat(anonymous.statusCode())
+                        .as(route.routeKey() + " without token")
+                        .isEqualTo(200);
+            }
             // The shared HTTP mapping (dev.twofa.http.Http) sets nosniff on every answer: the
             // function ran, not the local router.
             assertThat(signedIn.statusCode()).as(route.routeKey()).isNotIn(401, 404, 500);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,23 +26,38 @@ class TemplateRoutesTest {
 
     @Test
     void read_findsEveryHttpApiFunctionOfTheRepoTemplate_despiteCloudFormationTags() throws IOException {
-        // An independent reading of the same file: every Handler line is a function with one route.
+        // An independent reading of the same file: every resource with a Handler and an HttpApi event
+        // is a function with one route (the operator functions have a Handler but no event), open
+        // exactly where its event says `Authorizer: NONE`.
         String text = Files.readString(repoTemplate());
-        Matcher handlers = Pattern.compile("(?m)^\\s+Handler:\\s*(\\S+)\\s*$").matcher(text);
-        List<String> declared = handlers.results().map(m -> m.group(1)).toList();
+        Pattern handlerLine = Pattern.compile("(?m)^\\s+Handler:\\s*(\\S+)\\s*$");
+        Map<String, String> declared = new LinkedHashMap<>();
+        for (String block : text.split("(?m)^(?=  [A-Za-z0-9]+:\\s*$)")) {
+            Matcher handler = handlerLine.matcher(block);
+            if (handler.find() && block.contains("Type: HttpApi")) {
+                declared.put(handler.group(1), block);
+            }
+        }
 
         List<TemplateRoutes.Route> routes = TemplateRoutes.read(repoTemplate());
 
         assertThat(declared).isNotEmpty();
         assertThat(routes)
                 .extracting(r -> r.handlerClass() + "::" + r.handlerMethod())
-                .containsExactlyInAnyOrderElementsOf(declared);
+                .containsExactlyInAnyOrderElementsOf(declared.keySet());
         assertThat(routes).allSatisfy(r -> {
             assertThat(r.path()).startsWith("/");
             assertThat(r.method()).isIn("GET", "POST", "PUT", "PATCH", "DELETE");
-            assertThat(r.authorized()).isTrue();
+            assertThat(r.authorized())
+                    .as(r.routeKey())
+                    .isEqualTo(!declared.get(r.handlerClass() + "::" + r.handlerMethod())
+                            .contains("Authorizer: NONE"));
         });
         assertThat(routes).extracting(TemplateRoutes.Route::routeKey).contains("POST /2fa/verify", "GET /2fa/status");
+        assertThat(routes)
+                .filteredOn(r -> !r.authorized())
+                .extracting(TemplateRoutes.Route::routeKey)
+                .containsExactly("GET /.well-known/jwks.json");
     }
 
     @Test

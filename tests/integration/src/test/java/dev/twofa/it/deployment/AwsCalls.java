@@ -5,28 +5,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
 import software.amazon.awssdk.services.kms.model.EncryptRequest;
 import software.amazon.awssdk.services.kms.model.GenerateMacRequest;
+import software.amazon.awssdk.services.kms.model.GetPublicKeyRequest;
 import software.amazon.awssdk.services.kms.model.SignRequest;
 import software.amazon.awssdk.services.ses.model.SendEmailRequest;
 
 /**
  * The AWS calls a handler made, as the IAM actions they need (a DynamoDB transaction is authorised
  * per item: PutItem, UpdateItem, DeleteItem, ConditionCheckItem), and whether a function's role in
- * template.yaml allows each one: right action, right resource, and the KMS conditions (encryption
- * context purpose and keys, MAC algorithm) satisfied by what was actually sent.
+ * template.yaml allows each one: right action, right resource, and the conditions (KMS encryption
+ * context purpose and keys, MAC and signing algorithm; DynamoDB leading keys) satisfied by what was
+ * actually sent.
  */
 final class AwsCalls implements ExecutionInterceptor {
-    /** One authorisation: the action, the key or table it touched (test-side id), and the request. */
-    record Call(String action, String target, SdkRequest request) {
+    /** The key condition of a Query on the partition key: {@code pk = :value}. */
+    private static final Pattern PARTITION_CONDITION = Pattern.compile("\\bpk\\s*=\\s*(:\\w+)");
+
+    /**
+     * One authorisation: the action, the key or table it touched (test-side id), the request, and
+     * for a DynamoDB item action the partition key value(s) it touched (IAM's dynamodb:LeadingKeys).
+     */
+    record Call(String action, String target, SdkRequest request, List<String> leadingKeys) {
+        Call(String action, String target, SdkRequest request) {
+            this(action, target, request, List.of());
+        }
+
         @Override
         public String toString() {
             return action;
@@ -48,32 +68,56 @@ final class AwsCalls implements ExecutionInterceptor {
                 case TransactWriteItemsRequest tx -> {
                     for (TransactWriteItem item : tx.transactItems()) {
                         if (item.put() != null) {
-                            calls.add(new Call("dynamodb:PutItem", item.put().tableName(), request));
+                            calls.add(new Call(
+                                    "dynamodb:PutItem",
+                                    item.put().tableName(),
+                                    request,
+                                    partitionOf(item.put().item())));
                         }
                         if (item.update() != null) {
                             calls.add(new Call(
-                                    "dynamodb:UpdateItem", item.update().tableName(), request));
+                                    "dynamodb:UpdateItem",
+                                    item.update().tableName(),
+                                    request,
+                                    partitionOf(item.update().key())));
                         }
                         if (item.delete() != null) {
                             calls.add(new Call(
-                                    "dynamodb:DeleteItem", item.delete().tableName(), request));
+                                    "dynamodb:DeleteItem",
+                                    item.delete().tableName(),
+                                    request,
+                                    partitionOf(item.delete().key())));
                         }
                         if (item.conditionCheck() != null) {
                             calls.add(new Call(
                                     "dynamodb:ConditionCheckItem",
                                     item.conditionCheck().tableName(),
-                                    request));
+                                    request,
+                                    partitionOf(item.conditionCheck().key())));
                         }
                     }
                 }
                 case TransactGetItemsRequest tx ->
                     tx.transactItems()
-                            .forEach(i -> calls.add(
-                                    new Call("dynamodb:GetItem", i.get().tableName(), request)));
+                            .forEach(i -> calls.add(new Call(
+                                    "dynamodb:GetItem",
+                                    i.get().tableName(),
+                                    request,
+                                    partitionOf(i.get().key()))));
+                case GetItemRequest r ->
+                    calls.add(new Call("dynamodb:GetItem", r.tableName(), request, partitionOf(r.key())));
+                case PutItemRequest r ->
+                    calls.add(new Call("dynamodb:PutItem", r.tableName(), request, partitionOf(r.item())));
+                case UpdateItemRequest r ->
+                    calls.add(new Call("dynamodb:UpdateItem", r.tableName(), request, partitionOf(r.key())));
+                case DeleteItemRequest r ->
+                    calls.add(new Call("dynamodb:DeleteItem", r.tableName(), request, partitionOf(r.key())));
+                case QueryRequest r -> calls.add(new Call("dynamodb:Query", r.tableName(), request, partitionOf(r)));
                 case EncryptRequest r -> calls.add(new Call("kms:Encrypt", r.keyId(), request));
                 case DecryptRequest r -> calls.add(new Call("kms:Decrypt", r.keyId(), request));
                 case GenerateMacRequest r -> calls.add(new Call("kms:GenerateMac", r.keyId(), request));
                 case SignRequest r -> calls.add(new Call("kms:Sign", r.keyId(), request));
+                case GetPublicKeyRequest r -> calls.add(new Call("kms:GetPublicKey", r.keyId(), request));
                 default -> {
                     String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
                     String target =
@@ -87,6 +131,21 @@ final class AwsCalls implements ExecutionInterceptor {
 
     List<Call> actions() {
         return actions(requests);
+    }
+
+    private static List<String> partitionOf(Map<String, AttributeValue> key) {
+        AttributeValue pk = key == null ? null : key.get("pk");
+        return pk == null || pk.s() == null ? List.of() : List.of(pk.s());
+    }
+
+    /** A Query reads one partition: the value its key condition binds to {@code pk}. */
+    private static List<String> partitionOf(QueryRequest query) {
+        Matcher m = PARTITION_CONDITION.matcher(String.valueOf(query.keyConditionExpression()));
+        if (!m.find() || !query.hasExpressionAttributeValues()) {
+            return List.of();
+        }
+        AttributeValue pk = query.expressionAttributeValues().get(m.group(1));
+        return pk == null || pk.s() == null ? List.of() : List.of(pk.s());
     }
 
     private static String service(SdkRequest request) {
@@ -151,6 +210,19 @@ final class AwsCalls implements ExecutionInterceptor {
         return false;
     }
 
+    /** IAM's StringLike: {@code *} any run of characters, {@code ?} one character, the rest literal. */
+    static boolean globMatches(String pattern, String value) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            switch (c) {
+                case '*' -> regex.append(".*");
+                case '?' -> regex.append('.');
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return value.matches(regex.toString());
+    }
+
     /** The conditions this project uses, checked against the request actually sent. */
     private static String unmetCondition(Map<String, Object> statement, Call call) {
         Map<String, Object> condition = SamTemplate.map(statement.getOrDefault("Condition", Map.of()));
@@ -190,6 +262,15 @@ final class AwsCalls implements ExecutionInterceptor {
                     String actual = call.request() instanceof SignRequest r ? r.signingAlgorithmAsString() : null;
                     if (!values.contains(actual)) {
                         return key + " is " + actual + ", allowed " + values;
+                    }
+                } else if (key.equals("dynamodb:LeadingKeys") && op.equals("ForAllValues:StringLike")) {
+                    if (call.leadingKeys().isEmpty()) {
+                        return key + " of " + call.action() + " not known to this test";
+                    }
+                    for (String leading : call.leadingKeys()) {
+                        if (values.stream().noneMatch(pattern -> globMatches(pattern, leading))) {
+                            return key + " " + leading + " not within " + values;
+                        }
                     }
                 } else if (key.equals("ses:FromAddress")) {
                     // Checked against the function's SENDER_EMAIL by the caller (a parameter here).

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
+import dev.twofa.config.Config;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.it.support.TestContext;
+import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,13 +36,17 @@ import software.amazon.awssdk.services.sns.SnsClient;
 /**
  * Every events/ file, invoked in-process on the handler template.yaml names for its function, as
  * {@code sam local invoke <Function> -e events/<file>} would: the JSON read by the Lambda runtime's
- * own serializer, the production adapters on DynamoDB Local and moto. Each gets the status
- * events/scenarios.json expects, a response docs/openapi.yaml describes, and makes only AWS calls
- * its function's role in template.yaml allows.
+ * own serializer, the production adapters on DynamoDB Local and moto, the settings the function's
+ * template environment gives it. An API event gets the status events/scenarios.json expects and a
+ * response docs/openapi.yaml describes; an operator event (kind direct, invoked with IAM) returns
+ * the expected entries or fails with the expected exception. Either way, every AWS call it makes
+ * must be allowed by its function's role.
  */
 class EventsInvokeIT {
     private static final SamTemplate TEMPLATE = SamTemplate.ofRepo();
     private static final OpenApi OPEN_API = OpenApi.ofRepo();
+    /** The email of the user a direct event's {@code userId} names, when its state is prepared. */
+    private static final String OPERATOR_SCENARIO_EMAIL = "support-case@example.com";
 
     static Stream<Scenarios.Scenario> scenarios() {
         return Scenarios.all().stream();
@@ -45,41 +54,17 @@ class EventsInvokeIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    @SuppressWarnings("unchecked")
-    void event_getsItsExpectedStatus_describedByOpenApi_withinItsFunctionsPolicy(Scenarios.Scenario scenario)
+    void event_getsItsExpectedOutcome_describedByOpenApi_withinItsFunctionsPolicy(Scenarios.Scenario scenario)
             throws IOException {
-        SamTemplate.Function function = scenario.function();
-        assertThat(function.routes())
-                .as("%s: only functions with an HttpApi route take API Gateway events", scenario)
-                .isNotEmpty();
-        Map<String, Object> event = Scenarios.event(scenario);
-        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
-        Map<String, String> claims = claims(context);
-
-        // GIVEN the state the scenario names, prepared through the handlers for the event's user
         TestApp app = new TestApp();
-        Map<String, String> values = Givens.prepare(
-                scenario.given(), new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email")));
-        fill(scenario, event, values);
-
-        // WHEN the function's handler gets the event, with every AWS call recorded
         AwsCalls calls = new AwsCalls();
-        Wiring recording = recordingWiring(app, calls);
-        Object handler = InProcessApi.handler(function, recording);
-        APIGatewayV2HTTPEvent lambdaEvent = InProcessApi.readEvent(JSON.std.asString(event));
-        app.dynamoRequests.clear();
-        Givens.Reply reply = InProcessApi.invoke(function, handler, lambdaEvent);
+        String outcome =
+                switch (scenario.kind()) {
+                    case HTTP -> invokeHttp(scenario, app, calls);
+                    case DIRECT -> invokeDirect(scenario, app, calls);
+                };
 
-        // THEN
-        assertThat(reply.status()).as("%s answered %s", scenario, reply.body()).isEqualTo(scenario.status());
-        if (scenario.type() != null) {
-            assertThat(reply.json().get("type")).as(reply.body()).isEqualTo("urn:twofa:problem:" + scenario.type());
-        }
-        String[] route = ((String) event.get("routeKey")).split(" ", 2);
-        assertThat(OPEN_API.violations(route[0], route[1], reply))
-                .as("%s: the response against docs/openapi.yaml", scenario)
-                .isEmpty();
-
+        SamTemplate.Function function = scenario.function();
         List<SdkRequest> requests = new ArrayList<>(app.dynamoRequests.requestsOf(SdkRequest.class));
         List<AwsCalls.Call> made = new ArrayList<>(AwsCalls.actions(requests));
         made.addAll(calls.actions());
@@ -89,7 +74,7 @@ class EventsInvokeIT {
             String resource = resourceOf(function, call, app);
             String why = AwsCalls.denial(call, resource, statements);
             if (why != null) {
-                refused.add(call.action() + " on " + resource + ": " + why);
+                refused.add(call.action() + " on " + resource + " " + call.leadingKeys() + ": " + why);
             }
         }
         assertThat(refused)
@@ -98,10 +83,98 @@ class EventsInvokeIT {
                         scenario, made, function.logicalId())
                 .isEmpty();
         System.out.printf(
-                "%-36s %d  %s%n",
+                "%-44s %-26s %s%n",
                 scenario,
-                reply.status(),
+                outcome,
                 made.stream().map(AwsCalls.Call::action).distinct().toList());
+    }
+
+    /** An API Gateway event for a route: the status, the problem type and field, the OpenAPI description. */
+    @SuppressWarnings("unchecked")
+    private static String invokeHttp(Scenarios.Scenario scenario, TestApp app, AwsCalls calls) throws IOException {
+        SamTemplate.Function function = scenario.function();
+        assertThat(function.routes())
+                .as("%s: only functions with an HttpApi route take API Gateway events", scenario)
+                .isNotEmpty();
+        Map<String, Object> event = Scenarios.event(scenario);
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        Map<String, String> claims = claims(context);
+
+        // GIVEN the state the scenario names, prepared through the handlers for the event's user
+        Map<String, String> values = Givens.prepare(
+                scenario.given(), new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email")));
+        fill(scenario, event, values);
+
+        // WHEN the function's handler gets the event, with every AWS call recorded
+        Object handler = InProcessApi.handler(function, recordingWiring(function, app, calls));
+        APIGatewayV2HTTPEvent lambdaEvent = InProcessApi.readEvent(JSON.std.asString(event));
+        app.dynamoRequests.clear();
+        Givens.Reply reply = InProcessApi.invoke(function, handler, lambdaEvent);
+
+        // THEN
+        assertThat(reply.status()).as("%s answered %s", scenario, reply.body()).isEqualTo(scenario.status());
+        if (scenario.type() != null) {
+            assertThat(reply.json().get("type")).as(reply.body()).isEqualTo("urn:twofa:problem:" + scenario.type());
+        }
+        if (scenario.field() != null) {
+            assertThat(reply.json().get("field")).as(reply.body()).isEqualTo(scenario.field());
+        }
+        String[] route = ((String) event.get("routeKey")).split(" ", 2);
+        assertThat(OPEN_API.violations(route[0], route[1], reply))
+                .as("%s: the response against docs/openapi.yaml", scenario)
+                .isEmpty();
+        return Integer.toString(reply.status());
+    }
+
+    /**
+     * An operator's plain JSON input, invoked directly as {@code sam remote invoke} or {@code aws
+     * lambda invoke} would, with the scenario's operator in the client context.
+     */
+    private static String invokeDirect(Scenarios.Scenario scenario, TestApp app, AwsCalls calls) throws IOException {
+        SamTemplate.Function function = scenario.function();
+        assertThat(function.routes())
+                .as("%s: a direct event is for an operator function (no HttpApi route)", scenario)
+                .isEmpty();
+        Map<String, Object> input = new LinkedHashMap<>(Scenarios.event(scenario));
+
+        // GIVEN the state the scenario names, for the user the input names
+        if (scenario.given() != null) {
+            assertThat(input.get("userId"))
+                    .as("%s: given %s needs the user the input names (userId)", scenario, scenario.given())
+                    .isInstanceOf(String.class);
+        }
+        Map<String, String> values = Givens.prepare(
+                scenario.given(),
+                new InProcessApi(app, TEMPLATE.functions(), (String) input.get("userId"), OPERATOR_SCENARIO_EMAIL));
+        for (String field : scenario.fill()) {
+            assertThat(values).as("%s fills %s", scenario, field).containsKey(field);
+            input.put(field, values.get(field));
+        }
+
+        // WHEN the operator invokes it, with every AWS call recorded
+        Object handler = InProcessApi.handler(function, recordingWiring(function, app, calls));
+        TestContext context =
+                scenario.operator() == null ? new TestContext(Map.of()) : TestContext.operator(scenario.operator());
+        app.dynamoRequests.clear();
+        InProcessApi.DirectReply reply =
+                InProcessApi.invokeDirect(function, handler, JSON.std.asString(input), context);
+
+        // THEN
+        if (scenario.throwsType() != null) {
+            assertThat(reply.thrown())
+                    .as("%s returned %s", scenario, reply.result())
+                    .isNotNull();
+            assertThat(reply.thrown().getClass().getSimpleName())
+                    .as("%s threw %s", scenario, reply.thrown())
+                    .isEqualTo(scenario.throwsType());
+            assertThat(reply.thrown().getMessage())
+                    .as("a refusal says why, for the operator")
+                    .isNotBlank();
+            return reply.thrown().getClass().getSimpleName();
+        }
+        assertThat(reply.thrown()).as("%s failed", scenario).isNull();
+        assertThat(reply.result()).as("%s returned", scenario).containsAllEntriesOf(scenario.result());
+        return "returned " + reply.result().keySet();
     }
 
     @SuppressWarnings("unchecked")
@@ -133,8 +206,11 @@ class EventsInvokeIT {
         event.put("body", JSON.std.asString(body));
     }
 
-    /** The production adapters on clients that record every request. */
-    private static Wiring recordingWiring(TestApp app, AwsCalls calls) {
+    /**
+     * The production adapters on clients that record every request, and the settings the function's
+     * template environment gives it (parameter defaults), as a deployed function reads them at init.
+     */
+    private static Wiring recordingWiring(SamTemplate.Function function, TestApp app, AwsCalls calls) {
         KmsClient kms = KmsClient.builder()
                 .endpointOverride(Emulators.awsEndpoint())
                 .region(Region.of(Emulators.region()))
@@ -156,12 +232,18 @@ class EventsInvokeIT {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
-        return app.withAdapters(
+        // The audit trail and events write through app.dynamo, whose requests app.dynamoRequests records.
+        Adapters adapters = new FixedAdapters(
                 new DynamoTwoFactorStore(app.dynamo, app.table),
                 new KmsSecretCipher(kms, app.keyId),
                 new SesMailer(ses, TestApp.SENDER),
                 new KmsKeyedHash(kms, app.macKeyId),
-                new SnsSmsSender(sns, Optional.of("TwoFA")));
+                new SnsSmsSender(sns, Optional.of("TwoFA")),
+                app.auditTrail,
+                new KmsAssertionSigner(kms, app.assertionKeyId),
+                app.events);
+        Config config = new Config(TEMPLATE.environmentAsDeployed(function));
+        return new Wiring(adapters, config, app.clock, Wiring.secureRandom());
     }
 
     /**

@@ -91,6 +91,12 @@ final class SamTemplate {
         Map<String, Object> environment() {
             return map(map(properties.getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
         }
+
+        /** The logical id: test names and messages stay readable. */
+        @Override
+        public String toString() {
+            return logicalId;
+        }
     }
 
     private final Map<String, Object> document;
@@ -151,6 +157,28 @@ final class SamTemplate {
                     String.join(",", list.stream().map(String::valueOf).toList()));
         }
         return Optional.ofNullable(value).map(String::valueOf);
+    }
+
+    /**
+     * The function's environment as CloudFormation would set it on the defaults: a parameter's
+     * default for {@code !Ref Parameter}, a stand-in ({@code resource-<id>}) for a resource, and
+     * {@code resolved-<tag>} for other intrinsics.
+     */
+    Map<String, String> environmentAsDeployed(Function function) {
+        Map<String, String> env = new LinkedHashMap<>();
+        function.environment().forEach((name, value) -> env.put(name, resolve(value)));
+        return env;
+    }
+
+    private String resolve(Object value) {
+        if (value instanceof Intrinsic i && i.tag().equals("Ref")) {
+            String name = (String) i.value();
+            return parameterDefault(name).orElse("resource-" + name);
+        }
+        if (value instanceof Intrinsic i) {
+            return "resolved-" + i.tag();
+        }
+        return String.valueOf(value);
     }
 
     List<Function> functions() {

@@ -2,16 +2,25 @@ package dev.twofa.it.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofa.app.AssertionIssuer;
 import dev.twofa.config.Config;
 import dev.twofa.it.deployment.SamTemplate.Intrinsic;
+import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.AwsAdapters;
 import dev.twofa.wiring.Wiring;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,9 +114,8 @@ class TemplateIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void function_initialisesFromItsTemplateEnvironment(SamTemplate.Function f) throws Exception {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(TEMPLATE.environmentAsDeployed(f));
         env.put("AWS_REGION", "eu-west-1"); // Lambda sets it
-        f.environment().forEach((name, value) -> env.put(name, resolve(value)));
         Config config = new Config(env);
         Wiring wiring = new Wiring(new AwsAdapters(config), config, Clock.systemUTC(), Wiring.secureRandom());
         Class<?> handler = Class.forName(f.handlerClass());
@@ -120,16 +128,108 @@ class TemplateIT {
         assertThat(wiring.useCase(injecting.getParameterTypes()[0])).isNotNull();
     }
 
-    /** A value as CloudFormation would pass it: parameter defaults, and stand-ins for resources. */
-    private static String resolve(Object value) {
-        if (value instanceof Intrinsic i && i.tag().equals("Ref")) {
-            String name = (String) i.value();
-            return TEMPLATE.parameterDefault(name).orElse("resource-" + name);
+    /**
+     * What init cannot prove: settings that have a default (a missing one goes unnoticed) and
+     * permissions only some paths use. Derived from the code, not from a list here: the adapters the
+     * function's use case asks the wiring for, the assertion issuer it holds, and whether it reads
+     * the organisation policy (refers to OrgPolicies).
+     *
+     * <ul>
+     *   <li>records security events → AUDIT_RETENTION_DAYS from the AuditRetentionDays parameter,
+     *       and dynamodb:PutItem on the table (every event is an audit item);
+     *   <li>reads the audit trail → dynamodb:Query on the table;
+     *   <li>signs assertions → ASSERTION_ISSUER, ASSERTION_AUDIENCE, ASSERTION_TTL_SECONDS from their
+     *       parameters, and kms:Sign on the assertion key;
+     *   <li>holds the assertion signer → kms:GetPublicKey on the assertion key (the JWKS, and the
+     *       {@code kid} of every assertion, come from the public key);
+     *   <li>reads the organisation policy → ORG_CLAIM from the OrgClaim parameter (the claim is read
+     *       straight from the environment, so init never checks it), and dynamodb:GetItem.
+     * </ul>
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_hasTheSettingsAndPermissions_itsUseCaseNeeds(SamTemplate.Function f) throws Exception {
+        Map<String, String> env = new HashMap<>(TEMPLATE.environmentAsDeployed(f));
+        env.put("AWS_REGION", "eu-west-1");
+        Config config = new Config(env);
+        Adapters real = new AwsAdapters(config);
+        Set<String> asked = new TreeSet<>();
+        Adapters probe = (Adapters) Proxy.newProxyInstance(
+                Adapters.class.getClassLoader(), new Class<?>[] {Adapters.class}, (proxy, method, args) -> {
+                    asked.add(method.getName());
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Class<?> useCase = useCaseType(f);
+        new Wiring(probe, config, Clock.systemUTC(), Wiring.secureRandom()).useCase(useCase);
+
+        List<String> problems = new ArrayList<>();
+        if (asked.contains("events")) {
+            requireParameter(f, "AUDIT_RETENTION_DAYS", "AuditRetentionDays", "it records security events", problems);
+            requireAction(f, "dynamodb:PutItem", "Table", "security events are audit items", problems);
         }
-        if (value instanceof Intrinsic i) {
-            return "resolved-" + i.tag();
+        if (asked.contains("auditTrail")) {
+            requireAction(f, "dynamodb:Query", "Table", "it reads the audit trail", problems);
         }
-        return String.valueOf(value);
+        if (Stream.of(useCase.getDeclaredFields()).anyMatch(field -> field.getType() == AssertionIssuer.class)) {
+            String why = "it issues sign-in assertions";
+            requireParameter(f, "ASSERTION_ISSUER", "AssertionIssuer", why, problems);
+            requireParameter(f, "ASSERTION_AUDIENCE", "AssertionAudience", why, problems);
+            requireParameter(f, "ASSERTION_TTL_SECONDS", "AssertionTtlSeconds", why, problems);
+            requireAction(f, "kms:Sign", "AssertionKey", why, problems);
+        }
+        if (asked.contains("assertionSigner")) {
+            requireAction(f, "kms:GetPublicKey", "AssertionKey", "the key id comes from the public key", problems);
+        }
+        if (refersTo(useCase, "dev/twofa/app/OrgPolicies")) {
+            requireParameter(f, "ORG_CLAIM", "OrgClaim", "it reads the organisation policy", problems);
+            requireAction(f, "dynamodb:GetItem", "Table", "it reads the organisation policy", problems);
+        }
+        assertThat(problems)
+                .as("%s (%s asks for %s)", f.logicalId(), useCase.getSimpleName(), asked)
+                .isEmpty();
+    }
+
+    private static Class<?> useCaseType(SamTemplate.Function f) throws ClassNotFoundException {
+        return Stream.of(Class.forName(f.handlerClass()).getConstructors())
+                .filter(c -> c.getParameterCount() == 1)
+                .findFirst()
+                .orElseThrow()
+                .getParameterTypes()[0];
+    }
+
+    private static void requireParameter(
+            SamTemplate.Function f, String variable, String parameter, String why, List<String> problems) {
+        Object value = f.environment().get(variable);
+        if (!new Intrinsic("Ref", parameter).equals(value)) {
+            problems.add(variable + " must be !Ref " + parameter + " (" + why + "), not " + value);
+        }
+        if (!TEMPLATE.parameters().containsKey(parameter)) {
+            problems.add("template.yaml needs the parameter " + parameter);
+        }
+    }
+
+    private static void requireAction(
+            SamTemplate.Function f, String action, String resource, String why, List<String> problems) {
+        boolean allowed = TEMPLATE.roleStatements(f).stream()
+                .filter(s -> "Allow".equals(s.get("Effect")))
+                .filter(s -> SamTemplate.list(s.get("Action")).contains(action))
+                .anyMatch(s -> SamTemplate.list(s.get("Resource")).stream()
+                        .anyMatch(r -> r instanceof Intrinsic i && i.isGetAttArnOf(resource)));
+        if (!allowed) {
+            problems.add(TEMPLATE.roleOf(f) + " must allow " + action + " on " + resource + " (" + why + ")");
+        }
+    }
+
+    /** Whether the class file names {@code internalName} (a class it calls is in its constant pool). */
+    private static boolean refersTo(Class<?> type, String internalName) throws IOException {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            assertThat(in).as("class file of %s", type).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).contains(internalName);
+        }
     }
 
     @Test
@@ -206,7 +306,17 @@ class TemplateIT {
     }
 
     @Test
-    void outputs_nameTheApiUrl_table_andKeys() {
-        assertThat(TEMPLATE.outputs()).containsKeys("ApiUrl", "TableName", "SecretsKeyArn", "CodeHashKeyArn");
+    void outputs_nameTheApiUrl_table_keys_andEveryOperatorFunction() {
+        assertThat(TEMPLATE.outputs())
+                .containsKeys("ApiUrl", "JwksUrl", "TableName", "SecretsKeyArn", "CodeHashKeyArn", "AssertionKeyArn");
+        // Operators invoke these by name (aws lambda invoke); sam remote invoke takes the logical id.
+        for (SamTemplate.Function f : TEMPLATE.functions()) {
+            if (f.routes().isEmpty()) {
+                assertThat(TEMPLATE.outputs().values())
+                        .as("an output with the name of operator function %s", f.logicalId())
+                        .anyMatch(o -> new Intrinsic("Ref", f.logicalId())
+                                .equals(SamTemplate.map(o).get("Value")));
+            }
+        }
     }
 }
