@@ -27,6 +27,8 @@
         activationToken: null, // from the link's fragment, kept in memory only, until spent
         activation: null, // { secret } while the QR code is on screen
         recoveryCodes: null, // while the codes are on screen, once
+        codesContext: null, // "enable" | "regenerate": where the codes panel is shown
+        activity: { next: null, generation: 0 }, // the next page's cursor; a newer load drops older answers
         verify: null, // { methods, phone }
         smsEnablePhone: null, // the number being turned on, for "Resend code"
         busy: new WeakSet(),
@@ -175,11 +177,18 @@
                 return "A service behind the API refused the request. Try again later, or contact support if it goes on.";
             case "unauthenticated":
                 return "Your session has ended. Sign in again.";
+            case "wrong-state":
+                if (context === "regenerate") {
+                    return "The authenticator app is off, so there are no recovery codes to replace.";
+                }
+                if (detail) {
+                    return detail;
+                }
+                break;
             case "invalid-request":
             case "invalid-phone-number":
             case "sms-opted-out":
             case "sms-rejected":
-            case "wrong-state":
                 if (detail) {
                     return detail;
                 }
@@ -388,6 +397,9 @@
         setSession(null);
         wipeActivation();
         state.status = null;
+        state.activity = { next: null, generation: state.activity.generation + 1 };
+        $("activity-list").replaceChildren();
+        $("activity-more").hidden = true;
         go("signin");
         if (reason) {
             const note = $("signin-activation-note");
@@ -614,7 +626,7 @@
     async function enterVerify() {
         const view = $("view-verify");
         clearErrors(view);
-        for (const id of ["verify-none", "verify-wait", "verify-methods", "verify-done"]) {
+        for (const id of ["verify-none", "verify-wait", "verify-methods", "verify-done", "verify-done-assertion"]) {
             $(id).hidden = true;
         }
         let status;
@@ -668,7 +680,12 @@
         }
     }
 
-    async function verified(method) {
+    /**
+     * The step is done. The answer's {@code assertion} (a signed JWT) is for the app's backend to
+     * verify against the API's key set; it is never put on the page.
+     */
+    async function verified(method, answer) {
+        $("verify-done-assertion").hidden = typeof answer?.assertion !== "string";
         $("verify-methods").hidden = true;
         $("verify-wait").hidden = true;
         let text = {
@@ -742,9 +759,9 @@
                 return;
             }
             try {
-                await api("POST", "/2fa/verify", { code });
+                const answer = await api("POST", "/2fa/verify", { code });
                 input.value = "";
-                await verified("totp");
+                await verified("totp", answer);
             } catch (error) {
                 showError(totpForm, error, "totp");
             }
@@ -759,9 +776,9 @@
                 return;
             }
             try {
-                await api("POST", "/2fa/verify", { recoveryCode });
+                const answer = await api("POST", "/2fa/verify", { recoveryCode });
                 input.value = "";
-                await verified("recovery");
+                await verified("recovery", answer);
             } catch (error) {
                 showError(recoveryForm, error, "recovery");
             }
@@ -794,9 +811,9 @@
                 return;
             }
             try {
-                await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
+                const answer = await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
                 smsParts.codeInput.value = "";
-                await verified("sms");
+                await verified("sms", answer);
             } catch (error) {
                 showError(smsForm, error, "sms");
             }
@@ -812,6 +829,7 @@
         await refreshStatus();
     }
 
+    /** Reloads the status and, from its first page, the recent activity (every change adds to it). */
     async function refreshStatus() {
         const error = $("settings-error");
         try {
@@ -820,7 +838,9 @@
             renderStatus();
         } catch (failure) {
             showError($("view-settings"), failure, "status", error);
+            return;
         }
+        await loadActivity(false);
     }
 
     function setBadge(element, text, kind) {
@@ -872,6 +892,7 @@
         $("totp-recovery-left").textContent = String(status.recoveryCodesRemaining);
         if (!totp.enabled) {
             closeTotpDisable(false);
+            closeRegenerate(false);
         }
 
         $("sms-off").hidden = sms.enabled;
@@ -894,6 +915,113 @@
         if (moveFocus) {
             $("totp-disable-start").focus();
         }
+    }
+
+    function closeRegenerate(moveFocus) {
+        const form = $("regen-form");
+        form.hidden = true;
+        form.reset();
+        clearErrors(form);
+        $("regen-start").setAttribute("aria-expanded", "false");
+        if (moveFocus) {
+            $("regen-start").focus();
+        }
+    }
+
+    // --- Recent activity ---------------------------------------------------------------------------
+
+    const METHOD_NAMES = { totp: "Authenticator app", recovery: "Recovery code", sms: "Text message" };
+    const SIGNED_IN_WITH = { totp: "your authenticator app", recovery: "a recovery code", sms: "a text message code" };
+    const EVENT_LABELS = {
+        totp_enable_started: "Authenticator app setup started",
+        totp_activated: "Authenticator app setup link opened",
+        totp_enabled: "Authenticator app turned on",
+        totp_disabled: "Authenticator app turned off",
+        sms_sent: "Text message code sent",
+        sms_enabled: "Text message verification turned on",
+        sms_disabled: "Text message verification turned off",
+        sms_send_failed: "A text message could not be sent",
+        verify_failed: "Failed sign-in attempt",
+        replay_refused: "An already used code was refused",
+        lockout_started: "Sign-in paused after too many failed attempts",
+        factor_locked: "Two-factor sign-in locked after too many failed attempts",
+        recovery_code_used: "Recovery code used",
+        recovery_codes_regenerated: "New recovery codes created",
+        support_reset: "Two-factor authentication reset by support",
+    };
+
+    function activityLabel(event) {
+        if (event.event === "verify_succeeded") {
+            return `Signed in with ${SIGNED_IN_WITH[event.method] || "a second factor"}`;
+        }
+        return EVENT_LABELS[event.event] || String(event.event || "Unknown event");
+    }
+
+    function activityItem(event) {
+        const item = document.createElement("li");
+        item.tabIndex = -1;
+        const what = document.createElement("span");
+        what.className = "what";
+        what.textContent = activityLabel(event);
+        const meta = document.createElement("span");
+        meta.className = "meta";
+        const parts = [];
+        if (event.method) {
+            parts.push(document.createTextNode(METHOD_NAMES[event.method] || String(event.method)));
+        }
+        const at = new Date(event.at);
+        if (!Number.isNaN(at.getTime())) {
+            const time = document.createElement("time");
+            time.dateTime = at.toISOString();
+            time.textContent = at.toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
+            parts.push(time);
+        }
+        if (event.sourceIp) {
+            parts.push(document.createTextNode(`IP ${event.sourceIp}`));
+        }
+        parts.forEach((part, index) => {
+            meta.append(...(index ? [" · ", part] : [part]));
+        });
+        if (event.userAgent) {
+            meta.title = String(event.userAgent);
+        }
+        item.append(what, meta);
+        return item;
+    }
+
+    /** The first page of events ({@code more} false) or the next one, appended. */
+    async function loadActivity(more) {
+        const generation = more ? state.activity.generation : ++state.activity.generation;
+        const errorElement = more ? $("activity-more-error") : $("activity-error");
+        let path = "/2fa/activity?limit=10";
+        if (more && state.activity.next) {
+            path += `&cursor=${encodeURIComponent(state.activity.next)}`;
+        }
+        let page;
+        try {
+            page = await api("GET", path);
+        } catch (error) {
+            if (generation === state.activity.generation) {
+                showError($("activity-card"), error, "activity", errorElement);
+            }
+            return null;
+        }
+        if (generation !== state.activity.generation) {
+            return null;
+        }
+        clearErrors($("activity-card"));
+        const events = Array.isArray(page.events) ? page.events : [];
+        const items = events.map(activityItem);
+        const list = $("activity-list");
+        if (more) {
+            list.append(...items);
+        } else {
+            list.replaceChildren(...items);
+        }
+        state.activity.next = typeof page.next === "string" && page.next ? page.next : null;
+        $("activity-more").hidden = !state.activity.next;
+        $("activity-empty").hidden = list.children.length > 0;
+        return items[0] || null;
     }
 
     function toggleDisableWith() {
@@ -967,6 +1095,53 @@
                 announce("Two-factor authentication is off. Its recovery codes no longer work.");
             } catch (error) {
                 showError(disableForm, error, withRecovery ? "recovery" : "totp");
+            }
+        }));
+
+        // New recovery codes, after a current code from the app; shown once, in the same panel as at setup.
+        $("regen-start").addEventListener("click", () => {
+            clearErrors($("totp-card"));
+            $("regen-form").hidden = false;
+            $("regen-start").setAttribute("aria-expanded", "true");
+            $("regen-code").focus();
+        });
+        const regenForm = $("regen-form");
+        regenForm.querySelector("[data-cancel]").addEventListener("click", () => closeRegenerate(true));
+        regenForm.addEventListener("submit", once(regenForm, async () => {
+            clearErrors($("totp-card"));
+            const code = codeFrom($("regen-code"));
+            if (!code) {
+                return;
+            }
+            try {
+                const answer = await api("POST", "/2fa/recovery-codes/regenerate", { code });
+                closeRegenerate(false);
+                showRecoveryCodes(answer.recoveryCodes, "regenerate");
+                announce("New recovery codes are ready. Save them: they are shown only now. Your earlier codes no longer work.");
+                await refreshStatus();
+            } catch (error) {
+                if (error.type === "wrong-state") {
+                    await refreshStatus();
+                    messageAt($("regen-error"), sentence(error, "regenerate"));
+                    $("totp-title").focus();
+                } else {
+                    showError(regenForm, error, "regenerate");
+                }
+            }
+        }));
+
+        const more = $("activity-more");
+        more.addEventListener("click", once(more, async () => {
+            const first = await loadActivity(true);
+            if (first) {
+                first.focus();
+                announce("More activity shown.");
+            } else if (!more.hidden) {
+                more.focus();
+            } else if ($("activity-more-error").hidden) {
+                // The last page can be empty: the list was complete already.
+                $("activity-title").focus();
+                announce("There is no earlier activity.");
             }
         }));
 
@@ -1084,7 +1259,45 @@
             $("recovery-codes").replaceChildren();
             $("codes-status").textContent = "";
             $("codes-form").reset();
+            clearErrors($("codes-form"));
+            if (state.codesContext === "regenerate") {
+                placeCodesPanel("enable");
+                $("activate-codes").hidden = true;
+            }
         }
+    }
+
+    /** The one recovery codes panel, at setup (the activation screen) or in Settings after new codes. */
+    function placeCodesPanel(context) {
+        state.codesContext = context;
+        const panel = $("activate-codes");
+        const regenerate = context === "regenerate";
+        if (regenerate) {
+            $("regen-codes-slot").append(panel);
+        } else {
+            $("activate-done").before(panel);
+        }
+        $("codes-title").setAttribute("aria-level", regenerate ? "3" : "2");
+        $("codes-replaced").hidden = !regenerate;
+    }
+
+    /** Shows the codes once, with copy and download, until the user ticks that they saved them. */
+    function showRecoveryCodes(codes, context) {
+        state.recoveryCodes = Array.isArray(codes) ? codes : [];
+        $("recovery-codes").replaceChildren(...state.recoveryCodes.map((c) => {
+            const item = document.createElement("li");
+            item.textContent = c;
+            return item;
+        }));
+        $("codes-status").textContent = "";
+        $("codes-form").reset();
+        placeCodesPanel(context);
+        if (context === "regenerate") {
+            $("activate-codes").hidden = false;
+        } else {
+            showActivatePart("activate-codes");
+        }
+        $("codes-title").focus();
     }
 
     function showActivatePart(part) {
@@ -1099,7 +1312,7 @@
             showActivatePart("activate-setup");
             return;
         }
-        if (state.recoveryCodes) {
+        if (state.recoveryCodes && state.codesContext === "enable") {
             showActivatePart("activate-codes");
             return;
         }
@@ -1169,15 +1382,7 @@
             try {
                 const answer = await api("POST", "/2fa/totp/confirm", { code });
                 wipeActivation(false);
-                state.recoveryCodes = answer.recoveryCodes || [];
-                const list = $("recovery-codes");
-                list.replaceChildren(...state.recoveryCodes.map((c) => {
-                    const item = document.createElement("li");
-                    item.textContent = c;
-                    return item;
-                }));
-                showActivatePart("activate-codes");
-                $("codes-title").focus();
+                showRecoveryCodes(answer.recoveryCodes, "enable");
                 announce("Two-factor authentication is on. Save your recovery codes: they are shown only now.");
             } catch (error) {
                 showError(confirmForm, error, "totp");
@@ -1214,6 +1419,12 @@
             clearErrors(codesForm);
             if (!$("codes-saved").checked) {
                 fieldError($("codes-saved"), "Tick the box once your recovery codes are saved.");
+                return;
+            }
+            if (state.codesContext === "regenerate") {
+                wipeActivation();
+                $("regen-start").focus();
+                announce("Your new recovery codes are saved. The earlier ones no longer work.");
                 return;
             }
             wipeActivation();

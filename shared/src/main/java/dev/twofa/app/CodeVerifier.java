@@ -77,7 +77,6 @@ public final class CodeVerifier {
         if (!store.acceptStep(userId, check.step())) {
             throw replay(principal, check.step(), now);
         }
-        events.record(SecurityEvent.of(principal, "verify_succeeded", TOTP, now));
         return VerifiedMethod.TOTP;
     }
 
@@ -87,7 +86,6 @@ public final class CodeVerifier {
             throw guard.fail(principal, RECOVERY, now, "wrong recovery code");
         }
         events.record(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now));
-        events.record(SecurityEvent.of(principal, "verify_succeeded", RECOVERY, now));
         return VerifiedMethod.RECOVERY;
     }
 

@@ -17,6 +17,7 @@ public final class VerifyLogin {
     private final CodeVerifier verifier;
     private final Notifications notifications;
     private final AssertionIssuer assertions;
+    private final SecurityEvents events;
     private final Clock clock;
 
     public VerifyLogin(
@@ -24,11 +25,13 @@ public final class VerifyLogin {
             CodeVerifier verifier,
             Notifications notifications,
             AssertionIssuer assertions,
+            SecurityEvents events,
             Clock clock) {
         this.store = store;
         this.verifier = verifier;
         this.notifications = notifications;
         this.assertions = assertions;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -39,6 +42,9 @@ public final class VerifyLogin {
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         VerifiedMethod method = verifier.verify(principal, account, credential, now);
+        // Recorded here, not in the verifier: the same check also guards disabling and regenerating
+        // codes, which record events of their own and are not sign-ins.
+        events.record(SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now));
         if (method == VerifiedMethod.RECOVERY) {
             int remaining = store.countRecoveryCodes(userId);
             String to = principal.emailOr(account.email());

@@ -85,16 +85,16 @@ public final class DynamoAuditTrail implements AuditTrail {
                         .keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(userId))))
                         .scanIndexForward(false)
-                        .limit(limit);
+                        // One more than asked: a next page is offered only when it is not empty.
+                        .limit(limit + 1);
                 after.ifPresent(sk -> q.exclusiveStartKey(
                         Map.of("pk", AttributeValue.fromS(partition(userId)), "sk", AttributeValue.fromS(sk))));
             });
+            List<Map<String, AttributeValue>> items = response.items();
             List<SecurityEvent> events =
-                    response.items().stream().map(i -> toEvent(userId, i)).toList();
-            Optional<String> next = response.hasLastEvaluatedKey()
-                            && !response.lastEvaluatedKey().isEmpty()
-                    ? Optional.of(
-                            encodeCursor(response.lastEvaluatedKey().get("sk").s()))
+                    items.stream().limit(limit).map(i -> toEvent(userId, i)).toList();
+            Optional<String> next = items.size() > limit
+                    ? Optional.of(encodeCursor(items.get(limit - 1).get("sk").s()))
                     : Optional.empty();
             return new Page(events, next);
         } catch (SdkException e) {

@@ -97,7 +97,7 @@ public final class Wiring {
     }
 
     public VerifyLogin verifyLogin() {
-        return new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), clock);
+        return new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock);
     }
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {

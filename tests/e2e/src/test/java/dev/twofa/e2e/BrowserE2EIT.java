@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,6 +53,9 @@ class BrowserE2EIT {
     private Instant lastSms = Instant.EPOCH;
 
     private record User(String sub, String email) {}
+
+    /** TOTP set up over the API: the secret, the step its confirmation spent, and the recovery codes. */
+    private record Enrolled(String secret, long step, List<String> codes) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -291,7 +295,7 @@ class BrowserE2EIT {
     @Test
     void keyboardOnly_signInWithRecoveryCode_thenDisable2fa() throws Exception {
         User user = newUser("keys");
-        List<String> codes = enableTotpOverApi(user);
+        List<String> codes = enableTotpOverApi(user).codes();
 
         // Only Tab, Enter, arrow keys and typing from here on: nothing is clicked.
         browser.visible("#dev-sub");
@@ -322,6 +326,128 @@ class BrowserE2EIT {
         browser.keys(codes.get(1), Keys.ENTER);
         browser.visible("#totp-off");
         browser.awaitAnnounced("Two-factor authentication is off");
+    }
+
+    @Test
+    void newRecoveryCodes_withACurrentCode_oldOnesRefused_newOneSignsIn_activityListsItNewestFirst() throws Exception {
+        User user = newUser("regen");
+        Enrolled enrolled = enableTotpOverApi(user);
+        submitDevSignIn(user);
+        browser.visible("#verify-totp-form");
+        browser.click("a[data-nav=settings]");
+        browser.visible("#totp-on");
+        browser.awaitText("#sum-recovery", "10");
+
+        // Shown only while the app is on, next to the count; a wrong code is refused next to the field.
+        browser.click("#regen-start");
+        assertThat(browser.visible("#regen-start").getDomAttribute("aria-expanded"))
+                .isEqualTo("true");
+        browser.await().until(d -> "regen-code".equals(browser.focusedId()));
+        browser.typeAndEnter("#regen-code", "000000");
+        browser.awaitText("#regen-code-error", "That code is not valid");
+        assertThat(browser.visible("#regen-code").getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
+        browser.awaitAnnounced("That code is not valid");
+
+        // The step spent at enrollment is refused as a replay: the next one, from the secret.
+        String code = Rfc6238.totp(enrolled.secret(), Math.max(enrolled.step() + 1, Rfc6238.currentStep()));
+        browser.typeAndEnter("#regen-code", code);
+        browser.visible("#view-settings #activate-codes");
+        browser.awaitAnnounced("New recovery codes are ready");
+        List<String> fresh = browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(fresh)
+                .hasSize(10)
+                .doesNotHaveDuplicates()
+                .allMatch(c -> c.matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"))
+                .doesNotContainAnyElementsOf(enrolled.codes());
+        assertThat(browser.textOf("#codes-replaced")).contains("earlier recovery codes no longer work");
+        assertThat(browser.visible("#codes-copy").isDisplayed()).isTrue();
+        assertThat(browser.visible("#codes-download").isDisplayed()).isTrue();
+        assertThat(browser.driver().findElement(By.id("regen-code")).getDomProperty("value"))
+                .as("the authenticator code is not kept in the field")
+                .isEmpty();
+        browser.screenshot("settings-regenerate-codes");
+
+        browser.click("#codes-form button[type=submit]");
+        browser.awaitText("#codes-saved-error", "Tick the box");
+        browser.click("#codes-saved");
+        browser.click("#codes-form button[type=submit]");
+        browser.awaitHidden("#activate-codes");
+        browser.awaitAnnounced("new recovery codes are saved");
+        assertThat(browser.driver().getPageSource())
+                .as("new recovery codes are shown once")
+                .doesNotContain(fresh.get(0), fresh.get(9));
+        browser.awaitText("#sum-recovery", "10");
+
+        // At the sign-in step an old code is refused and a new one works; the assertion never shows.
+        browser.click("a[data-nav=verify]");
+        browser.click("button[data-use-method=recovery]");
+        for (String old : enrolled.codes().subList(0, 4)) {
+            browser.typeAndEnter("#verify-recovery", old);
+            browser.awaitText("#verify-recovery-error", "That recovery code is not valid");
+            browser.awaitHidden("#verify-recovery-form[aria-busy]");
+        }
+        browser.typeAndEnter("#verify-recovery", fresh.get(0));
+        browser.visible("#verify-done");
+        browser.awaitText("#verify-done-text", "You have 9 recovery codes left");
+        browser.visible("#verify-done-assertion");
+        assertThat(browser.driver().getPageSource())
+                .as("no signed token on the page")
+                .doesNotContainPattern("eyJ[A-Za-z0-9_-]+\\.");
+
+        // Recent security activity, newest first, 10 at a time. 11 events by now (setup started, link
+        // opened, app on, a failed code, codes regenerated, 4 failed old codes, recovery code used,
+        // signed in), so "Show more" once, and the second page is not empty.
+        browser.click("a[data-nav=settings]");
+        browser.awaitText("#activity-list", "Signed in with a recovery code");
+        assertThat(browser.driver().findElements(By.cssSelector("#activity-list li")))
+                .hasSize(10);
+        browser.click("#activity-more");
+        browser.await()
+                .withMessage(() -> "a second page, but: " + browser.textOf("#activity-more-error"))
+                .until(d -> d.findElements(By.cssSelector("#activity-list li")).size() > 10);
+        assertThat(browser.script(
+                        "return document.activeElement === document.querySelectorAll('#activity-list li')[10]"))
+                .as("focus on the first event shown by Show more")
+                .isEqualTo(true);
+        // Any further page; the last one may be empty (the server cannot always tell in advance).
+        while (browser.driver().findElement(By.id("activity-more")).isDisplayed()) {
+            int shown = browser.driver()
+                    .findElements(By.cssSelector("#activity-list li"))
+                    .size();
+            browser.click("#activity-more");
+            browser.await()
+                    .until(d ->
+                            d.findElements(By.cssSelector("#activity-list li")).size() > shown
+                                    || !d.findElement(By.id("activity-more")).isDisplayed());
+        }
+        browser.screenshot("settings-activity");
+        List<String> labels = browser.driver().findElements(By.cssSelector("#activity-list li .what")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(labels)
+                .containsSubsequence(
+                        "Signed in with a recovery code",
+                        "Failed sign-in attempt",
+                        "New recovery codes created",
+                        "Failed sign-in attempt",
+                        "Authenticator app turned on",
+                        "Authenticator app setup link opened",
+                        "Authenticator app setup started");
+        assertThat(browser.textOf("#activity-list li")).contains("Recovery code", "IP ");
+        @SuppressWarnings("unchecked")
+        List<String> times = (List<String>)
+                browser.script("return [...document.querySelectorAll('#activity-list time')].map(t => t.dateTime)");
+        assertThat(times).hasSameSizeAs(labels);
+        assertThat(times.stream().map(Instant::parse).toList())
+                .as("newest first")
+                .isSortedAccordingTo(Comparator.reverseOrder());
+
+        assertThat(client.messagesTo(user.email()))
+                .extracting(m -> m.get("subject"))
+                .contains("Your recovery codes were replaced");
     }
 
     @Test
@@ -466,19 +592,20 @@ class BrowserE2EIT {
         browser.click("#dev-signin-form button[type=submit]");
     }
 
-    /** TOTP on for {@code user} over the API, as a quick setup: returns the recovery codes. */
-    private static List<String> enableTotpOverApi(User user) throws Exception {
+    /** TOTP on for {@code user} over the API, as a quick setup. */
+    private static Enrolled enableTotpOverApi(User user) throws Exception {
         String token = client.devToken(user.sub(), user.email());
         client.post("/2fa/totp/enable", token, null);
         String link = client.activationLink(user.email());
         String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
         Map<String, Object> activation = client.post("/2fa/totp/activate", token, Map.of("token", activationToken));
         String secret = (String) activation.get("secret");
-        Map<String, Object> confirm = client.post(
-                "/2fa/totp/confirm", token, Map.of("code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare())));
+        long step = Rfc6238.stepWithTimeToSpare();
+        Map<String, Object> confirm =
+                client.post("/2fa/totp/confirm", token, Map.of("code", Rfc6238.totp(secret, step)));
         @SuppressWarnings("unchecked")
         List<String> codes = (List<String>) confirm.get("recoveryCodes");
-        return codes;
+        return new Enrolled(secret, step, codes);
     }
 
     /** Keeps this test's sends SECONDS_BETWEEN_SMS apart, as the local run's limit requires. */
