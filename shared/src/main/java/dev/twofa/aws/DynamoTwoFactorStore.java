@@ -295,33 +295,19 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
 
     @Override
     public boolean markStepUsed(String userId, long step, Instant recordExpiresAt, Instant now) {
-        try {
-            dynamo.putItem(p -> p.tableName(table)
-                    .item(stepItem(userId, step, recordExpiresAt))
-                    .conditionExpression(COND_STEP_UNUSED)
-                    .expressionAttributeValues(Map.of(":now", epochSeconds(now))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        return conditionally(() -> dynamo.putItem(p -> p.tableName(table)
+                .item(stepItem(userId, step, recordExpiresAt))
+                .conditionExpression(COND_STEP_UNUSED)
+                .expressionAttributeValues(Map.of(":now", epochSeconds(now)))));
     }
 
     @Override
     public boolean acceptStep(String userId, long step) {
-        try {
-            dynamo.updateItem(u -> u.tableName(table)
-                    .key(key(userKey(userId), "ACCOUNT"))
-                    .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
-                    .conditionExpression(COND_STEP_ADVANCES)
-                    .expressionAttributeValues(Map.of(":step", num(step), ":zero", num(0))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        return conditionally(() -> dynamo.updateItem(u -> u.tableName(table)
+                .key(key(userKey(userId), "ACCOUNT"))
+                .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
+                .conditionExpression(COND_STEP_ADVANCES)
+                .expressionAttributeValues(Map.of(":step", num(step), ":zero", num(0)))));
     }
 
     @Override
@@ -460,17 +446,10 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         sends.stream().map(t -> num(t.getEpochSecond())).toList()));
         item.put("version", num(seen.version() + 1));
         item.put("expiresAt", epochSeconds(expiresAt));
-        try {
-            dynamo.putItem(p -> p.tableName(table)
-                    .item(item)
-                    .conditionExpression(COND_HISTORY_UNCHANGED)
-                    .expressionAttributeValues(Map.of(":seen", num(seen.version()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        return conditionally(() -> dynamo.putItem(p -> p.tableName(table)
+                .item(item)
+                .conditionExpression(COND_HISTORY_UNCHANGED)
+                .expressionAttributeValues(Map.of(":seen", num(seen.version())))));
     }
 
     @Override
@@ -527,22 +506,15 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
 
     @Override
     public boolean reserveSmsCheck(String userId, String challengeId, int maxChecks, Instant now) {
-        try {
-            dynamo.updateItem(u -> u.tableName(table)
-                    .key(key(userKey(userId), "SMS#CHALLENGE"))
-                    .updateExpression("ADD checks :one")
-                    .conditionExpression(COND_CHECK_LEFT)
-                    .expressionAttributeValues(Map.of(
-                            ":one", num(1),
-                            ":cid", str(challengeId),
-                            ":max", num(maxChecks),
-                            ":now", epochSeconds(now))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        return conditionally(() -> dynamo.updateItem(u -> u.tableName(table)
+                .key(key(userKey(userId), "SMS#CHALLENGE"))
+                .updateExpression("ADD checks :one")
+                .conditionExpression(COND_CHECK_LEFT)
+                .expressionAttributeValues(Map.of(
+                        ":one", num(1),
+                        ":cid", str(challengeId),
+                        ":max", num(maxChecks),
+                        ":now", epochSeconds(now)))));
     }
 
     @Override
@@ -667,6 +639,18 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DependencyException(DEPENDENCY, true, "interrupted", e);
+        }
+    }
+
+    /** One conditional write: false when its condition did not hold. */
+    private static boolean conditionally(Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DEPENDENCY, e);
         }
     }
 
