@@ -27,8 +27,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -211,25 +209,13 @@ class EventsInvokeIT {
      * template environment gives it (parameter defaults), as a deployed function reads them at init.
      */
     private static Wiring recordingWiring(SamTemplate.Function function, TestApp app, AwsCalls calls) {
-        KmsClient kms = KmsClient.builder()
-                .endpointOverride(Emulators.awsEndpoint())
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        KmsClient kms = Emulators.at(Emulators.awsEndpoint(), KmsClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
-        SesClient ses = SesClient.builder()
-                .endpointOverride(Emulators.awsEndpoint())
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        SesClient ses = Emulators.at(Emulators.awsEndpoint(), SesClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
-        SnsClient sns = SnsClient.builder()
-                .endpointOverride(Emulators.awsEndpoint())
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        SnsClient sns = Emulators.at(Emulators.awsEndpoint(), SnsClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
         // The audit trail and events write through app.dynamo, whose requests app.dynamoRequests records.

@@ -109,11 +109,8 @@ class LocalRunOnEmulatorsIT {
         assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
 
         // The table lives on the endpoint, with the secret KMS-encrypted there.
-        try (var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
-                .endpointOverride(Emulators.awsEndpoint())
-                .region(software.amazon.awssdk.regions.Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+        try (var dynamo = Emulators.at(
+                        Emulators.awsEndpoint(), software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder())
                 .build()) {
             var account = dynamo.getItem(g -> g.tableName(table)
                     .key(Map.of(

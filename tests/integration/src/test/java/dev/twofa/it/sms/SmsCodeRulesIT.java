@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.it.support.Api;
+import dev.twofa.it.support.Race;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,31 +114,13 @@ class SmsCodeRulesIT {
         app.clock.advance(Duration.ofSeconds(31));
         Sms.send(app, user, "login", null);
         String code = Sms.lastCode(phone);
-        int parallel = 20;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
-            for (int i = 0; i < parallel; i++) {
-                var handler = app.smsConfirm();
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return handler.handleRequest(
-                                    Api.request(
-                                            "POST /2fa/sms/confirm",
-                                            user,
-                                            Api.json(java.util.Map.of("purpose", "login", "code", code))),
-                                    null)
-                            .getStatusCode();
-                }));
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : results) {
-                statuses.add(f.get());
-            }
-            assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
-            assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 400 || s == 429);
-        }
+        List<Integer> statuses = Race.statuses(
+                20,
+                app::smsConfirm,
+                () -> Api.request(
+                        "POST /2fa/sms/confirm", user, Api.json(java.util.Map.of("purpose", "login", "code", code))));
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 400 || s == 429);
     }
 
     @Test

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /** SMS pumping limits, number validation before SNS, and SNS failures leaving no valid code. */
@@ -111,11 +109,7 @@ class SmsSendLimitsIT {
 
     @Test
     void snsDown_is503_andLeavesNoValidCode() {
-        SnsClient deadSns = SnsClient.builder()
-                .endpointOverride(java.net.URI.create("http://127.0.0.1:" + freePort()))
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
                 .build();
         Wiring broken = app.withAdapters(
                 new DynamoTwoFactorStore(app.dynamo, app.table),

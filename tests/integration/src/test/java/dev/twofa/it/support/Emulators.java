@@ -16,6 +16,8 @@ import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -123,40 +125,30 @@ public final class Emulators {
 
     // ---- client factories (new client per call, caller closes) ----
 
+    /**
+     * A client builder aimed at an emulator (or at a dead port, to test outages): the test region,
+     * the dummy credentials and the url-connection HTTP client, as every test client needs.
+     */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B at(URI endpoint, B builder) {
+        builder.endpointOverride(endpoint).region(Region.of(REGION)).credentialsProvider(CREDENTIALS);
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder());
+        return builder;
+    }
+
     public static DynamoDbClient dynamo() {
-        return DynamoDbClient.builder()
-                .endpointOverride(dynamoEndpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return at(dynamoEndpoint(), DynamoDbClient.builder()).build();
     }
 
     public static KmsClient kms() {
-        return KmsClient.builder()
-                .endpointOverride(awsEndpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return at(awsEndpoint(), KmsClient.builder()).build();
     }
 
     public static SesClient ses() {
-        return SesClient.builder()
-                .endpointOverride(awsEndpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return at(awsEndpoint(), SesClient.builder()).build();
     }
 
     public static SnsClient sns() {
-        return SnsClient.builder()
-                .endpointOverride(awsEndpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        return at(awsEndpoint(), SnsClient.builder()).build();
     }
 
     // ---- helpers ----

@@ -38,8 +38,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeySpec;
@@ -79,11 +77,7 @@ public final class TestApp {
     private final Wiring wiring;
 
     public TestApp() {
-        dynamo = DynamoDbClient.builder()
-                .endpointOverride(Emulators.dynamoEndpoint())
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+        dynamo = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(dynamoRequests))
                 .build();
         kms = Emulators.kms();

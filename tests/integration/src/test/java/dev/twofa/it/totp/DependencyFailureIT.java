@@ -22,8 +22,6 @@ import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ses.SesClient;
@@ -44,13 +42,7 @@ class DependencyFailureIT {
 
     private KmsSecretCipher unreachableKms() {
         return new KmsSecretCipher(
-                KmsClient.builder()
-                        .endpointOverride(deadEndpoint)
-                        .region(Region.of(Emulators.region()))
-                        .credentialsProvider(Emulators.credentials())
-                        .httpClientBuilder(UrlConnectionHttpClient.builder())
-                        .build(),
-                app.keyId);
+                Emulators.at(deadEndpoint, KmsClient.builder()).build(), app.keyId);
     }
 
     private DynamoTwoFactorStore store() {
@@ -91,12 +83,7 @@ class DependencyFailureIT {
 
     @Test
     void sesDown_duringStartEnable_is503_andLeavesNoPendingEnrollmentOrGrant() {
-        SesClient deadSes = SesClient.builder()
-                .endpointOverride(deadEndpoint)
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        SesClient deadSes = Emulators.at(deadEndpoint, SesClient.builder()).build();
         Wiring broken = app.withAdapters(store(), unreachableKms(), new SesMailer(deadSes, TestApp.SENDER));
         assert503(new StartEnableHandler(broken.startEnable())
                 .handleRequest(Api.request("POST /2fa/totp/enable", user, null), null));
@@ -118,12 +105,8 @@ class DependencyFailureIT {
 
     @Test
     void dynamoDown_is503() {
-        DynamoDbClient dead = DynamoDbClient.builder()
-                .endpointOverride(deadEndpoint)
-                .region(Region.of(Emulators.region()))
-                .credentialsProvider(Emulators.credentials())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+        DynamoDbClient dead =
+                Emulators.at(deadEndpoint, DynamoDbClient.builder()).build();
         Wiring broken = app.withAdapters(new DynamoTwoFactorStore(dead, app.table), unreachableKms(), ses());
         assert503(new StatusHandler(broken.status()).handleRequest(Api.request("GET /2fa/status", user, null), null));
     }

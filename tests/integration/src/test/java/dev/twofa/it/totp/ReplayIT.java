@@ -7,15 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.it.support.Race;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** RFC 6238 §5.2: a code is accepted once; the matched step, not the server's, is what is spent. */
@@ -68,31 +64,11 @@ class ReplayIT {
     @Test
     void twentyParallelVerifiesOfOneCode_exactlyOneSucceeds() throws Exception {
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
-        int parallel = 20;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
-            for (int i = 0; i < parallel; i++) {
-                // One handler per request, like 20 Lambda environments.
-                var handler = app.verifyLogin();
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return handler.handleRequest(
-                                    Api.request(
-                                            "POST /2fa/verify",
-                                            user.userId(),
-                                            Api.json(java.util.Map.of("code", code))),
-                                    null)
-                            .getStatusCode();
-                }));
-            }
-            start.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : results) {
-                statuses.add(f.get());
-            }
-            assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
-            assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 400 || s == 429);
-        }
+        List<Integer> statuses = Race.statuses(
+                20,
+                app::verifyLogin,
+                () -> Api.request("POST /2fa/verify", user.userId(), Api.json(java.util.Map.of("code", code))));
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 400 || s == 429);
     }
 }
