@@ -11,13 +11,21 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The signed result of a second-factor check: a short-lived ES256 JWT the app's backend verifies
  * against our JWKS, so it need not trust what the browser reports. {@code amr} follows RFC 8176
- * ("otp", "sms"), plus "recovery" for a recovery code.
+ * ("otp", "sms"), plus "recovery" for a recovery code. The header's explicit {@code typ} keeps it
+ * from being taken for another kind of JWT (RFC 8725 §3.11); the relying backend's {@code nonce},
+ * when given, binds it to the one sign-in it proves.
  */
 public final class AssertionIssuer {
+    /** The JOSE {@code typ} of our assertions (RFC 8725 §3.11: explicit typing). */
+    public static final String TYPE = "twofa-assertion+jwt";
+    /** The longest relying-party nonce accepted. */
+    public static final int MAX_NONCE_LENGTH = 128;
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final AssertionSigner signer;
@@ -30,10 +38,14 @@ public final class AssertionIssuer {
         this.random = random;
     }
 
-    public String issue(Principal principal, String method, Instant now) {
+    /**
+     * @param nonce the relying backend's value for this sign-in (at most {@link #MAX_NONCE_LENGTH}
+     *     characters, checked at the edge), copied into the claims
+     */
+    public String issue(Principal principal, String method, Instant now, Optional<String> nonce) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "ES256");
-        header.put("typ", "JWT");
+        header.put("typ", TYPE);
         header.put("kid", signer.keyId());
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", settings.issuer());
@@ -41,8 +53,11 @@ public final class AssertionIssuer {
         claims.put("sub", principal.userId());
         claims.put("amr", List.of(amr(method)));
         claims.put("iat", now.getEpochSecond());
+        // The second factor was passed now: the time the relying app's step-up policies look at.
+        claims.put("auth_time", now.getEpochSecond());
         claims.put("exp", now.plus(settings.lifetime()).getEpochSecond());
         claims.put("jti", jti());
+        nonce.ifPresent(n -> claims.put("nonce", n));
         String signingInput = part(header) + "." + part(claims);
         byte[] signature = signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + B64.encodeToString(signature);

@@ -62,6 +62,10 @@ public final class ConfirmTotp {
         PendingEnrollment pending = store.findPendingEnrollment(userId, now)
                 .filter(p -> p.stage() == EnrollmentStage.AWAITING_CONFIRMATION)
                 .orElseThrow(() -> new WrongState("open the activation link from your email first"));
+        if (!pending.steppedUp() && account.hasAnyFactor()) {
+            // Started while the account had no factor; SMS came on since. Starting again asks for a proof.
+            throw new WrongState("SMS verification was turned on since this setup started; start again");
+        }
         guard.ensureOpen(account, now);
 
         TotpCheck check;
@@ -72,7 +76,7 @@ public final class ConfirmTotp {
             Arrays.fill(secret, (byte) 0);
         }
         if (!check.isAccepted()) {
-            throw guard.fail(principal, CodeVerifier.TOTP, now, "wrong enrollment code");
+            throw guard.fail(principal, account, CodeVerifier.TOTP, now, "wrong enrollment code");
         }
 
         List<String> codes = recoveryCodes.generate();
@@ -82,11 +86,24 @@ public final class ConfirmTotp {
                 .toList();
         // The enrollment code's step counts as used (RFC 6238 §5.2), recorded in the same transaction.
         TotpFactor factor = new TotpFactor(pending.secretCiphertext(), check.step(), now);
-        if (!store.enableTotp(pending, factor, CodeVerifier.stepRecordExpiry(totp, check.step()), salt, hashes, now)) {
-            throw guard.fail(principal, CodeVerifier.TOTP, now, "enrollment changed concurrently");
+        Instant stepExpiry = CodeVerifier.stepRecordExpiry(totp, check.step());
+        if (!store.enableTotp(pending, factor, stepExpiry, salt, hashes, account.consecutiveFailures(), now)) {
+            throw guard.lostRace(
+                    principal,
+                    account,
+                    now,
+                    current -> current.hasAnyFactor()
+                            ? new WrongState("two-factor settings changed while this setup was open; start again")
+                            : guard.fail(
+                                    principal, account, CodeVerifier.TOTP, now, "enrollment changed concurrently"));
         }
         events.record(SecurityEvent.of(principal, "totp_enabled", CodeVerifier.TOTP, now));
-        notifications.totpEnabled(userId, pending.email());
+        // The address now on file, the one before it, and the token's current verified one.
+        notifications.totpEnabled(Recipients.of(
+                userId,
+                pending.email(),
+                account.email(),
+                principal.emailAddress().orElse(null)));
         return codes;
     }
 }

@@ -5,41 +5,45 @@ import dev.twofa.domain.account.Account;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * Turns the authenticator app off. OWASP MFA cheat sheet: ask for the second factor again first,
- * then delete the secret and every recovery code, and tell the user by email.
+ * Turns the authenticator app off. OWASP MFA cheat sheet: ask for the second factor again first
+ * (a code, a recovery code or a fresh sign-in assertion), then delete the secret and every recovery
+ * code, and tell the user by email.
  */
 public final class DisableTotp {
     private final TwoFactorStore store;
-    private final CodeVerifier verifier;
+    private final StepUp stepUp;
     private final Notifications notifications;
     private final SecurityEvents events;
     private final Clock clock;
 
     public DisableTotp(
-            TwoFactorStore store,
-            CodeVerifier verifier,
-            Notifications notifications,
-            SecurityEvents events,
-            Clock clock) {
+            TwoFactorStore store, StepUp stepUp, Notifications notifications, SecurityEvents events, Clock clock) {
         this.store = store;
-        this.verifier = verifier;
+        this.stepUp = stepUp;
         this.notifications = notifications;
         this.events = events;
         this.clock = clock;
     }
 
-    public void disable(Principal principal, Credential credential) {
+    public void disable(Principal principal, Optional<Credential> proof) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled());
-        verifier.verify(principal, account, credential, now);
-        if (!store.disableTotp(userId)) {
+        if (!account.totpEnabled()) {
             throw new WrongState("the authenticator app is not enabled");
         }
+        boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled());
+        stepUp.require(principal, account, proof, now);
+        if (!store.disableTotp(userId, mustKeepAnother)) {
+            throw new WrongState(
+                    mustKeepAnother
+                            ? "your organisation requires two-factor authentication and SMS was turned off meanwhile"
+                            : "the authenticator app is not enabled");
+        }
         events.record(SecurityEvent.of(principal, "totp_disabled", CodeVerifier.TOTP, now));
-        notifications.totpDisabled(userId, principal.emailOr(account.email()));
+        notifications.totpDisabled(Recipients.of(principal, account));
     }
 }

@@ -3,22 +3,32 @@ package dev.twofa.app;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.Mailer.Email;
+import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
  * The emails the flows send. OWASP MFA cheat sheet: tell the user when 2FA is enabled, disabled,
- * or a recovery code is used, so an attacker's change does not go unnoticed. Texts never carry a
- * code or secret; only the activation email carries its (single-use) link.
+ * or a recovery code is used, and when a factor fails (the password is likely known), so an
+ * attacker's change does not go unnoticed. Notices go to the address on file and the current
+ * verified one ({@link Recipients}). Texts never carry a code or secret; only the activation email
+ * carries its (single-use) link. Notices an attacker can trigger at will are limited to one per
+ * kind per hour per user, so they cannot flood an inbox through us.
  */
 public final class Notifications {
+    /** At most one notice of a repeatable kind (waits, locks, replays) per user in this period. */
+    public static final Duration REPEATABLE_NOTICE_PERIOD = Duration.ofHours(1);
+
     private final Mailer mailer;
+    private final TwoFactorStore store;
     private final SecurityEvents events;
     private final Clock clock;
 
-    public Notifications(Mailer mailer, SecurityEvents events, Clock clock) {
+    public Notifications(Mailer mailer, TwoFactorStore store, SecurityEvents events, Clock clock) {
         this.mailer = mailer;
+        this.store = store;
         this.events = events;
         this.clock = clock;
     }
@@ -39,9 +49,8 @@ public final class Notifications {
                         .formatted(validFor.toMinutes(), link)));
     }
 
-    public void totpEnabled(String userId, String to) {
+    public void totpEnabled(Recipients to) {
         notifyQuietly(
-                userId,
                 to,
                 "Two-factor authentication is on",
                 """
@@ -51,9 +60,8 @@ public final class Notifications {
                 """);
     }
 
-    public void totpDisabled(String userId, String to) {
+    public void totpDisabled(Recipients to) {
         notifyQuietly(
-                userId,
                 to,
                 "Two-factor authentication was turned off",
                 """
@@ -64,9 +72,8 @@ public final class Notifications {
                 """);
     }
 
-    public void smsEnabled(String userId, String to, String maskedPhone) {
+    public void smsEnabled(Recipients to, String maskedPhone) {
         notifyQuietly(
-                userId,
                 to,
                 "SMS verification is on",
                 """
@@ -77,9 +84,8 @@ public final class Notifications {
                         .formatted(maskedPhone));
     }
 
-    public void smsDisabled(String userId, String to, String maskedPhone) {
+    public void smsDisabled(Recipients to, String maskedPhone) {
         notifyQuietly(
-                userId,
                 to,
                 "SMS verification was turned off",
                 """
@@ -91,9 +97,8 @@ public final class Notifications {
                         .formatted(maskedPhone));
     }
 
-    public void recoveryCodeUsed(String userId, String to, int remaining) {
+    public void recoveryCodeUsed(Recipients to, int remaining) {
         notifyQuietly(
-                userId,
                 to,
                 "A recovery code was used to sign in",
                 """
@@ -104,9 +109,8 @@ public final class Notifications {
                         .formatted(remaining));
     }
 
-    public void recoveryCodesLow(String userId, String to, int remaining) {
+    public void recoveryCodesLow(Recipients to, int remaining) {
         notifyQuietly(
-                userId,
                 to,
                 "You are running out of recovery codes",
                 """
@@ -116,9 +120,8 @@ public final class Notifications {
                         .formatted(remaining));
     }
 
-    public void recoveryCodesRegenerated(String userId, String to) {
+    public void recoveryCodesRegenerated(Recipients to) {
         notifyQuietly(
-                userId,
                 to,
                 "Your recovery codes were replaced",
                 """
@@ -128,9 +131,8 @@ public final class Notifications {
                 """);
     }
 
-    public void supportReset(String userId, String to) {
+    public void supportReset(Recipients to) {
         notifyQuietly(
-                userId,
                 to,
                 "Two-factor authentication was reset by support",
                 """
@@ -141,20 +143,79 @@ public final class Notifications {
                 """);
     }
 
+    public void signInWaitStarted(Recipients to, Instant now) {
+        notifyLimited(
+                "sign-in-wait",
+                to,
+                now,
+                "Several wrong sign-in codes for your account",
+                """
+                Someone entered several wrong two-factor codes for your account, so further attempts now
+                have to wait. To get that far they needed your password.
+
+                If this was not you, change your password now and contact support.
+                """);
+    }
+
+    public void factorLocked(Recipients to, Instant now) {
+        notifyLimited(
+                "factor-locked",
+                to,
+                now,
+                "Two-factor sign-in to your account is locked",
+                """
+                After too many wrong two-factor codes, signing in to your account is locked until our
+                support team unlocks it. Whoever tried knew your password.
+
+                Change your password now and contact support.
+                """);
+    }
+
+    public void replayRefused(Recipients to, Instant now) {
+        notifyLimited(
+                "replayed-code",
+                to,
+                now,
+                "A used sign-in code was tried again",
+                """
+                A two-factor code that had already been used was entered again for your account, and it was
+                refused. This can mean someone watched or intercepted your code.
+
+                If this was not you, change your password and contact support.
+                """);
+    }
+
+    /** A notice an attacker can trigger repeatedly: one per kind per hour, then only the audit event. */
+    private void notifyLimited(String kind, Recipients to, Instant now, String subject, String body) {
+        try {
+            if (!store.claimNotice(to.userId(), kind, now.plus(REPEATABLE_NOTICE_PERIOD), now)) {
+                events.record(operational("notification_limited", to.userId(), Map.of("kind", kind)));
+                return;
+            }
+        } catch (DependencyException e) {
+            // Best effort like every notice: the answer the user is owed does not wait on it.
+            events.record(operational("notification_failed", to.userId(), Map.of("subject", subject)));
+            return;
+        }
+        notifyQuietly(to, subject, body);
+    }
+
     /**
      * Notices after a committed change are best effort: the change stands whether or not the email
      * goes out (answering 503 would make the user retry a step that already happened), so a
      * failure is recorded for operators instead.
      */
-    private void notifyQuietly(String userId, String to, String subject, String body) {
-        if (to == null || to.isBlank()) {
-            events.record(operational("notification_skipped", userId, Map.of("subject", subject)));
+    private void notifyQuietly(Recipients to, String subject, String body) {
+        if (to.addresses().isEmpty()) {
+            events.record(operational("notification_skipped", to.userId(), Map.of("subject", subject)));
             return;
         }
-        try {
-            mailer.send(new Email(to, subject, body));
-        } catch (DependencyException e) {
-            events.record(operational("notification_failed", userId, Map.of("subject", subject)));
+        for (String address : to.addresses()) {
+            try {
+                mailer.send(new Email(address, subject, body));
+            } catch (DependencyException e) {
+                events.record(operational("notification_failed", to.userId(), Map.of("subject", subject)));
+            }
         }
     }
 

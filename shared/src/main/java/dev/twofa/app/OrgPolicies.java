@@ -16,11 +16,20 @@ final class OrgPolicies {
                 .orElse(false);
     }
 
-    /** Refuses turning off the last factor while the organisation requires one. */
-    static void ensureMayRemove(TwoFactorStore store, Principal principal, boolean otherFactorRemains) {
-        if (!otherFactorRemains && mfaRequired(store, principal)) {
+    /**
+     * Refuses turning off the last factor while the organisation requires one.
+     *
+     * @return whether the removal must stay conditional on the other factor still being on (two
+     *     parallel removals must not leave none)
+     */
+    static boolean ensureMayRemove(TwoFactorStore store, Principal principal, boolean otherFactorRemains) {
+        if (!mfaRequired(store, principal)) {
+            return false;
+        }
+        if (!otherFactorRemains) {
             throw new WrongState("your organisation requires two-factor authentication; add another method"
                     + " before turning this one off");
         }
+        return true;
     }
 }

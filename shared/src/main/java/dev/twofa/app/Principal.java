@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * The signed-in user as the JWT authorizer verified them: {@code sub} is the user id, never a
- * value from the request body. {@code email} and {@code orgId} come from the token's claims when
- * it has them; {@code sourceIp} and {@code userAgent} from API Gateway's request context, for the
+ * value from the request body. {@code email} is the token's address only when the token also says
+ * {@code email_verified: true}; {@code orgId} comes from the token's organisation claim; {@code sourceIp} and {@code userAgent} from API Gateway's request context, for the
  * audit trail.
  */
 public record Principal(String userId, String email, String orgId, String sourceIp, String userAgent) {
@@ -28,10 +28,5 @@ public record Principal(String userId, String email, String orgId, String source
 
     public Optional<String> organisation() {
         return Optional.ofNullable(orgId).filter(o -> !o.isBlank());
-    }
-
-    /** Where to send a notice: the token's current address, else the one stored at enrollment. */
-    public String emailOr(String stored) {
-        return emailAddress().orElse(stored);
     }
 }

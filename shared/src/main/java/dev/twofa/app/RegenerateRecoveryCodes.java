@@ -1,6 +1,5 @@
 package dev.twofa.app;
 
-import dev.twofa.app.Credential.TotpCode;
 import dev.twofa.app.TwoFactorException.WrongState;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.recovery.RecoveryCodes;
@@ -9,11 +8,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** Replaces all recovery codes after a current authenticator code; the new set is shown once. */
+/** Replaces all recovery codes after a proof (step-up); the new set is shown once. */
 public final class RegenerateRecoveryCodes {
     private final TwoFactorStore store;
-    private final CodeVerifier verifier;
+    private final StepUp stepUp;
     private final Notifications notifications;
     private final SecurityEvents events;
     private final SecureRandom random;
@@ -22,13 +22,13 @@ public final class RegenerateRecoveryCodes {
 
     public RegenerateRecoveryCodes(
             TwoFactorStore store,
-            CodeVerifier verifier,
+            StepUp stepUp,
             Notifications notifications,
             SecurityEvents events,
             SecureRandom random,
             Clock clock) {
         this.store = store;
-        this.verifier = verifier;
+        this.stepUp = stepUp;
         this.notifications = notifications;
         this.events = events;
         this.random = random;
@@ -36,11 +36,14 @@ public final class RegenerateRecoveryCodes {
         this.clock = clock;
     }
 
-    public List<String> regenerate(Principal principal, String code) {
+    public List<String> regenerate(Principal principal, Optional<Credential> proof) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        verifier.verify(principal, account, new TotpCode(code), now);
+        if (!account.totpEnabled()) {
+            throw new WrongState("the authenticator app is not enabled");
+        }
+        stepUp.require(principal, account, proof, now);
         List<String> codes = recoveryCodes.generate();
         byte[] salt = RecoveryCodes.newSalt(random);
         List<String> hashes = codes.stream()
@@ -50,7 +53,7 @@ public final class RegenerateRecoveryCodes {
             throw new WrongState("the authenticator app is not enabled");
         }
         events.record(SecurityEvent.of(principal, "recovery_codes_regenerated", CodeVerifier.TOTP, now));
-        notifications.recoveryCodesRegenerated(userId, principal.emailOr(account.email()));
+        notifications.recoveryCodesRegenerated(Recipients.of(principal, account));
         return codes;
     }
 }

@@ -13,16 +13,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Checks the code from the SMS and does what it was sent for. A code works once, for its own
  * purpose only, within its lifetime, and is checked at most {@link SmsCodes#MAX_CHECKS} times;
- * every failure counts toward the user's lockout shared with the authenticator app.
+ * every check goes through the user's lockout shared with the authenticator app. Turning SMS off
+ * also takes another proof instead of the SMS code (step-up: a recovery code or a fresh assertion).
  */
 public final class SmsConfirm {
     private final TwoFactorStore store;
     private final KeyedHash keyedHash;
     private final AttemptGuard guard;
+    private final StepUp stepUp;
     private final Notifications notifications;
     private final SecurityEvents events;
     private final AssertionIssuer assertions;
@@ -32,6 +35,7 @@ public final class SmsConfirm {
             TwoFactorStore store,
             KeyedHash keyedHash,
             AttemptGuard guard,
+            StepUp stepUp,
             Notifications notifications,
             SecurityEvents events,
             AssertionIssuer assertions,
@@ -39,6 +43,7 @@ public final class SmsConfirm {
         this.store = store;
         this.keyedHash = keyedHash;
         this.guard = guard;
+        this.stepUp = stepUp;
         this.notifications = notifications;
         this.events = events;
         this.assertions = assertions;
@@ -51,7 +56,8 @@ public final class SmsConfirm {
      */
     public record Confirmed(Optional<String> maskedPhone, Optional<String> assertion) {}
 
-    public Confirmed confirm(Principal principal, SmsPurpose purpose, String code) {
+    /** @param nonce the relying backend's value for this sign-in (login only), put into the assertion */
+    public Confirmed confirm(Principal principal, SmsPurpose purpose, String code, Optional<String> nonce) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
@@ -61,51 +67,107 @@ public final class SmsConfirm {
         if (purpose != SmsPurpose.ENABLE && !account.smsEnabled()) {
             throw new WrongState("SMS two-step verification is not on");
         }
-        if (purpose == SmsPurpose.DISABLE) {
-            OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
-        }
+        boolean mustKeepAnother =
+                purpose == SmsPurpose.DISABLE && OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
         guard.ensureOpen(account, now);
 
         SmsChallenge challenge = store.findSmsChallenge(userId, now)
-                .orElseThrow(() -> guard.fail(principal, SmsSend.SMS, now, "no valid SMS code"));
+                .orElseThrow(() -> guard.fail(principal, account, SmsSend.SMS, now, "no valid SMS code"));
+        if (purpose == SmsPurpose.ENABLE && !challenge.steppedUp() && account.hasAnyFactor()) {
+            // Sent while the account had no factor; the app came on since. Sending again asks for a proof.
+            throw new WrongState("the authenticator app was turned on since this code was sent; ask for a new code");
+        }
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
-            throw guard.fail(principal, SmsSend.SMS, now, "SMS code has no checks left");
+            throw guard.fail(principal, account, SmsSend.SMS, now, "SMS code has no checks left");
         }
         byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
         if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
-            throw guard.fail(principal, SmsSend.SMS, now, "wrong SMS code");
+            throw guard.fail(principal, account, SmsSend.SMS, now, "wrong SMS code");
         }
 
+        int seen = account.consecutiveFailures();
         return switch (purpose) {
             case ENABLE -> {
                 SmsFactor factor = new SmsFactor(challenge.phoneCiphertext(), challenge.maskedPhone(), now);
-                consumed(store.enableSms(challenge, factor), principal, now);
+                // The verified address is stored at every enrolment, SMS too: notices need one on file.
+                String email = principal.emailAddress().orElse(null);
+                consumed(
+                        store.enableSms(challenge, factor, email, seen),
+                        principal,
+                        account,
+                        now,
+                        current -> !challenge.steppedUp() && current.totpEnabled()
+                                ? new WrongState("the authenticator app was turned on meanwhile; ask for a new code")
+                                : null);
                 events.record(SecurityEvent.of(
                         principal, "sms_enabled", SmsSend.SMS, now, Map.of("to", challenge.maskedPhone())));
-                notifications.smsEnabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
+                notifications.smsEnabled(Recipients.of(principal, account), challenge.maskedPhone());
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
-                consumed(store.consumeSmsLogin(challenge), principal, now);
+                consumed(store.consumeSmsLogin(challenge, seen), principal, account, now, current -> null);
                 events.record(SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now));
-                yield new Confirmed(Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now)));
+                yield new Confirmed(
+                        Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now, nonce)));
             }
             case DISABLE -> {
-                consumed(store.disableSms(challenge), principal, now);
-                events.record(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
-                notifications.smsDisabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());
+                consumed(
+                        store.disableSms(challenge, mustKeepAnother, seen),
+                        principal,
+                        account,
+                        now,
+                        current -> current.totpEnabled()
+                                ? null
+                                : new WrongState("your organisation requires two-factor authentication and the"
+                                        + " authenticator app was turned off meanwhile"));
+                disabled(principal, account, challenge.maskedPhone(), now);
                 yield new Confirmed(Optional.empty(), Optional.empty());
             }
         };
     }
 
-    /** Losing the consuming transaction means another request used this code first: a replay. */
-    private void consumed(boolean won, Principal principal, Instant now) {
+    /** Turns SMS off with a proof other than an SMS code: a recovery code or a fresh sign-in assertion. */
+    public void disableWithProof(Principal principal, Credential proof) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
+        boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+        stepUp.require(principal, account, Optional.of(proof), now);
+        if (!store.removeSms(userId, mustKeepAnother)) {
+            throw new WrongState("SMS two-step verification was changed meanwhile");
+        }
+        disabled(principal, account, factor.maskedPhone(), now);
+    }
+
+    private void disabled(Principal principal, Account account, String maskedPhone, Instant now) {
+        events.record(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
+        notifications.smsDisabled(Recipients.of(principal, account), maskedPhone);
+    }
+
+    /**
+     * Losing the consuming transaction means a failure was counted meanwhile, the other factor
+     * changed meanwhile ({@code factorChange} names it from the account as it is now, or answers
+     * null), or another request used this code first: a replay.
+     */
+    private void consumed(
+            boolean won,
+            Principal principal,
+            Account account,
+            Instant now,
+            Function<Account, TwoFactorException> factorChange) {
         if (!won) {
-            events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
-            throw guard.fail(principal, SmsSend.SMS, now, "SMS code already used");
+            throw guard.lostRace(principal, account, now, current -> {
+                TwoFactorException changed = factorChange.apply(current);
+                if (changed != null) {
+                    return changed;
+                }
+                events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
+                notifications.replayRefused(Recipients.of(principal, account), now);
+                return guard.fail(principal, account, SmsSend.SMS, now, "SMS code already used");
+            });
         }
     }
 }

@@ -42,6 +42,7 @@ public final class SmsSend {
     private final KeyedHash keyedHash;
     private final SmsSender sms;
     private final AttemptGuard guard;
+    private final StepUp stepUp;
     private final SecurityEvents events;
     private final SecureRandom random;
     private final Clock clock;
@@ -55,6 +56,7 @@ public final class SmsSend {
             KeyedHash keyedHash,
             SmsSender sms,
             AttemptGuard guard,
+            StepUp stepUp,
             SecurityEvents events,
             SecureRandom random,
             Clock clock,
@@ -64,6 +66,7 @@ public final class SmsSend {
         this.keyedHash = keyedHash;
         this.sms = sms;
         this.guard = guard;
+        this.stepUp = stepUp;
         this.events = events;
         this.random = random;
         this.clock = clock;
@@ -74,7 +77,8 @@ public final class SmsSend {
 
     public record Sent(String maskedPhone, long expiresInSeconds) {}
 
-    public Sent send(Principal principal, SmsPurpose purpose, Optional<String> phoneInput) {
+    /** @param proof a proof of an existing factor, needed to enable SMS while the app is on (step-up) */
+    public Sent send(Principal principal, SmsPurpose purpose, Optional<String> phoneInput, Optional<Credential> proof) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
@@ -82,6 +86,7 @@ public final class SmsSend {
         byte[] phoneCiphertext;
         String e164;
         String masked;
+        boolean steppedUp = false;
         if (purpose == SmsPurpose.ENABLE) {
             if (account.smsEnabled()) {
                 throw new WrongState("SMS two-step verification is already on; turn it off to change the number");
@@ -89,6 +94,8 @@ public final class SmsSend {
             String input = phoneInput.orElseThrow(() -> new InvalidRequest(
                     "phoneNumber", "Enter your mobile number in international format, e.g. +45 20 12 34 56."));
             PhoneNumber phone = settings.phoneNumbers().parse(input);
+            // No number is bound with the password alone while the app is on.
+            steppedUp = stepUp.require(principal, account, proof, now);
             e164 = phone.e164();
             masked = phone.masked();
             phoneCiphertext = cipher.encrypt(e164.getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
@@ -126,7 +133,8 @@ public final class SmsSend {
                 purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
                 masked,
                 0,
-                expiresAt);
+                expiresAt,
+                steppedUp);
         store.putSmsChallenge(challenge);
         try {
             sms.send(e164, text(purpose, code));

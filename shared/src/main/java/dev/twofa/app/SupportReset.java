@@ -57,7 +57,7 @@ public final class SupportReset {
                         "ticketId", request.ticketId(),
                         "hadTotp", Boolean.toString(account.totpEnabled()),
                         "hadSms", Boolean.toString(account.smsEnabled()))));
-        notifications.supportReset(request.userId(), account.email());
+        notifications.supportReset(Recipients.onFile(account));
     }
 
     static String required(String field, String value) {

@@ -11,7 +11,9 @@ public abstract sealed class TwoFactorException extends RuntimeException
                 TwoFactorException.InvalidToken,
                 TwoFactorException.WrongState,
                 TwoFactorException.Throttled,
-                TwoFactorException.Locked {
+                TwoFactorException.Locked,
+                TwoFactorException.StepUpRequired,
+                TwoFactorException.EmailNotVerified {
 
     private TwoFactorException(String logMessage) {
         super(logMessage, null, false, false);
@@ -93,6 +95,30 @@ public abstract sealed class TwoFactorException extends RuntimeException
     public static final class Locked extends TwoFactorException {
         public Locked() {
             super("factor locked until support reset");
+        }
+    }
+
+    /**
+     * A factor change without a proof of a factor the account already has (403; OWASP MFA cheat
+     * sheet, NIST SP 800-63B §6.1.2.1). {@code acceptedProofs} names the body fields that would do.
+     */
+    public static final class StepUpRequired extends TwoFactorException {
+        private final java.util.List<String> acceptedProofs;
+
+        public StepUpRequired(java.util.List<String> acceptedProofs) {
+            super("step-up proof required");
+            this.acceptedProofs = java.util.List.copyOf(acceptedProofs);
+        }
+
+        public java.util.List<String> acceptedProofs() {
+            return acceptedProofs;
+        }
+    }
+
+    /** No verified address to send an activation link to (409): never to an unverified one. */
+    public static final class EmailNotVerified extends TwoFactorException {
+        public EmailNotVerified() {
+            super("no verified email address");
         }
     }
 }

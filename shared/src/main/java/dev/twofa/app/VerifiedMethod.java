@@ -3,7 +3,9 @@ package dev.twofa.app;
 /** How a second-factor check was passed; the API reports it as {@code method}. */
 public enum VerifiedMethod {
     TOTP("totp"),
-    RECOVERY("recovery");
+    RECOVERY("recovery"),
+    /** A sign-in assertion this service issued, spent as a step-up proof (never a sign-in itself). */
+    ASSERTION("assertion");
 
     private final String apiName;
 

@@ -4,6 +4,7 @@ import dev.twofa.domain.account.Account;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The sign-in step after the password: one code from the app, or one recovery code. Answers a
@@ -37,7 +38,8 @@ public final class VerifyLogin {
 
     public record Verified(VerifiedMethod method, String assertion) {}
 
-    public Verified verify(Principal principal, Credential credential) {
+    /** @param nonce the relying backend's value for this sign-in, put into the assertion */
+    public Verified verify(Principal principal, Credential credential, Optional<String> nonce) {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
@@ -47,12 +49,12 @@ public final class VerifyLogin {
         events.record(SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now));
         if (method == VerifiedMethod.RECOVERY) {
             int remaining = store.countRecoveryCodes(userId);
-            String to = principal.emailOr(account.email());
-            notifications.recoveryCodeUsed(userId, to, remaining);
+            Recipients to = Recipients.of(principal, account);
+            notifications.recoveryCodeUsed(to, remaining);
             if (remaining <= LOW_RECOVERY_CODES) {
-                notifications.recoveryCodesLow(userId, to, remaining);
+                notifications.recoveryCodesLow(to, remaining);
             }
         }
-        return new Verified(method, assertions.issue(principal, method.apiName(), now));
+        return new Verified(method, assertions.issue(principal, method.apiName(), now, nonce));
     }
 }

@@ -8,6 +8,7 @@ import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.EnrollmentStage;
 import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.domain.lockout.AttemptWindow;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.TwoFactorStore;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * USER#id       ACCOUNT            factor, last accepted step, failure count, recovery salt
  * USER#id       TOTP#PENDING       enrollment in progress (expires)
  * USER#id       TOTP#STEP#n        a used time step: the replay record (expires)
+ * USER#id       ASSERTION#jti      a sign-in assertion spent as a step-up proof (expires with it)
+ * USER#id       NOTICE#kind        a rate-limited notice was sent (expires after the period)
  * USER#id       RECOVERY#hash      one unused recovery code
  * USER#id       SMS#CHALLENGE      the latest SMS code's keyed hash, purpose, checks left (expires)
  * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires)
@@ -66,6 +70,19 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
      * block, and a live one must: Craft CMS CVE-2024-41800 accepted a TOTP twice).
      */
     public static final String COND_STEP_UNUSED = "attribute_not_exists(pk) OR expiresAt < :now";
+    /**
+     * A failed attempt is counted only within the lockout's budget (NIST SP 800-63B §5.2.2): fewer
+     * than the free failures are counted, or nothing was counted since the read, the hard limit is not
+     * reached and the wait after the last failure is over. Each win changes the count the others
+     * condition on, so parallel guesses cannot share one read (Keycloak CVE-2024-1722, "AuthQuake").
+     */
+    public static final String COND_ATTEMPT_ALLOWED = "attribute_not_exists(failures) OR failures < :free"
+            + " OR (failures = :seen AND failures < :hard AND lastFailureAt <= :latest)";
+    /**
+     * A success counts only if no failure was counted since the account was read: a correct code
+     * hidden in a burst of guesses is refused once the guesses used up the attempts.
+     */
+    public static final String COND_NO_NEW_FAILURES = "attribute_not_exists(failures) OR failures <= :seen";
     /** RFC 6238 §5.2: the matched step must be above the last accepted one. */
     public static final String COND_STEP_ADVANCES = "attribute_exists(totpEnabledAt) AND totpLastStep < :step";
     /** A recovery code exists until its single use deletes it. */
@@ -85,6 +102,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     public static final String COND_SMS_ENABLED = "attribute_exists(smsEnabledAt)";
     /** A support reset acts on an existing account only (never creates one for a mistyped id). */
     public static final String COND_ACCOUNT_EXISTS = "attribute_exists(pk)";
+    /** A spent assertion or a sent notice: absent, or expired but not yet deleted by TTL. */
+    public static final String COND_ABSENT_OR_EXPIRED = "attribute_not_exists(pk) OR expiresAt < :now";
 
     private static final int TRANSACTION_ATTEMPTS = 4;
 
@@ -132,14 +151,24 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public int recordFailure(String userId, Instant at) {
+    public OptionalInt countFailure(String userId, AttemptWindow window) {
         try {
             var response = dynamo.updateItem(u -> u.tableName(table)
                     .key(key(userKey(userId), "ACCOUNT"))
                     .updateExpression("ADD failures :one SET lastFailureAt = :at")
-                    .expressionAttributeValues(Map.of(":one", num(1), ":at", num(at.toEpochMilli())))
+                    .conditionExpression(COND_ATTEMPT_ALLOWED)
+                    .expressionAttributeValues(Map.of(
+                            ":one", num(1),
+                            ":at", num(window.at().toEpochMilli()),
+                            ":free", num(window.freeFailures()),
+                            ":seen", num(window.seenFailures()),
+                            ":hard", num(window.hardLimit()),
+                            ":latest", num(window.latestFailureAllowed().toEpochMilli())))
                     .returnValues(ReturnValue.UPDATED_NEW));
-            return Integer.parseInt(response.attributes().get("failures").n());
+            return OptionalInt.of(
+                    Integer.parseInt(response.attributes().get("failures").n()));
+        } catch (ConditionalCheckFailedException e) {
+            return OptionalInt.empty();
         } catch (SdkException e) {
             throw AwsErrors.translate(DEPENDENCY, e);
         }
@@ -154,6 +183,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         if (pending.email() != null) {
             pendingItem.put("email", str(pending.email()));
         }
+        pendingItem.put("steppedUp", AttributeValue.fromBool(pending.steppedUp()));
         Map<String, AttributeValue> grantItem = new HashMap<>(key(grantKey(grant.tokenHash()), "GRANT"));
         grantItem.put("userId", str(grant.userId()));
         grantItem.put("enrollmentId", str(grant.enrollmentId()));
@@ -240,7 +270,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                 EnrollmentStage.valueOf(str(item, "stage")),
                 str(item, "email"),
                 item.containsKey("totpSecret") ? item.get("totpSecret").b().asByteArray() : null,
-                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())));
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+                bool(item, "steppedUp"));
         return pending.isExpired(now) ? Optional.empty() : Optional.of(pending);
     }
 
@@ -251,6 +282,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
             Instant stepRecordExpiresAt,
             byte[] recoverySalt,
             List<String> recoveryCodeHashes,
+            int seenFailures,
             Instant now) {
         String user = userKey(pending.userId());
         List<TransactWriteItem> writes = new ArrayList<>();
@@ -268,19 +300,22 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         values.put(":step", num(factor.lastStep()));
         values.put(":at", num(factor.enabledAt().toEpochMilli()));
         values.put(":salt", bytes(recoverySalt));
-        values.put(":zero", num(0));
-        String set = "SET totpSecret = :secret, totpLastStep = :step, totpEnabledAt = :at, recoverySalt = :salt,"
-                + " failures = :zero";
+        values.put(":seen", num(seenFailures));
+        String set = "SET totpSecret = :secret, totpLastStep = :step, totpEnabledAt = :at, recoverySalt = :salt";
         if (pending.email() != null) {
             values.put(":email", str(pending.email()));
             set += ", email = :email";
         }
-        String update = set + " REMOVE lastFailureAt";
+        String update = set;
+        // Started without step-up (the account had no factor): SMS turned on since must not be bypassed.
+        String condition = pending.steppedUp()
+                ? and(COND_TOTP_NOT_ENABLED, COND_NO_NEW_FAILURES)
+                : and(COND_TOTP_NOT_ENABLED, COND_SMS_NOT_ENABLED, COND_NO_NEW_FAILURES);
         writes.add(TransactWriteItem.builder()
                 .update(u -> u.tableName(table)
                         .key(key(user, "ACCOUNT"))
                         .updateExpression(update)
-                        .conditionExpression(COND_TOTP_NOT_ENABLED)
+                        .conditionExpression(condition)
                         .expressionAttributeValues(values))
                 .build());
         writes.add(TransactWriteItem.builder()
@@ -294,24 +329,34 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean markStepUsed(String userId, long step, Instant recordExpiresAt, Instant now) {
-        return conditionally(() -> dynamo.putItem(p -> p.tableName(table)
-                .item(stepItem(userId, step, recordExpiresAt))
-                .conditionExpression(COND_STEP_UNUSED)
-                .expressionAttributeValues(Map.of(":now", epochSeconds(now)))));
+    public boolean acceptTotpStep(String userId, long step, Instant recordExpiresAt, int seenFailures, Instant now) {
+        // RFC 6238 §5.2 / CVE-2024-41800: of two requests with one code, only one writes the step.
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .put(p -> p.tableName(table)
+                                .item(stepItem(userId, step, recordExpiresAt))
+                                .conditionExpression(COND_STEP_UNUSED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(userKey(userId), "ACCOUNT"))
+                                .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
+                                .conditionExpression(and(COND_STEP_ADVANCES, COND_NO_NEW_FAILURES))
+                                .expressionAttributeValues(
+                                        Map.of(":step", num(step), ":zero", num(0), ":seen", num(seenFailures))))
+                        .build()));
     }
 
     @Override
-    public boolean acceptStep(String userId, long step) {
-        return conditionally(() -> dynamo.updateItem(u -> u.tableName(table)
-                .key(key(userKey(userId), "ACCOUNT"))
-                .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
-                .conditionExpression(COND_STEP_ADVANCES)
-                .expressionAttributeValues(Map.of(":step", num(step), ":zero", num(0)))));
+    public List<String> recoveryCodeHashes(String userId) {
+        return recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items().stream()
+                .map(item -> item.get("sk").s().substring("RECOVERY#".length()))
+                .toList();
     }
 
     @Override
-    public boolean consumeRecoveryCode(String userId, String codeHash) {
+    public boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures) {
         String user = userKey(userId);
         return transact(List.of(
                 TransactWriteItem.builder()
@@ -322,10 +367,41 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                 TransactWriteItem.builder()
                         .update(u -> u.tableName(table)
                                 .key(key(user, "ACCOUNT"))
-                                .updateExpression("SET failures = :zero REMOVE lastFailureAt")
-                                .conditionExpression(COND_TOTP_ENABLED)
-                                .expressionAttributeValues(Map.of(":zero", num(0))))
+                                .updateExpression(RESET_FAILURES)
+                                .conditionExpression(and(COND_TOTP_ENABLED, COND_NO_NEW_FAILURES))
+                                .expressionAttributeValues(Map.of(":zero", num(0), ":seen", num(seenFailures))))
                         .build()));
+    }
+
+    @Override
+    public boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now) {
+        String user = userKey(userId);
+        Map<String, AttributeValue> spent = new HashMap<>(key(user, "ASSERTION#" + jti));
+        spent.put("expiresAt", epochSeconds(expiresAt));
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .put(p -> p.tableName(table)
+                                .item(spent)
+                                .conditionExpression(COND_ABSENT_OR_EXPIRED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(user, "ACCOUNT"))
+                                .updateExpression(RESET_FAILURES)
+                                .conditionExpression(COND_NO_NEW_FAILURES)
+                                .expressionAttributeValues(Map.of(":zero", num(0), ":seen", num(seenFailures))))
+                        .build()));
+    }
+
+    @Override
+    public boolean claimNotice(String userId, String kind, Instant until, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(userKey(userId), "NOTICE#" + kind));
+        item.put("expiresAt", epochSeconds(until));
+        return conditionally(() -> dynamo.putItem(p -> p.tableName(table)
+                .item(item)
+                .conditionExpression(COND_ABSENT_OR_EXPIRED)
+                .expressionAttributeValues(Map.of(":now", epochSeconds(now)))));
     }
 
     @Override
@@ -334,14 +410,15 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean disableTotp(String userId) {
+    public boolean disableTotp(String userId, boolean keepAnotherFactor) {
         String user = userKey(userId);
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder()
                 .update(u -> u.tableName(table)
                         .key(key(user, "ACCOUNT"))
                         .updateExpression("REMOVE totpSecret, totpLastStep, totpEnabledAt, recoverySalt")
-                        .conditionExpression(COND_TOTP_ENABLED))
+                        .conditionExpression(
+                                keepAnotherFactor ? and(COND_TOTP_ENABLED, COND_SMS_ENABLED) : COND_TOTP_ENABLED))
                 .build());
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
@@ -464,6 +541,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         if (challenge.phoneCiphertext() != null) {
             item.put("smsPhone", bytes(challenge.phoneCiphertext()));
         }
+        item.put("steppedUp", AttributeValue.fromBool(challenge.steppedUp()));
         try {
             // Unconditional: a new send replaces the previous code (only the latest is valid).
             dynamo.putItem(p -> p.tableName(table).item(item));
@@ -500,7 +578,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                 item.containsKey("smsPhone") ? item.get("smsPhone").b().asByteArray() : null,
                 str(item, "smsMasked"),
                 Integer.parseInt(item.get("checks").n()),
-                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())));
+                Instant.ofEpochSecond(Long.parseLong(item.get("expiresAt").n())),
+                bool(item, "steppedUp"));
         return challenge.isExpired(now) ? Optional.empty() : Optional.of(challenge);
     }
 
@@ -518,32 +597,60 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean enableSms(SmsChallenge challenge, SmsFactor factor) {
-        return consumeChallengeAnd(
-                challenge,
-                "SET smsPhone = :phone, smsMasked = :masked, smsEnabledAt = :at, failures = :zero"
-                        + " REMOVE lastFailureAt",
-                COND_SMS_NOT_ENABLED,
-                Map.of(
-                        ":phone", bytes(factor.phoneCiphertext()),
-                        ":masked", str(factor.maskedPhone()),
-                        ":at", num(factor.enabledAt().toEpochMilli()),
-                        ":zero", num(0)));
+    public boolean enableSms(SmsChallenge challenge, SmsFactor factor, String email, int seenFailures) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":phone", bytes(factor.phoneCiphertext()));
+        values.put(":masked", str(factor.maskedPhone()));
+        values.put(":at", num(factor.enabledAt().toEpochMilli()));
+        values.put(":seen", num(seenFailures));
+        String update = "SET smsPhone = :phone, smsMasked = :masked, smsEnabledAt = :at";
+        if (email != null) {
+            values.put(":email", str(email));
+            update += ", email = :email";
+        }
+        // Sent without step-up (the account had no factor): the app turned on since must not be bypassed.
+        String condition = challenge.steppedUp()
+                ? and(COND_SMS_NOT_ENABLED, COND_NO_NEW_FAILURES)
+                : and(COND_SMS_NOT_ENABLED, COND_TOTP_NOT_ENABLED, COND_NO_NEW_FAILURES);
+        return consumeChallengeAnd(challenge, update, condition, values);
     }
 
     @Override
-    public boolean consumeSmsLogin(SmsChallenge challenge) {
+    public boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures) {
         return consumeChallengeAnd(
-                challenge, "SET failures = :zero REMOVE lastFailureAt", COND_SMS_ENABLED, Map.of(":zero", num(0)));
+                challenge,
+                RESET_FAILURES,
+                and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
+                Map.of(":zero", num(0), ":seen", num(seenFailures)));
     }
 
     @Override
-    public boolean disableSms(SmsChallenge challenge) {
+    public boolean disableSms(SmsChallenge challenge, boolean keepAnotherFactor, int seenFailures) {
         return consumeChallengeAnd(
                 challenge,
-                "SET failures = :zero REMOVE smsPhone, smsMasked, smsEnabledAt, lastFailureAt",
-                COND_SMS_ENABLED,
-                Map.of(":zero", num(0)));
+                "SET failures = :zero REMOVE lastFailureAt, smsPhone, smsMasked, smsEnabledAt",
+                keepAnotherFactor
+                        ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED, COND_NO_NEW_FAILURES)
+                        : and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
+                Map.of(":zero", num(0), ":seen", num(seenFailures)));
+    }
+
+    @Override
+    public boolean removeSms(String userId, boolean keepAnotherFactor) {
+        String user = userKey(userId);
+        return transact(List.of(
+                TransactWriteItem.builder()
+                        .update(u -> u.tableName(table)
+                                .key(key(user, "ACCOUNT"))
+                                .updateExpression("REMOVE smsPhone, smsMasked, smsEnabledAt")
+                                .conditionExpression(
+                                        keepAnotherFactor
+                                                ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED)
+                                                : COND_SMS_ENABLED))
+                        .build(),
+                TransactWriteItem.builder()
+                        .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
+                        .build()));
     }
 
     /** Single use: the challenge is deleted in the same transaction that acts on the account. */
@@ -662,6 +769,21 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         } catch (SdkException e) {
             throw AwsErrors.translate(DEPENDENCY, e);
         }
+    }
+
+    /** A successful check of an existing factor clears the lockout; nothing else does. */
+    private static final String RESET_FAILURES = "SET failures = :zero REMOVE lastFailureAt";
+
+    /** Conditions joined with AND, each in parentheses (their ORs must not bind across). */
+    static String and(String... conditions) {
+        return java.util.Arrays.stream(conditions)
+                .map(c -> "(" + c + ")")
+                .collect(java.util.stream.Collectors.joining(" AND "));
+    }
+
+    private static boolean bool(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value != null && Boolean.TRUE.equals(value.bool());
     }
 
     private static Map<String, AttributeValue> stepItem(String userId, long step, Instant expiresAt) {

@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 public final class KmsAssertionSigner implements AssertionSigner {
     private final KmsClient kms;
     private final String keyId;
-    private volatile Map<String, Object> jwk;
+    private volatile PublicHalf publicHalf;
+
+    private record PublicHalf(ECPublicKey key, Map<String, Object> jwk) {}
 
     public KmsAssertionSigner(KmsClient kms, String keyId) {
         this.kms = kms;
@@ -49,19 +51,28 @@ public final class KmsAssertionSigner implements AssertionSigner {
 
     @Override
     public Map<String, Object> publicJwk() {
-        Map<String, Object> known = jwk;
+        return publicHalf().jwk();
+    }
+
+    @Override
+    public ECPublicKey publicKey() {
+        return publicHalf().key();
+    }
+
+    private PublicHalf publicHalf() {
+        PublicHalf known = publicHalf;
         if (known == null) {
-            known = fetchJwk();
-            jwk = known;
+            known = fetchPublicHalf();
+            publicHalf = known;
         }
         return known;
     }
 
-    private Map<String, Object> fetchJwk() {
+    private PublicHalf fetchPublicHalf() {
         try {
             byte[] spki = kms.getPublicKey(g -> g.keyId(keyId)).publicKey().asByteArray();
             ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
-            return EcJwk.of(key);
+            return new PublicHalf(key, EcJwk.of(key));
         } catch (SdkException e) {
             throw AwsErrors.translate(KmsSecretCipher.DEPENDENCY, e);
         } catch (GeneralSecurityException | ClassCastException e) {

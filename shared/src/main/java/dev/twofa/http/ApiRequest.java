@@ -1,6 +1,7 @@
 package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.twofa.app.AssertionIssuer;
 import dev.twofa.app.Credential;
 import dev.twofa.app.Principal;
 import dev.twofa.app.TwoFactorException.InvalidRequest;
@@ -28,6 +29,9 @@ public final class ApiRequest {
             .orElse("org_id");
 
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+    private static final Pattern NONCE = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    /** A compact ES256 JWS of our claims is well under 1 KB. */
+    static final int MAX_ASSERTION_LENGTH = 2048;
 
     private final APIGatewayV2HTTPEvent event;
     private Map<String, Object> body;
@@ -51,9 +55,12 @@ public final class ApiRequest {
             throw new Unauthenticated("no verified sub claim");
         }
         var http = Optional.ofNullable(event.getRequestContext()).map(APIGatewayV2HTTPEvent.RequestContext::getHttp);
+        // An address the identity provider did not verify may be anyone's: never used for notices
+        // or activation links (API Gateway passes claims as strings: "true").
+        String email = "true".equalsIgnoreCase(claims.get("email_verified")) ? claims.get("email") : null;
         return new Principal(
                 sub,
-                claims.get("email"),
+                email,
                 claims.get(ORG_CLAIM),
                 http.map(APIGatewayV2HTTPEvent.RequestContext.Http::getSourceIp).orElse(null),
                 http.map(APIGatewayV2HTTPEvent.RequestContext.Http::getUserAgent)
@@ -118,6 +125,56 @@ public final class ApiRequest {
         return SmsPurpose.fromApiName(requiredString("purpose", 16))
                 .orElseThrow(() ->
                         new InvalidRequest("purpose", "The purpose must be \"enable\", \"login\" or \"disable\"."));
+    }
+
+    /**
+     * The step-up proof of a factor change: at most one of {@code code} (authenticator), {@code
+     * recoveryCode} or {@code assertion} (a sign-in assertion of the last 5 minutes); empty when none
+     * is sent. Formats are checked here, before anything is hashed, verified or counted.
+     */
+    public Optional<Credential> proof() {
+        if (event.getBody() == null || event.getBody().isBlank()) {
+            return Optional.empty();
+        }
+        Optional<String> code = optionalString("code", 16);
+        Optional<String> recovery = optionalString("recoveryCode", 32);
+        Optional<String> assertion = optionalString("assertion", MAX_ASSERTION_LENGTH);
+        long given = java.util.stream.Stream.of(code, recovery, assertion)
+                .filter(Optional::isPresent)
+                .count();
+        if (given > 1) {
+            throw new InvalidRequest(
+                    "code", "Send one proof: \"code\", \"recoveryCode\" or \"assertion\", not several.");
+        }
+        if (assertion.isPresent()) {
+            return Optional.of(new Credential.SignInAssertion(assertion.get()));
+        }
+        return given == 0 ? Optional.empty() : Optional.of(credential());
+    }
+
+    /**
+     * A proof other than a code ({@code recoveryCode} or {@code assertion}), for routes where
+     * {@code code} means an SMS code; empty when neither is sent.
+     */
+    public Optional<Credential> otherProof() {
+        if (optionalString("recoveryCode", 32).isEmpty()
+                && optionalString("assertion", MAX_ASSERTION_LENGTH).isEmpty()) {
+            return Optional.empty();
+        }
+        if (optionalString("code", 16).isPresent()) {
+            throw new InvalidRequest(
+                    "code", "Send the SMS \"code\", or another proof (\"recoveryCode\" or \"assertion\"), not both.");
+        }
+        return proof();
+    }
+
+    /** The relying backend's optional nonce for a sign-in, copied into the assertion. */
+    public Optional<String> nonce() {
+        Optional<String> nonce = optionalString("nonce", AssertionIssuer.MAX_NONCE_LENGTH);
+        if (nonce.isPresent() && !NONCE.matcher(nonce.get()).matches()) {
+            throw new InvalidRequest("nonce", "The nonce must be 1 to 128 printable ASCII characters.");
+        }
+        return nonce;
     }
 
     /** Exactly one of {@code code} or {@code recoveryCode}. */

@@ -1,10 +1,12 @@
 package dev.twofa.http;
 
 import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.TwoFactorException.EmailNotVerified;
 import dev.twofa.app.TwoFactorException.InvalidCode;
 import dev.twofa.app.TwoFactorException.InvalidRequest;
 import dev.twofa.app.TwoFactorException.InvalidToken;
 import dev.twofa.app.TwoFactorException.Locked;
+import dev.twofa.app.TwoFactorException.StepUpRequired;
 import dev.twofa.app.TwoFactorException.Throttled;
 import dev.twofa.app.TwoFactorException.Unauthenticated;
 import dev.twofa.app.TwoFactorException.WrongState;
@@ -103,7 +105,34 @@ public final class Problems {
                         "factor-locked",
                         "Locked",
                         "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.");
+            case StepUpRequired e ->
+                problem(
+                                403,
+                                "step-up-required",
+                                "Confirm it is you",
+                                "Changing two-factor settings needs a proof of a factor you already have: "
+                                        + proofList(e.acceptedProofs())
+                                        + ".")
+                        .with("acceptedProofs", e.acceptedProofs());
+            case EmailNotVerified e ->
+                problem(
+                        409,
+                        "email-not-verified",
+                        "Email address not verified",
+                        "We send the activation link only to a verified email address. Verify your address with"
+                                + " your sign-in provider, then try again.");
         };
+    }
+
+    private static String proofList(java.util.List<String> proofs) {
+        return proofs.stream()
+                .map(p -> switch (p) {
+                    case "code" -> "a current code from your authenticator app (\"code\")";
+                    case "recoveryCode" -> "a recovery code (\"recoveryCode\")";
+                    case "assertion" -> "the assertion of a sign-in within the last 5 minutes (\"assertion\")";
+                    default -> p;
+                })
+                .collect(java.util.stream.Collectors.joining(", or "));
     }
 
     private static Builder internal() {

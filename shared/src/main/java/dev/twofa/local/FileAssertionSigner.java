@@ -24,6 +24,7 @@ import java.util.Map;
 /** The local run's stand-in for the KMS signing key: a P-256 key pair kept in a file. */
 public final class FileAssertionSigner implements AssertionSigner {
     private final PrivateKey privateKey;
+    private final ECPublicKey publicKey;
     private final Map<String, Object> jwk;
     private final SecureRandom random;
 
@@ -31,7 +32,8 @@ public final class FileAssertionSigner implements AssertionSigner {
         this.random = random;
         KeyPair pair = loadOrCreate(keyFile, random);
         this.privateKey = pair.getPrivate();
-        this.jwk = EcJwk.of((ECPublicKey) pair.getPublic());
+        this.publicKey = (ECPublicKey) pair.getPublic();
+        this.jwk = EcJwk.of(publicKey);
     }
 
     @Override
@@ -50,6 +52,11 @@ public final class FileAssertionSigner implements AssertionSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ES256 unavailable", e);
         }
+    }
+
+    @Override
+    public ECPublicKey publicKey() {
+        return publicKey;
     }
 
     @Override

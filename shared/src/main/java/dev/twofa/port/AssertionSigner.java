@@ -1,5 +1,6 @@
 package dev.twofa.port;
 
+import java.security.interfaces.ECPublicKey;
 import java.util.Map;
 
 /**
@@ -13,6 +14,9 @@ public interface AssertionSigner {
 
     /** The JOSE signature (R ‖ S, 64 bytes) over the JWS signing input. */
     byte[] sign(byte[] signingInput);
+
+    /** The public key, to check assertions this service issued when one comes back as a step-up proof. */
+    ECPublicKey publicKey();
 
     /** The public key as a JWK (kty, crv, x, y, kid, use, alg), for the JWKS document. */
     Map<String, Object> publicJwk();

@@ -7,23 +7,32 @@ import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
+import dev.twofa.domain.lockout.AttemptWindow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Persistence of the 2FA state. Every method that guards a security rule is one conditional write
  * (or one transaction of them) so that concurrent requests cannot both win; a method returns
  * {@code false} when its condition did not hold. Items past their expiry are treated as absent
  * whether or not TTL has deleted them yet.
+ *
+ * <p>Every write that completes a successful check takes the failure count the caller read
+ * ({@code seenFailures}) and holds only while no failure was counted since: a correct code in a
+ * burst of parallel guesses cannot pass once the guesses have used up the attempts.
  */
 public interface TwoFactorStore {
 
     /** Strongly consistent read of the account; empty if the user never enrolled nor failed. */
     Optional<Account> findAccount(String userId);
 
-    /** Adds one consecutive failure (atomically, across sessions); returns the new count. */
-    int recordFailure(String userId, Instant at);
+    /**
+     * Counts one failed attempt if the window allows it (see {@link AttemptWindow}); returns the new
+     * count, or empty when the user must wait or is locked (nothing written).
+     */
+    OptionalInt countFailure(String userId, AttemptWindow window);
 
     /**
      * Stores a new pending enrollment and its activation grant, replacing any pending one; false
@@ -47,7 +56,10 @@ public interface TwoFactorStore {
     /**
      * Turns the activated enrollment into an enabled factor: deletes the pending item, records the
      * enrollment code's step as used, stores the hashed recovery codes and resets failures, all in
-     * one transaction. False when the enrollment changed meanwhile or TOTP is already enabled.
+     * one transaction; the failure count stays (enabling a factor proves nothing about the
+     * account's other factors, privacyIDEA #1578). False when the enrollment changed meanwhile, TOTP
+     * is already enabled, a failure was counted since {@code seenFailures}, or the enrollment was
+     * started without step-up and SMS is on now.
      */
     boolean enableTotp(
             PendingEnrollment pending,
@@ -55,24 +67,40 @@ public interface TwoFactorStore {
             Instant stepRecordExpiresAt,
             byte[] recoverySalt,
             List<String> recoveryCodeHashes,
+            int seenFailures,
             Instant now);
 
-    /** Records a matched time step as used; false if it was already used (a replay). */
-    boolean markStepUsed(String userId, long step, Instant recordExpiresAt, Instant now);
+    /**
+     * Accepts a TOTP code's matched step in one transaction: records the step as used (the replay
+     * record), moves the last accepted step forward and resets the failure count. False when the
+     * step was used, is not above the last accepted one, TOTP is off, or a failure was counted since
+     * {@code seenFailures}.
+     */
+    boolean acceptTotpStep(String userId, long step, Instant recordExpiresAt, int seenFailures, Instant now);
+
+    /** The hashes of the unused recovery codes (at most ten), to compare against before consuming. */
+    List<String> recoveryCodeHashes(String userId);
 
     /**
-     * Moves the last accepted step forward and resets the failure count; false if the stored last
-     * step is already at or above {@code step} or TOTP is not enabled.
+     * Deletes one recovery code and resets the failure count; false if it did not exist (used
+     * meanwhile) or a failure was counted since {@code seenFailures}.
      */
-    boolean acceptStep(String userId, long step);
-
-    /** Deletes one recovery code and resets the failure count; false if it did not exist. */
-    boolean consumeRecoveryCode(String userId, String codeHash);
+    boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures);
 
     int countRecoveryCodes(String userId);
 
-    /** Removes the factor, its secret, every recovery code and any pending enrollment. */
-    boolean disableTotp(String userId);
+    /**
+     * Records a sign-in assertion's {@code jti} as spent until the assertion expires and resets the
+     * failure count; false if it was spent already or a failure was counted since {@code seenFailures}.
+     */
+    boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now);
+
+    /**
+     * Removes the factor, its secret, every recovery code and any pending enrollment. With {@code
+     * keepAnotherFactor}, only while the SMS factor is still on (an organisation requires a factor:
+     * two parallel removals must not leave none).
+     */
+    boolean disableTotp(String userId, boolean keepAnotherFactor);
 
     /**
      * Replaces every recovery code with new hashes under a new salt, in one transaction; false when
@@ -86,6 +114,12 @@ public interface TwoFactorStore {
      * has no account item.
      */
     boolean resetAccount(String userId);
+
+    /**
+     * Claims the right to send a notice of {@code kind} to the user until {@code until}; false when
+     * one was sent within the period (notices of repeated failures are limited, not dropped).
+     */
+    boolean claimNotice(String userId, String kind, Instant until, Instant now);
 
     Optional<OrgPolicy> findOrgPolicy(String orgId);
 
@@ -120,12 +154,27 @@ public interface TwoFactorStore {
      */
     boolean reserveSmsCheck(String userId, String challengeId, int maxChecks, Instant now);
 
-    /** Consumes the challenge and turns the SMS factor on, in one transaction. */
-    boolean enableSms(SmsChallenge challenge, SmsFactor factor);
+    /**
+     * Consumes the challenge and turns the SMS factor on, in one transaction, storing {@code email}
+     * (when not null) as the address on file. The failure count stays. False when the challenge was
+     * used, a failure was counted since {@code seenFailures}, or the challenge was sent without
+     * step-up and the authenticator app is on now.
+     */
+    boolean enableSms(SmsChallenge challenge, SmsFactor factor, String email, int seenFailures);
 
     /** Consumes a login challenge and resets the failure count, in one transaction. */
-    boolean consumeSmsLogin(SmsChallenge challenge);
+    boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures);
 
-    /** Consumes a disable challenge and removes the number and factor, in one transaction. */
-    boolean disableSms(SmsChallenge challenge);
+    /**
+     * Consumes a disable challenge, removes the number and factor and resets the failure count (the
+     * code proved the factor), in one transaction; with {@code keepAnotherFactor} only while the
+     * authenticator app is still on.
+     */
+    boolean disableSms(SmsChallenge challenge, boolean keepAnotherFactor, int seenFailures);
+
+    /**
+     * Removes the number and factor and any SMS challenge after another proof (recovery code or
+     * assertion); with {@code keepAnotherFactor} only while the authenticator app is still on.
+     */
+    boolean removeSms(String userId, boolean keepAnotherFactor);
 }

@@ -4,6 +4,7 @@ import dev.twofa.app.ActivateLink;
 import dev.twofa.app.Activity;
 import dev.twofa.app.AssertionIssuer;
 import dev.twofa.app.AssertionSettings;
+import dev.twofa.app.AssertionVerifier;
 import dev.twofa.app.AttemptGuard;
 import dev.twofa.app.CodeVerifier;
 import dev.twofa.app.ConfirmTotp;
@@ -17,6 +18,7 @@ import dev.twofa.app.SmsSend;
 import dev.twofa.app.SmsSettings;
 import dev.twofa.app.StartEnable;
 import dev.twofa.app.Status;
+import dev.twofa.app.StepUp;
 import dev.twofa.app.SupportReset;
 import dev.twofa.app.TotpSettings;
 import dev.twofa.app.VerifyLogin;
@@ -71,7 +73,8 @@ public final class Wiring {
     }
 
     public StartEnable startEnable() {
-        return new StartEnable(adapters.store(), notifications(), adapters.events(), random, clock, totpSettings());
+        return new StartEnable(
+                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock, totpSettings());
     }
 
     public ActivateLink activateLink() {
@@ -102,7 +105,7 @@ public final class Wiring {
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {
         return new RegenerateRecoveryCodes(
-                adapters.store(), verifier(), notifications(), adapters.events(), random, clock);
+                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock);
     }
 
     public Activity activity() {
@@ -122,7 +125,7 @@ public final class Wiring {
     }
 
     public DisableTotp disableTotp() {
-        return new DisableTotp(adapters.store(), verifier(), notifications(), adapters.events(), clock);
+        return new DisableTotp(adapters.store(), stepUp(), notifications(), adapters.events(), clock);
     }
 
     public SmsSend smsSend() {
@@ -132,6 +135,7 @@ public final class Wiring {
                 adapters.keyedHash(),
                 adapters.smsSender(),
                 guard(),
+                stepUp(),
                 adapters.events(),
                 random,
                 clock,
@@ -143,6 +147,7 @@ public final class Wiring {
                 adapters.store(),
                 adapters.keyedHash(),
                 guard(),
+                stepUp(),
                 notifications(),
                 adapters.events(),
                 assertions(),
@@ -180,15 +185,26 @@ public final class Wiring {
     }
 
     private CodeVerifier verifier() {
-        return new CodeVerifier(adapters.store(), adapters.cipher(), guard(), adapters.events(), totp());
+        return new CodeVerifier(
+                adapters.store(),
+                adapters.cipher(),
+                guard(),
+                adapters.events(),
+                notifications(),
+                new AssertionVerifier(adapters.assertionSigner(), assertionSettings()),
+                totp());
+    }
+
+    private StepUp stepUp() {
+        return new StepUp(verifier());
     }
 
     private AttemptGuard guard() {
-        return new AttemptGuard(adapters.store(), LockoutPolicy.DEFAULT, adapters.events());
+        return new AttemptGuard(adapters.store(), LockoutPolicy.DEFAULT, adapters.events(), notifications());
     }
 
     private Notifications notifications() {
-        return new Notifications(adapters.mailer(), adapters.events(), clock);
+        return new Notifications(adapters.mailer(), adapters.store(), adapters.events(), clock);
     }
 
     private Totp totp() {
@@ -196,17 +212,18 @@ public final class Wiring {
     }
 
     private AssertionIssuer assertions() {
-        return new AssertionIssuer(
-                adapters.assertionSigner(),
-                new AssertionSettings(
-                        config.orDefault("ASSERTION_ISSUER", "twofa"),
-                        config.orDefault("ASSERTION_AUDIENCE", "twofa-app"),
-                        config.seconds(
-                                "ASSERTION_TTL_SECONDS",
-                                AssertionSettings.MAX_LIFETIME,
-                                Duration.ofSeconds(30),
-                                AssertionSettings.MAX_LIFETIME)),
-                random);
+        return new AssertionIssuer(adapters.assertionSigner(), assertionSettings(), random);
+    }
+
+    private AssertionSettings assertionSettings() {
+        return new AssertionSettings(
+                config.orDefault("ASSERTION_ISSUER", "twofa"),
+                config.orDefault("ASSERTION_AUDIENCE", "twofa-app"),
+                config.seconds(
+                        "ASSERTION_TTL_SECONDS",
+                        AssertionSettings.MAX_LIFETIME,
+                        Duration.ofSeconds(30),
+                        AssertionSettings.MAX_LIFETIME));
     }
 
     private SmsSettings smsSettings() {

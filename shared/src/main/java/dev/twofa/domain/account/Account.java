@@ -47,6 +47,11 @@ public record Account(
         return sms != null;
     }
 
+    /** Whether any factor is on: then every factor change needs a proof of one (step-up). */
+    public boolean hasAnyFactor() {
+        return totpEnabled() || smsEnabled();
+    }
+
     @Override
     public byte[] recoverySalt() {
         return recoverySalt == null ? null : recoverySalt.clone();

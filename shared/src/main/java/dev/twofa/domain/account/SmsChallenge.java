@@ -8,6 +8,9 @@ import java.util.Objects;
  * The code most recently sent by SMS: only its keyed hash is kept, bound to one purpose, checked
  * at most a few times, and gone once used or replaced by a newer send. An enable challenge also
  * carries the new number (encrypted) and its masked form.
+ *
+ * @param steppedUp an enable challenge sent after a proof of a factor the account already had; one
+ *     sent without (the account had none) may only enable SMS while the account still has none
  */
 public record SmsChallenge(
         String userId,
@@ -17,7 +20,8 @@ public record SmsChallenge(
         byte[] phoneCiphertext,
         String maskedPhone,
         int checks,
-        Instant expiresAt) {
+        Instant expiresAt,
+        boolean steppedUp) {
 
     public SmsChallenge {
         Objects.requireNonNull(userId, "userId");

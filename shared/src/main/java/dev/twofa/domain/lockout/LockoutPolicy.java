@@ -59,6 +59,16 @@ public record LockoutPolicy(int freeFailures, Duration maxDelay, int hardLimit) 
         return now.isBefore(retryAt) ? new LockState.Throttled(retryAt) : new LockState.Open();
     }
 
+    /**
+     * The terms of a conditional write that counts one more failure after {@code seenFailures} were
+     * read at {@code now}: see {@link AttemptWindow}.
+     */
+    public AttemptWindow window(int seenFailures, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Instant latest = seenFailures < freeFailures ? now : now.minus(delayAfter(seenFailures));
+        return new AttemptWindow(seenFailures, now, latest, freeFailures, hardLimit);
+    }
+
     /** 2^(failures - freeFailures) seconds, capped at maxDelay, as Cognito does with 2^(n-5). */
     private Duration delayAfter(int failures) {
         int exponent = failures - freeFailures;

@@ -25,7 +25,7 @@ public final class DisableHandler implements RequestHandler<APIGatewayV2HTTPEven
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
-            disableTotp.disable(principal, request.credential());
+            disableTotp.disable(principal, request.proof());
             return ApiResponse.ok(ApiResponse.object("totp", ApiResponse.object("enabled", false)));
         });
     }

@@ -26,7 +26,7 @@ public final class RegenerateRecoveryCodesHandler
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
-            var codes = regenerate.regenerate(principal, request.sixDigitCode("code"));
+            var codes = regenerate.regenerate(principal, request.proof());
             return ApiResponse.ok(ApiResponse.object("recoveryCodes", codes));
         });
     }

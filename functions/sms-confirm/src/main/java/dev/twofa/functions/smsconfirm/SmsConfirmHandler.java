@@ -27,7 +27,12 @@ public final class SmsConfirmHandler implements RequestHandler<APIGatewayV2HTTPE
         return Http.handle(event, request -> {
             var principal = request.principal();
             SmsPurpose purpose = request.smsPurpose();
-            var confirmed = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"));
+            var otherProof = request.otherProof();
+            if (purpose == SmsPurpose.DISABLE && otherProof.isPresent()) {
+                smsConfirm.disableWithProof(principal, otherProof.get());
+                return ApiResponse.ok(ApiResponse.object("sms", ApiResponse.object("enabled", false)));
+            }
+            var confirmed = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"), request.nonce());
             return ApiResponse.ok(
                     switch (purpose) {
                         case ENABLE ->

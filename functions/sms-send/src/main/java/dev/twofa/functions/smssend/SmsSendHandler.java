@@ -28,7 +28,8 @@ public final class SmsSendHandler implements RequestHandler<APIGatewayV2HTTPEven
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
-            var sent = smsSend.send(principal, request.smsPurpose(), request.optionalString("phoneNumber", 64));
+            var sent = smsSend.send(
+                    principal, request.smsPurpose(), request.optionalString("phoneNumber", 64), request.proof());
             return ApiResponse.accepted(
                     ApiResponse.object("sentTo", sent.maskedPhone(), "expiresInSeconds", sent.expiresInSeconds()));
         });

@@ -24,7 +24,7 @@ public final class StartEnableHandler implements RequestHandler<APIGatewayV2HTTP
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
-            startEnable.start(request.principal());
+            startEnable.start(request.principal(), request.proof());
             return ApiResponse.accepted(ApiResponse.object("status", "activation_email_sent"));
         });
     }

@@ -20,12 +20,15 @@ public final class Api {
     /** With more verified claims, e.g. the organisation claim {@code org_id}. */
     public static APIGatewayV2HTTPEvent request(
             String routeKey, String sub, String body, Map<String, String> extraClaims) {
-        Map<String, String> claims = new HashMap<>(extraClaims);
+        Map<String, String> claims = new HashMap<>();
         if (sub != null) {
             claims.put("sub", sub);
             claims.put("email", emailOf(sub));
+            // Identity providers say whether they verified the address; a claim may override it.
+            claims.put("email_verified", "true");
             claims.put("iss", "https://issuer.twofa.test");
         }
+        claims.putAll(extraClaims);
         String[] route = routeKey.split(" ", 2);
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")

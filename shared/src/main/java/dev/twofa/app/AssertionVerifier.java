@@ -1,0 +1,87 @@
+package dev.twofa.app;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.port.AssertionSigner;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a sign-in assertion that comes back as a step-up proof: our own signature and type, our
+ * issuer and audience, the same user, issued within the last five minutes and not expired. Whether
+ * its {@code jti} was spent already is the store's single-use write, not this check.
+ */
+public final class AssertionVerifier {
+    /** A proof must be fresh: issued at most this long ago (NIST SP 800-63B §6.1.2.1 "recent"). */
+    public static final Duration MAX_AGE = AssertionSettings.MAX_LIFETIME;
+    /** Clock skew tolerated between instances for {@code iat}. */
+    private static final Duration SKEW = Duration.ofSeconds(30);
+
+    private static final Pattern JTI = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final Base64.Decoder B64 = Base64.getUrlDecoder();
+
+    private final AssertionSigner signer;
+    private final AssertionSettings settings;
+
+    public AssertionVerifier(AssertionSigner signer, AssertionSettings settings) {
+        this.signer = signer;
+        this.settings = settings;
+    }
+
+    /** What makes a valid assertion single use: its id, spent until it expires. */
+    public record Spendable(String jti, Instant expiresAt) {}
+
+    /** The assertion's id and expiry when it is valid for {@code userId} now; empty otherwise. */
+    public Optional<Spendable> check(String userId, String token, Instant now) {
+        try {
+            String[] parts = token.split("\\.", -1);
+            if (parts.length != 3) {
+                return Optional.empty();
+            }
+            Map<String, Object> header = JSON.std.mapFrom(new String(B64.decode(parts[0]), StandardCharsets.UTF_8));
+            if (!"ES256".equals(header.get("alg"))
+                    || !AssertionIssuer.TYPE.equals(header.get("typ"))
+                    || !signer.keyId().equals(header.get("kid"))) {
+                return Optional.empty();
+            }
+            Signature es256 = Signature.getInstance("SHA256withECDSAinP1363Format");
+            es256.initVerify(signer.publicKey());
+            es256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!es256.verify(B64.decode(parts[2]))) {
+                return Optional.empty();
+            }
+            Map<String, Object> claims = JSON.std.mapFrom(new String(B64.decode(parts[1]), StandardCharsets.UTF_8));
+            Instant issuedAt = epoch(claims.get("iat"));
+            Instant expiresAt = epoch(claims.get("exp"));
+            boolean valid = settings.issuer().equals(claims.get("iss"))
+                    && audienceMatches(claims.get("aud"))
+                    && userId.equals(claims.get("sub"))
+                    && claims.get("jti") instanceof String jti
+                    && JTI.matcher(jti).matches()
+                    && issuedAt != null
+                    && expiresAt != null
+                    && !issuedAt.isBefore(now.minus(MAX_AGE))
+                    && !issuedAt.isAfter(now.plus(SKEW))
+                    && expiresAt.isAfter(now);
+            return valid ? Optional.of(new Spendable((String) claims.get("jti"), expiresAt)) : Optional.empty();
+        } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException | ClassCastException e) {
+            // Malformed, forged or foreign: all look the same to the caller (an invalid proof).
+            return Optional.empty();
+        }
+    }
+
+    private boolean audienceMatches(Object aud) {
+        return settings.audience().equals(aud) || (aud instanceof List<?> list && list.contains(settings.audience()));
+    }
+
+    private static Instant epoch(Object value) {
+        return value instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+    }
+}
