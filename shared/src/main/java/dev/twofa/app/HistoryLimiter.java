@@ -26,20 +26,37 @@ final class HistoryLimiter {
         this.rateLimit = new SendRateLimit(limits);
     }
 
+    /** One use recorded under {@code key}: what was there before, and what was written. */
+    record Spent(String key, SendHistory before, SendHistory written, Instant keepUntil) {}
+
     /** Records one use under {@code key}, or refuses with the wait (429). */
-    void spend(String key, Instant now) {
+    Spent spend(String key, Instant now) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SendHistory seen = store.findSendHistory(key);
             switch (rateLimit.decide(seen.sends(), now)) {
                 case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
                 case SendRateLimit.Allowed allowed -> {
-                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), now.plus(limits.window()))) {
-                        return;
+                    Instant keepUntil = now.plus(limits.window());
+                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil)) {
+                        SendHistory written = new SendHistory(allowed.sendsToStore(), seen.version() + 1);
+                        return new Spent(key, seen, written, keepUntil);
                     }
                 }
             }
         }
         // Another use under the same key is being recorded right now.
         throw new Throttled(1);
+    }
+
+    /**
+     * Gives a use back when what it paid for did not happen (the email was not sent): nothing is
+     * spent on a failed request. Only if nobody spent since; otherwise the later use keeps its place.
+     */
+    void refund(Spent spent) {
+        if (spent.before().sends().isEmpty()) {
+            store.deleteSendHistory(spent.key(), spent.written());
+        } else {
+            store.saveSendHistory(spent.key(), spent.written(), spent.before().sends(), spent.keepUntil());
+        }
     }
 }

@@ -64,7 +64,7 @@ public final class StartEnable {
                 .emailAddress()
                 .or(() -> Optional.ofNullable(account.email()).filter(e -> !e.isBlank()))
                 .orElseThrow(EmailNotVerified::new);
-        emails.spend("MAILRATE#USER#" + userId, now);
+        HistoryLimiter.Spent spent = emails.spend("MAILRATE#USER#" + userId, now);
         boolean steppedUp = stepUp.require(principal, account, proof, now);
 
         String token = ActivationToken.generate(random);
@@ -80,8 +80,9 @@ public final class StartEnable {
         try {
             notifications.sendActivationLink(email, settings.activationLink(token), settings.activationTtl());
         } catch (DependencyException e) {
-            // No partial state: a link nobody received must not stay valid.
+            // No partial state: a link nobody received must not stay valid, nor count as sent.
             store.abandonEnrollment(pending, grant);
+            emails.refund(spent);
             throw e;
         }
         events.record(SecurityEvent.of(principal, "totp_enable_started", "totp", now));

@@ -92,6 +92,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
 
     /** Optimistic lock on a send history: nobody wrote it since it was read. */
     public static final String COND_HISTORY_UNCHANGED = "attribute_not_exists(pk) OR version = :seen";
+    /** A refund removes the history only if nobody spent since. */
+    public static final String COND_HISTORY_VERSION = "version = :seen";
     /** Removes a failed send's challenge, not a newer one. */
     public static final String COND_SAME_CHALLENGE = "challengeId = :cid";
     /** A check is spent before the code is compared: at most maxChecks, only while valid. */
@@ -526,6 +528,14 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         return conditionally(() -> dynamo.putItem(p -> p.tableName(table)
                 .item(item)
                 .conditionExpression(COND_HISTORY_UNCHANGED)
+                .expressionAttributeValues(Map.of(":seen", num(seen.version())))));
+    }
+
+    @Override
+    public void deleteSendHistory(String rateKey, SendHistory seen) {
+        conditionally(() -> dynamo.deleteItem(d -> d.tableName(table)
+                .key(key(rateKey, "HISTORY"))
+                .conditionExpression(COND_HISTORY_VERSION)
                 .expressionAttributeValues(Map.of(":seen", num(seen.version())))));
     }
 

@@ -50,7 +50,8 @@ class AuditTrailIT {
         verify(app, userId, "code", code); // replay
         verify(app, userId, "recoveryCode", user.recoveryCodes().get(0)); // recovery code use
         String phone = Sms.uniqueDanishMobile();
-        Sms.enable(app, userId, phone); // SMS send, SMS enabled
+        Sms.enable(
+                app, userId, phone, Map.of("recoveryCode", user.recoveryCodes().get(2))); // SMS sent, enabled
         for (int i = 0; i < 5; i++) {
             verify(app, userId, "code", wrongCode(user.secret())); // 5 failures: the lockout starts
         }

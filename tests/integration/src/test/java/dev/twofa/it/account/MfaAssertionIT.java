@@ -45,12 +45,15 @@ class MfaAssertionIT {
     /** What the relying app runs: signature by the JWKS key, ES256 only, issuer, audience, expiry. */
     private DefaultJWTProcessor<SecurityContext> relyingApp() throws Exception {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        // RFC 8725 §3.11: only our explicitly typed assertions, never another kind of JWT.
+        processor.setJWSTypeVerifier(new com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier<>(
+                new com.nimbusds.jose.JOSEObjectType("twofa-assertion+jwt")));
         processor.setJWSKeySelector(
                 new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(jwks())));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 TestApp.ASSERTION_AUDIENCE,
                 new JWTClaimsSet.Builder().issuer(TestApp.ASSERTION_ISSUER).build(),
-                Set.of("sub", "amr", "iat", "exp", "jti")));
+                Set.of("sub", "amr", "iat", "exp", "jti", "auth_time")));
         return processor;
     }
 

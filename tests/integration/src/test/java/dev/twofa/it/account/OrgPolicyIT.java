@@ -68,7 +68,11 @@ class OrgPolicyIT {
 
         // With SMS as a second factor, the authenticator app may go; then SMS is the last one.
         String phone = Sms.uniqueDanishMobile();
-        Sms.enable(app, user.userId(), phone);
+        Sms.enable(
+                app,
+                user.userId(),
+                phone,
+                Map.of("recoveryCode", user.recoveryCodes().get(5)));
         assertThat(disableTotp(user.userId(), code).getStatusCode()).isEqualTo(200);
         app.clock.advance(Duration.ofSeconds(31));
         APIGatewayV2HTTPResponse smsDisable = app.smsSend()

@@ -40,7 +40,11 @@ class SupportResetIT {
 
     @Test
     void resetOfALockedUser_turnsEveryFactorOff_clearsTheLock_auditsAndEmails() {
-        Sms.enable(app, user.userId(), phone);
+        Sms.enable(
+                app,
+                user.userId(),
+                phone,
+                Map.of("recoveryCode", user.recoveryCodes().get(9)));
         // Lock the user: 100 consecutive failures.
         for (int i = 0; i < 100; i++) {
             verify(

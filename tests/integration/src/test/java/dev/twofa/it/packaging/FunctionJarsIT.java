@@ -23,7 +23,7 @@ class FunctionJarsIT {
 
     static Stream<Arguments> functions() {
         return Stream.of(
-                Arguments.of("start-enable", "startenable/StartEnableHandler", Set.of("dynamodb", "ses")),
+                Arguments.of("start-enable", "startenable/StartEnableHandler", Set.of("dynamodb", "kms", "ses")),
                 Arguments.of("activate-link", "activatelink/ActivateLinkHandler", Set.of("dynamodb", "kms")),
                 Arguments.of("confirm-totp", "confirmtotp/ConfirmTotpHandler", Set.of("dynamodb", "kms", "ses")),
                 // SES only for the "a recovery code was used" notice (OWASP MFA cheat sheet).
@@ -31,7 +31,7 @@ class FunctionJarsIT {
                 Arguments.of("disable", "disable/DisableHandler", Set.of("dynamodb", "kms", "ses")),
                 Arguments.of("status", "status/StatusHandler", Set.of("dynamodb")),
                 // KMS: encrypt/decrypt the number and GenerateMac; SNS: the SMS itself.
-                Arguments.of("sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "sns")),
+                Arguments.of("sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "ses", "sns")),
                 // KMS GenerateMac for the code hash; SES for the enabled/disabled notices.
                 Arguments.of("sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses")),
                 Arguments.of(

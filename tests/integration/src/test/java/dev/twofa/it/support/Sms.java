@@ -48,7 +48,19 @@ public final class Sms {
 
     /** Sends and confirms, asserting success; returns nothing but leaves SMS on for the user. */
     public static void enable(TestApp app, String userId, String e164) {
-        APIGatewayV2HTTPResponse sent = send(app, userId, "enable", e164);
+        enable(app, userId, e164, Map.of());
+    }
+
+    /**
+     * The same for an account that already has a factor: {@code proof} is the step-up proof sent with
+     * the enable request, e.g. {@code Map.of("recoveryCode", …)}.
+     */
+    public static void enable(TestApp app, String userId, String e164, Map<String, String> proof) {
+        Map<String, Object> body = new HashMap<>(proof);
+        body.put("purpose", "enable");
+        body.put("phoneNumber", e164);
+        APIGatewayV2HTTPResponse sent =
+                app.smsSend().handleRequest(Api.request("POST /2fa/sms/send", userId, Api.json(body)), null);
         assertThat(sent.getStatusCode()).as(sent.getBody()).isEqualTo(202);
         APIGatewayV2HTTPResponse confirmed = confirm(app, userId, "enable", lastCode(e164));
         assertThat(confirmed.getStatusCode()).as(confirmed.getBody()).isEqualTo(200);

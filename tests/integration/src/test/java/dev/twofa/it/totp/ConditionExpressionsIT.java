@@ -7,7 +7,6 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -75,7 +74,10 @@ class ConditionExpressionsIT {
         assertThat(conditions.subList(0, 3))
                 .containsExactly(
                         "delete enrollmentId = :eid AND stage = :stage AND expiresAt > :now",
-                        "update attribute_not_exists(totpEnabledAt)",
+                        // Started without a factor (no step-up): only while SMS is still off; and only
+                        // if no failure was counted since the read (the failure count is not reset).
+                        "update (attribute_not_exists(totpEnabledAt)) AND (attribute_not_exists(smsEnabledAt))"
+                                + " AND (attribute_not_exists(failures) OR failures <= :seen)",
                         // RFC 6238 §5.2: the enrollment code counts as used.
                         "put attribute_not_exists(pk) OR expiresAt < :now");
         assertThat(conditions.subList(3, conditions.size()))
@@ -84,26 +86,30 @@ class ConditionExpressionsIT {
     }
 
     @Test
-    void verify_writesTheReplayRecordThenAdvancesTheStep() {
+    void verify_writesTheReplayRecordAndAdvancesTheStep_inOneTransaction() {
         Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
         app.dynamoRequests.clear();
         verify(app, user, "code", IndependentTotp.code(enrolled.secret(), enrolled.enrollmentStep() + 1));
 
-        List<PutItemRequest> puts = app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
-                .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#"))
-                .toList();
-        assertThat(puts).hasSize(1);
-        // CVE-2024-41800 (Craft CMS accepted a TOTP twice): the matched step is recorded with a
-        // condition that also treats an expired-but-undeleted record as absent.
-        assertThat(puts.get(0).conditionExpression()).isEqualTo("attribute_not_exists(pk) OR expiresAt < :now");
-        assertThat(puts.get(0).item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
-
-        List<String> updates = app.dynamoRequests.requestsOf(UpdateItemRequest.class).stream()
-                .map(UpdateItemRequest::conditionExpression)
-                .filter(Objects::nonNull)
-                .toList();
-        // java-totp #63: a step at or below the last accepted one is refused.
-        assertThat(updates).containsExactly("attribute_exists(totpEnabledAt) AND totpLastStep < :step");
+        assertThat(transactionConditions())
+                .containsExactly(
+                        // CVE-2024-41800 (Craft CMS accepted a TOTP twice): the matched step is recorded
+                        // with a condition that also treats an expired-but-undeleted record as absent.
+                        "put attribute_not_exists(pk) OR expiresAt < :now",
+                        // java-totp #63: a step at or below the last accepted one is refused; AuthQuake:
+                        // a right code passes only if no guess was counted since the account was read.
+                        "update (attribute_exists(totpEnabledAt) AND totpLastStep < :step)"
+                                + " AND (attribute_not_exists(failures) OR failures <= :seen)");
+        TransactWriteItem step = app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
+                .flatMap(t -> t.transactItems().stream())
+                .filter(i -> i.put() != null)
+                .findFirst()
+                .orElseThrow();
+        assertThat(step.put().item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
+        assertThat(app.dynamoRequests.requestsOf(UpdateItemRequest.class)).isEmpty();
+        assertThat(app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
+                        .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#")))
+                .isEmpty();
     }
 
     @Test
@@ -112,7 +118,10 @@ class ConditionExpressionsIT {
         app.dynamoRequests.clear();
         verify(app, user, "recoveryCode", enrolled.recoveryCodes().get(0));
         assertThat(transactionConditions())
-                .containsExactly("delete attribute_exists(pk)", "update attribute_exists(totpEnabledAt)");
+                .containsExactly(
+                        "delete attribute_exists(pk)",
+                        "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
+                                + " :seen)");
 
         app.dynamoRequests.clear();
         verify(
@@ -121,10 +130,15 @@ class ConditionExpressionsIT {
                 "code",
                 "000000".equals(IndependentTotp.codeAt(enrolled.secret(), app.clock.instant())) ? "111111" : "000000");
         List<UpdateItemRequest> failures = app.dynamoRequests.requestsOf(UpdateItemRequest.class);
-        // AuthQuake: the count is an atomic ADD on the per-user item, shared by every session.
+        // AuthQuake: the count is an atomic ADD on the per-user item, shared by every session, and
+        // only within the budget: the free failures, or one more once the wait after the last is over.
         assertThat(failures)
                 .extracting(UpdateItemRequest::updateExpression)
                 .containsExactly("ADD failures :one SET lastFailureAt = :at");
+        assertThat(failures)
+                .extracting(UpdateItemRequest::conditionExpression)
+                .containsExactly("attribute_not_exists(failures) OR failures < :free"
+                        + " OR (failures = :seen AND failures < :hard AND lastFailureAt <= :latest)");
     }
 
     @Test
@@ -135,7 +149,10 @@ class ConditionExpressionsIT {
         List<String> conditions = transactionConditions();
         // First the recovery code spent to prove the factor, then the removal.
         assertThat(conditions.subList(0, 2))
-                .containsExactly("delete attribute_exists(pk)", "update attribute_exists(totpEnabledAt)");
+                .containsExactly(
+                        "delete attribute_exists(pk)",
+                        "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
+                                + " :seen)");
         assertThat(conditions.subList(2, conditions.size()))
                 .startsWith("update attribute_exists(totpEnabledAt)", "delete null")
                 .hasSize(2 + 9);
