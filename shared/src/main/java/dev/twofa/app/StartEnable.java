@@ -64,8 +64,10 @@ public final class StartEnable {
                 .emailAddress()
                 .or(() -> Optional.ofNullable(account.email()).filter(e -> !e.isBlank()))
                 .orElseThrow(EmailNotVerified::new);
-        HistoryLimiter.Spent spent = emails.spend("MAILRATE#USER#" + userId, now);
+        // A request without its proof (403) must not use up an email; one with a proof that then
+        // finds no room has spent it (the user waits anyway, and takes a new code after).
         boolean steppedUp = stepUp.require(principal, account, proof, now);
+        HistoryLimiter.Spent spent = emails.spend("MAILRATE#USER#" + userId, now);
 
         String token = ActivationToken.generate(random);
         Instant expiresAt = now.plus(settings.activationTtl());

@@ -30,6 +30,8 @@ import dev.twofa.domain.otp.Totp;
 import dev.twofa.domain.sms.PhoneNumbers;
 import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.domain.sms.SmsCodes;
+import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecretContext;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -187,12 +189,30 @@ public final class Wiring {
     private CodeVerifier verifier() {
         return new CodeVerifier(
                 adapters.store(),
-                adapters.cipher(),
+                cipherOnFirstUse(),
                 guard(),
                 adapters.events(),
                 notifications(),
                 new AssertionVerifier(adapters.assertionSigner(), assertionSettings()),
                 totp());
+    }
+
+    /**
+     * The secrets cipher, resolved when an authenticator code is first checked: sms-confirm takes
+     * step-up proofs without one (recovery code, assertion), so it needs no secrets key at all.
+     */
+    private SecretCipher cipherOnFirstUse() {
+        return new SecretCipher() {
+            @Override
+            public byte[] encrypt(byte[] plaintext, SecretContext context) {
+                return adapters.cipher().encrypt(plaintext, context);
+            }
+
+            @Override
+            public byte[] decrypt(byte[] ciphertext, SecretContext context) {
+                return adapters.cipher().decrypt(ciphertext, context);
+            }
+        };
     }
 
     private StepUp stepUp() {

@@ -91,11 +91,58 @@ class MfaAssertionIT {
                 .containsExactly("recovery");
 
         String phone = Sms.uniqueDanishMobile();
-        Sms.enable(app, user.userId(), phone);
+        Sms.enable(
+                app,
+                user.userId(),
+                phone,
+                java.util.Map.of("recoveryCode", user.recoveryCodes().get(1)));
         app.clock.advance(Duration.ofSeconds(31));
         Sms.send(app, user.userId(), "login", null);
         String sms = assertionOf(Sms.confirm(app, user.userId(), "login", Sms.lastCode(phone)));
         assertThat(relyingApp().process(sms, null).getStringListClaim("amr")).containsExactly("sms");
+    }
+
+    @Test
+    void theNonce_isBoundIntoTheAssertion_withAuthTimeAndAnExplicitType() throws Exception {
+        String nonce = "n-" + UUID.randomUUID();
+        String jwt = assertionOf(app.verifyLogin()
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/verify",
+                                user.userId(),
+                                Api.json(java.util.Map.of(
+                                        "code",
+                                        IndependentTotp.code(user.secret(), user.enrollmentStep() + 1),
+                                        "nonce",
+                                        nonce))),
+                        null));
+        JWTClaimsSet claims = relyingApp().process(jwt, null);
+        assertThat(claims.getStringClaim("nonce")).isEqualTo(nonce);
+        assertThat(claims.getLongClaim("auth_time"))
+                .isEqualTo(app.clock.instant().getEpochSecond());
+        assertThat(SignedJWT.parse(jwt).getHeader().getType().getType()).isEqualTo("twofa-assertion+jwt");
+
+        // A relying app that expects another nonce (another sign-in) refuses it.
+        DefaultJWTProcessor<SecurityContext> otherSignIn = relyingApp();
+        otherSignIn.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                TestApp.ASSERTION_AUDIENCE,
+                new JWTClaimsSet.Builder()
+                        .issuer(TestApp.ASSERTION_ISSUER)
+                        .claim("nonce", "another-sign-in")
+                        .build(),
+                Set.of("sub", "nonce")));
+        assertThatThrownBy(() -> otherSignIn.process(jwt, null)).isInstanceOf(BadJWTException.class);
+
+        // A nonce is visible ASCII of at most 128 characters, checked before the code is.
+        APIGatewayV2HTTPResponse tooLong = app.verifyLogin()
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/verify",
+                                user.userId(),
+                                Api.json(java.util.Map.of("code", "123456", "nonce", "x".repeat(129)))),
+                        null);
+        assertThat(tooLong.getStatusCode()).isEqualTo(400);
+        assertThat(Api.body(tooLong).get("field")).isEqualTo("nonce");
     }
 
     @Test

@@ -158,6 +158,7 @@ class AttemptBudgetIT {
         String smsUser = "sms-" + UUID.randomUUID();
         String phone = Sms.uniqueDanishMobile();
         Sms.enable(app, smsUser, phone);
+        app.clock.advance(Duration.ofSeconds(31));
         assertThat(Sms.send(app, smsUser, "login", null).getStatusCode()).isEqualTo(202);
         String right = Sms.lastCode(phone);
         int[] n = {0};

@@ -169,6 +169,7 @@ final class InProcessApi implements Givens.Driver {
         Map<String, String> claims = new HashMap<>(Map.of("sub", sub));
         if (email != null) {
             claims.put("email", email);
+            claims.put("email_verified", "true");
         }
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
