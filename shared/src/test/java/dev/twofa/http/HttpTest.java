@@ -8,7 +8,9 @@ import dev.twofa.app.Credential;
 import dev.twofa.app.TwoFactorException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -142,6 +144,51 @@ class HttpTest {
                     .doesNotContain("at dev.");
             assertThat(body(response)).containsEntry("type", "urn:twofa:problem:internal");
         }
+    }
+
+    /** Runs {@code action} and returns what it printed: outside Lambda, the runtime's logger prints to stdout. */
+    private static String logOf(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** SES MessageRejected names addresses; the log keeps its error code and HTTP status only. */
+    @Test
+    void dependencyFault_logsTheErrorCodeAndStatus_neverTheLibrarysMessage() {
+        var sdkFailure = new RuntimeException("Email address is not verified: ann@example.com, bob@example.com");
+        var failure = new DependencyException("SES", false, "MessageRejected (HTTP 400)", sdkFailure);
+
+        String log = logOf(() -> run(event("u", "{}"), request -> {
+            throw failure;
+        }));
+
+        assertThat(log)
+                .contains("dependency fault: dev.twofa.port.DependencyException: SES: MessageRejected (HTTP 400)")
+                .contains("Caused by: java.lang.RuntimeException")
+                .contains("\tat dev.twofa.http.HttpTest")
+                .doesNotContain("@example.com")
+                .doesNotContain("not verified");
+    }
+
+    @Test
+    void unexpectedFailure_logsItsClassAndFrames_butNotALibrarysMessage() {
+        var failure = new IllegalArgumentException("For input string: \"+4520123456\"");
+
+        String log = logOf(() -> run(event("u", "{}"), request -> {
+            throw failure;
+        }));
+
+        assertThat(log)
+                .contains("unexpected failure: java.lang.IllegalArgumentException")
+                .contains("\tat ")
+                .doesNotContain("4520123456");
     }
 
     @Test
