@@ -2,6 +2,7 @@ package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.twofa.app.Credential;
+import dev.twofa.app.Operator;
 import dev.twofa.app.Principal;
 import dev.twofa.app.TwoFactorException.InvalidRequest;
 import dev.twofa.app.TwoFactorException.Unauthenticated;
@@ -28,6 +29,8 @@ public final class ApiRequest {
             .orElse("org_id");
 
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+    /** IAM's limit for an ARN. */
+    private static final int MAX_ARN = 2048;
 
     private final APIGatewayV2HTTPEvent event;
     private Map<String, Object> body;
@@ -61,6 +64,27 @@ public final class ApiRequest {
                         .orElse(null));
     }
 
+    /**
+     * The operator as API Gateway's IAM authorizer verified them (a SigV4-signed request): the
+     * caller's ARN and the API request id. Only that authorizer fills {@code authorizer.iam}; a
+     * route behind the JWT authorizer never has it, so a user's token can never act as an operator,
+     * and no header, body field or claim can name one.
+     */
+    public Operator operator() {
+        var context = Optional.ofNullable(event.getRequestContext());
+        String arn = context.map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
+                .map(APIGatewayV2HTTPEvent.RequestContext.IAM::getUserArn)
+                .orElse("");
+        if (!arn.startsWith("arn:") || arn.length() > MAX_ARN) {
+            throw new Unauthenticated("no IAM caller verified by API Gateway");
+        }
+        String requestId = context.map(APIGatewayV2HTTPEvent.RequestContext::getRequestId)
+                .filter(id -> !id.isBlank())
+                .orElse("unknown");
+        return new Operator(arn, requestId);
+    }
+
     public String requiredString(String field, int maxLength) {
         return optionalString(field, maxLength)
                 .orElseThrow(() -> new InvalidRequest(field, "The field \"" + field + "\" is required."));
@@ -78,6 +102,14 @@ public final class ApiRequest {
             throw new InvalidRequest(field, "The field \"" + field + "\" is too long.");
         }
         return Optional.of(s);
+    }
+
+    public boolean requiredBoolean(String field) {
+        Object value = body().get(field);
+        if (!(value instanceof Boolean b)) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" must be true or false.");
+        }
+        return b;
     }
 
     /** A 6-digit code, format checked before anything is hashed or counted. */

@@ -62,6 +62,45 @@ class HttpTest {
         assertThat(body(response)).containsEntry("type", "urn:twofa:problem:unauthenticated");
     }
 
+    private static APIGatewayV2HTTPEvent operatorEvent(String userArn) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /operator/support-reset")
+                .withBody("{\"operator\":\"arn:aws:iam::123456789012:user/forged\"}")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("req-1")
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                                        .builder()
+                                        .withUserArn(userArn)
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    @Test
+    void operator_isTheCallerTheIamAuthorizerVerified_withTheRequestId_neverTheBody() throws IOException {
+        String arn = "arn:aws:sts::123456789012:assumed-role/twofa-SupportRole-X/alice";
+        var response = run(operatorEvent(arn), request -> {
+            var operator = request.operator();
+            return ApiResponse.ok(Map.of("arn", operator.arn(), "request", operator.requestId()));
+        });
+        assertThat(body(response)).isEqualTo(Map.of("arn", arn, "request", "req-1"));
+    }
+
+    @Test
+    void operator_withOnlyJwtClaims_orNoArn_is401Problem() throws IOException {
+        for (var event : new APIGatewayV2HTTPEvent[] {
+            event("user-1", "{}"), operatorEvent(null), operatorEvent(""), operatorEvent("alice@corp")
+        }) {
+            var response = run(
+                    event,
+                    request -> ApiResponse.ok(Map.of("arn", request.operator().arn())));
+            assertThat(response.getStatusCode()).isEqualTo(401);
+            assertThat(body(response)).containsEntry("type", "urn:twofa:problem:unauthenticated");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {"", "not json", "[1,2]", "\"text\"", "{\"code\":", "{\"code\":123456}", "{\"code\":\"12345\"}"})
