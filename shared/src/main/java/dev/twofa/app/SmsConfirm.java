@@ -81,7 +81,11 @@ public final class SmsConfirm {
         return switch (purpose) {
             case ENABLE -> {
                 SmsFactor factor = new SmsFactor(challenge.phoneCiphertext(), challenge.maskedPhone(), now);
-                consumed(store.enableSms(challenge, factor), principal, now);
+                consumed(
+                        store.enableSms(
+                                challenge, factor, principal.emailAddress().orElse(null)),
+                        principal,
+                        now);
                 events.record(SecurityEvent.of(
                         principal, "sms_enabled", SmsSend.SMS, now, Map.of("to", challenge.maskedPhone())));
                 notifications.smsEnabled(userId, principal.emailOr(account.email()), challenge.maskedPhone());

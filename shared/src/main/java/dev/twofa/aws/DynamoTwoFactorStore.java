@@ -518,17 +518,18 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean enableSms(SmsChallenge challenge, SmsFactor factor) {
-        return consumeChallengeAnd(
-                challenge,
-                "SET smsPhone = :phone, smsMasked = :masked, smsEnabledAt = :at, failures = :zero"
-                        + " REMOVE lastFailureAt",
-                COND_SMS_NOT_ENABLED,
-                Map.of(
-                        ":phone", bytes(factor.phoneCiphertext()),
-                        ":masked", str(factor.maskedPhone()),
-                        ":at", num(factor.enabledAt().toEpochMilli()),
-                        ":zero", num(0)));
+    public boolean enableSms(SmsChallenge challenge, SmsFactor factor, String email) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":phone", bytes(factor.phoneCiphertext()),
+                ":masked", str(factor.maskedPhone()),
+                ":at", num(factor.enabledAt().toEpochMilli()),
+                ":zero", num(0)));
+        String set = "SET smsPhone = :phone, smsMasked = :masked, smsEnabledAt = :at, failures = :zero";
+        if (email != null) {
+            values.put(":email", str(email));
+            set += ", email = :email";
+        }
+        return consumeChallengeAnd(challenge, set + " REMOVE lastFailureAt", COND_SMS_NOT_ENABLED, values);
     }
 
     @Override

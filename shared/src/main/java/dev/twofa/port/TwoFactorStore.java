@@ -120,8 +120,12 @@ public interface TwoFactorStore {
      */
     boolean reserveSmsCheck(String userId, String challengeId, int maxChecks, Instant now);
 
-    /** Consumes the challenge and turns the SMS factor on, in one transaction. */
-    boolean enableSms(SmsChallenge challenge, SmsFactor factor);
+    /**
+     * Consumes the challenge and turns the SMS factor on, in one transaction. A non-null {@code
+     * email} becomes the address on file, as at TOTP enrollment: the support-reset notice goes there
+     * for a user whose only factor is SMS.
+     */
+    boolean enableSms(SmsChallenge challenge, SmsFactor factor, String email);
 
     /** Consumes a login challenge and resets the failure count, in one transaction. */
     boolean consumeSmsLogin(SmsChallenge challenge);

@@ -139,6 +139,21 @@ class SupportResetIT {
         assertThat(status(app, user.userId())).containsEntry("totp", Map.of("enabled", true));
     }
 
+    /** The notice goes to the address on file whatever the user's factors: here SMS only, no TOTP ever. */
+    @Test
+    void smsOnlyUser_getsTheNoticeAtTheAddressOnFile() {
+        String smsOnly = "sms-user-" + UUID.randomUUID();
+        Sms.enable(app, smsOnly, Sms.uniqueDanishMobile());
+
+        assertThat(reset(Api.operatorRequest(ROUTE, ALICE, request(smsOnly))).getStatusCode())
+                .isEqualTo(200);
+
+        assertThat(status(app, smsOnly)).containsEntry("sms", Map.of("enabled", false));
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(smsOnly)))
+                .extracting(Emulators.SentEmail::subject)
+                .contains("Two-factor authentication was reset by support");
+    }
+
     @Test
     void everyFieldIsRequired() {
         for (String field : new String[] {"userId", "reason", "ticketId"}) {
