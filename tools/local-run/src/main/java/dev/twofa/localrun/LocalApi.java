@@ -182,7 +182,9 @@ final class LocalApi implements HttpHandler {
 
     /**
      * The dev-only caller ARN of an operator request, when it looks like an IAM user or assumed-role
-     * ARN and the request names this machine (the DNS-rebinding guard of the dev endpoints).
+     * ARN and the request names this machine (the DNS-rebinding guard of the dev endpoints). A page
+     * of another origin cannot send it either: a custom header needs a CORS preflight, which this
+     * run never approves.
      */
     private static Optional<String> devCallerArn(HttpExchange exchange) {
         String value = exchange.getRequestHeaders().getFirst(LocalRun.DEV_CALLER_ARN_HEADER);
