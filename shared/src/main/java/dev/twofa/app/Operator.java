@@ -3,12 +3,13 @@ package dev.twofa.app;
 import java.util.Objects;
 
 /**
- * Who ran an operator function, as the invocation told it: an identity and the Lambda request id,
- * which also finds the Invoke call (and the IAM principal behind it) in CloudTrail.
+ * Who ran an operator action, as API Gateway's IAM authorizer verified it: the caller's ARN (for a
+ * support engineer, the assumed support role and their session name) and the API request id, which
+ * finds the request in the access log. Never a name the caller declared.
  */
-public record Operator(String identity, String requestId) {
+public record Operator(String arn, String requestId) {
     public Operator {
-        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(arn, "arn");
         Objects.requireNonNull(requestId, "requestId");
     }
 }

@@ -22,13 +22,13 @@ public final class OrgPolicyChange {
     public OrgPolicy set(String orgId, boolean mfaRequired, String reason, Operator operator) {
         Instant now = clock.instant();
         String org = SupportReset.required("orgId", orgId);
-        OrgPolicy policy = new OrgPolicy(org, mfaRequired, now, operator.identity(), reason);
+        OrgPolicy policy = new OrgPolicy(org, mfaRequired, now, operator.arn(), reason);
         store.saveOrgPolicy(policy);
         Map<String, String> details = new HashMap<>();
         details.put("orgId", org);
         details.put("mfaRequired", Boolean.toString(mfaRequired));
-        details.put("operator", operator.identity());
-        details.put("lambdaRequestId", operator.requestId());
+        details.put("operator", operator.arn());
+        details.put("apiRequestId", operator.requestId());
         if (reason != null) {
             details.put("reason", reason);
         }

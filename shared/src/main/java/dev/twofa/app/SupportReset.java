@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * Support's reset after the user proved who they are (OWASP MFA cheat sheet): every factor off,
  * secrets, number and recovery codes deleted, the lock cleared, an audit record naming the
- * operator, reason and ticket, and an email to the user. Not on the public API.
+ * operator (their verified IAM ARN), reason and ticket, and an email to the address on file.
+ * Reached only through the IAM-authorized operator route, never with a user's token.
  */
 public final class SupportReset {
-    private static final int MAX_TEXT = 500;
+    /** The longest user id, reason, ticket or organisation id an operator may send. */
+    public static final int MAX_TEXT = 500;
 
     private final TwoFactorStore store;
     private final Notifications notifications;
@@ -51,12 +53,14 @@ public final class SupportReset {
                 null,
                 null,
                 Map.of(
-                        "operator", operator.identity(),
-                        "lambdaRequestId", operator.requestId(),
+                        "operator", operator.arn(),
+                        "apiRequestId", operator.requestId(),
                         "reason", request.reason(),
                         "ticketId", request.ticketId(),
                         "hadTotp", Boolean.toString(account.totpEnabled()),
                         "hadSms", Boolean.toString(account.smsEnabled()))));
+        // The address on file, whichever factors the user had: the request names no address, and
+        // the token of whoever asked support is not the user's.
         notifications.supportReset(Recipients.onFile(account));
     }
 

@@ -24,6 +24,10 @@ final class AwsErrors {
         return false;
     }
 
+    /**
+     * The service's error code and HTTP status only: never the SDK message, which can carry request
+     * data (SES MessageRejected names email addresses) and ends up in logs through this message.
+     */
     private static String describe(SdkException e) {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
             return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + ")";

@@ -3,6 +3,7 @@ package dev.twofa.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.twofa.app.AssertionIssuer;
 import dev.twofa.app.Credential;
+import dev.twofa.app.Operator;
 import dev.twofa.app.Principal;
 import dev.twofa.app.TwoFactorException.InvalidRequest;
 import dev.twofa.app.TwoFactorException.Unauthenticated;
@@ -32,6 +33,8 @@ public final class ApiRequest {
     private static final Pattern NONCE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     /** A compact ES256 JWS of our claims is well under 1 KB. */
     static final int MAX_ASSERTION_LENGTH = 2048;
+    /** IAM's limit for an ARN. */
+    private static final int MAX_ARN = 2048;
 
     private final APIGatewayV2HTTPEvent event;
     private Map<String, Object> body;
@@ -68,6 +71,27 @@ public final class ApiRequest {
                         .orElse(null));
     }
 
+    /**
+     * The operator as API Gateway's IAM authorizer verified them (a SigV4-signed request): the
+     * caller's ARN and the API request id. Only that authorizer fills {@code authorizer.iam}; a
+     * route behind the JWT authorizer never has it, so a user's token can never act as an operator,
+     * and no header, body field or claim can name one.
+     */
+    public Operator operator() {
+        var context = Optional.ofNullable(event.getRequestContext());
+        String arn = context.map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
+                .map(APIGatewayV2HTTPEvent.RequestContext.IAM::getUserArn)
+                .orElse("");
+        if (!arn.startsWith("arn:") || arn.length() > MAX_ARN) {
+            throw new Unauthenticated("no IAM caller verified by API Gateway");
+        }
+        String requestId = context.map(APIGatewayV2HTTPEvent.RequestContext::getRequestId)
+                .filter(id -> !id.isBlank())
+                .orElse("unknown");
+        return new Operator(arn, requestId);
+    }
+
     public String requiredString(String field, int maxLength) {
         return optionalString(field, maxLength)
                 .orElseThrow(() -> new InvalidRequest(field, "The field \"" + field + "\" is required."));
@@ -85,6 +109,14 @@ public final class ApiRequest {
             throw new InvalidRequest(field, "The field \"" + field + "\" is too long.");
         }
         return Optional.of(s);
+    }
+
+    public boolean requiredBoolean(String field) {
+        Object value = body().get(field);
+        if (!(value instanceof Boolean b)) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" must be true or false.");
+        }
+        return b;
     }
 
     /** A 6-digit code, format checked before anything is hashed or counted. */

@@ -46,30 +46,23 @@ public final class Http {
                 .build();
     }
 
-    /** Expected outcomes are logged briefly; faults with their stack trace, for operators only. */
+    /**
+     * Expected outcomes are logged briefly; faults with their stack trace, for operators only. A
+     * dependency fault is its service's error code and HTTP status (DependencyException's message,
+     * see AwsErrors), never the SDK's text: SES MessageRejected, for one, quotes email addresses.
+     */
     private static void log(APIGatewayV2HTTPEvent event, RuntimeException failure) {
         String route = event.getRouteKey() == null ? "?" : event.getRouteKey();
         switch (failure) {
             case TwoFactorException e ->
                 Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + stackTrace(e));
+            case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + Log.trace(e));
             case InvalidPhoneNumberException e ->
                 Log.log(LogLevel.INFO, route + " refused: phone number " + e.reason());
             case SmsRejectedException e -> Log.log(LogLevel.WARN, route + " SMS rejected: " + e.reason());
             case SecretIntegrityException e ->
                 Log.log(LogLevel.ERROR, route + " SECURITY integrity failure: " + e.getMessage());
-            default -> Log.log(LogLevel.ERROR, route + " unexpected failure: " + stackTrace(failure));
+            default -> Log.log(LogLevel.ERROR, route + " unexpected failure: " + Log.trace(failure));
         }
-    }
-
-    private static String stackTrace(Throwable t) {
-        StringBuilder out = new StringBuilder();
-        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
-            out.append(cause == t ? "" : "\nCaused by: ").append(cause);
-            for (StackTraceElement frame : cause.getStackTrace()) {
-                out.append("\n\tat ").append(frame);
-            }
-        }
-        return out.toString();
     }
 }

@@ -10,10 +10,34 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
  */
 public final class Log {
     private static final boolean IN_LAMBDA = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
+    private static final String OWN_CODE = "dev.twofa.";
 
     private Log() {}
 
     public static void log(LogLevel level, String message) {
         LambdaRuntime.getLogger().log(IN_LAMBDA ? message : message + System.lineSeparator(), level);
+    }
+
+    /**
+     * A failure and its causes as a stack trace, for operators, with the message of an exception
+     * only where this code base wrote it. Other libraries put request data in their messages: SES
+     * MessageRejected names email addresses, DynamoDB validation errors quote attribute values, a
+     * parser quotes its input. Their class names and frames are kept, their texts never logged.
+     */
+    static String trace(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            out.append(cause == failure ? "" : "\nCaused by: ").append(describe(cause));
+            for (StackTraceElement frame : cause.getStackTrace()) {
+                out.append("\n\tat ").append(frame);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The class name, and the message when it is this code base's own (never a library's). */
+    static String describe(Throwable t) {
+        String type = t.getClass().getName();
+        return type.startsWith(OWN_CODE) && t.getMessage() != null ? type + ": " + t.getMessage() : type;
     }
 }

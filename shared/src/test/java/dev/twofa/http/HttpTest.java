@@ -8,7 +8,9 @@ import dev.twofa.app.Credential;
 import dev.twofa.app.TwoFactorException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -58,6 +60,45 @@ class HttpTest {
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
         assertThat(body(response)).containsEntry("type", "urn:twofa:problem:unauthenticated");
+    }
+
+    private static APIGatewayV2HTTPEvent operatorEvent(String userArn) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /operator/support-reset")
+                .withBody("{\"operator\":\"arn:aws:iam::123456789012:user/forged\"}")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("req-1")
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                                        .builder()
+                                        .withUserArn(userArn)
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    @Test
+    void operator_isTheCallerTheIamAuthorizerVerified_withTheRequestId_neverTheBody() throws IOException {
+        String arn = "arn:aws:sts::123456789012:assumed-role/twofa-SupportRole-X/alice";
+        var response = run(operatorEvent(arn), request -> {
+            var operator = request.operator();
+            return ApiResponse.ok(Map.of("arn", operator.arn(), "request", operator.requestId()));
+        });
+        assertThat(body(response)).isEqualTo(Map.of("arn", arn, "request", "req-1"));
+    }
+
+    @Test
+    void operator_withOnlyJwtClaims_orNoArn_is401Problem() throws IOException {
+        for (var event : new APIGatewayV2HTTPEvent[] {
+            event("user-1", "{}"), operatorEvent(null), operatorEvent(""), operatorEvent("alice@corp")
+        }) {
+            var response = run(
+                    event,
+                    request -> ApiResponse.ok(Map.of("arn", request.operator().arn())));
+            assertThat(response.getStatusCode()).isEqualTo(401);
+            assertThat(body(response)).containsEntry("type", "urn:twofa:problem:unauthenticated");
+        }
     }
 
     @ParameterizedTest
@@ -142,6 +183,51 @@ class HttpTest {
                     .doesNotContain("at dev.");
             assertThat(body(response)).containsEntry("type", "urn:twofa:problem:internal");
         }
+    }
+
+    /** Runs {@code action} and returns what it printed: outside Lambda, the runtime's logger prints to stdout. */
+    private static String logOf(Runnable action) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** SES MessageRejected names addresses; the log keeps its error code and HTTP status only. */
+    @Test
+    void dependencyFault_logsTheErrorCodeAndStatus_neverTheLibrarysMessage() {
+        var sdkFailure = new RuntimeException("Email address is not verified: ann@example.com, bob@example.com");
+        var failure = new DependencyException("SES", false, "MessageRejected (HTTP 400)", sdkFailure);
+
+        String log = logOf(() -> run(event("u", "{}"), request -> {
+            throw failure;
+        }));
+
+        assertThat(log)
+                .contains("dependency fault: dev.twofa.port.DependencyException: SES: MessageRejected (HTTP 400)")
+                .contains("Caused by: java.lang.RuntimeException")
+                .contains("\tat dev.twofa.http.HttpTest")
+                .doesNotContain("@example.com")
+                .doesNotContain("not verified");
+    }
+
+    @Test
+    void unexpectedFailure_logsItsClassAndFrames_butNotALibrarysMessage() {
+        var failure = new IllegalArgumentException("For input string: \"+4520123456\"");
+
+        String log = logOf(() -> run(event("u", "{}"), request -> {
+            throw failure;
+        }));
+
+        assertThat(log)
+                .contains("unexpected failure: java.lang.IllegalArgumentException")
+                .contains("\tat ")
+                .doesNotContain("4520123456");
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Builds the event API Gateway HTTP API (payload format 2.0) hands a Lambda integration: lower-case
  * headers with repeats joined by commas, the {@code Cookie} header moved to {@code cookies},
- * decoded query parameters, the body as text or base64, and the request context, including the
- * claims the JWT authorizer verified.
+ * decoded query parameters, the body as text or base64, and the request context, including what
+ * the authorizer verified: the JWT's claims, or the IAM caller.
  */
 final class HttpApiEvents {
     static final String ACCOUNT_ID = "000000000000";
@@ -31,8 +31,14 @@ final class HttpApiEvents {
 
     private HttpApiEvents() {}
 
-    /** What the authorizer verified: claims flattened to strings as API Gateway does, and scopes. */
-    record Authorization(Map<String, String> claims, List<String> scopes) {}
+    /** What the authorizer verified. */
+    sealed interface Authorization {
+        /** The JWT authorizer: claims flattened to strings as API Gateway does, and scopes. */
+        record Jwt(Map<String, String> claims, List<String> scopes) implements Authorization {}
+
+        /** The IAM authorizer: the caller's ARN (its account is the ARN's fifth field). */
+        record Iam(String userArn) implements Authorization {}
+    }
 
     static APIGatewayV2HTTPEvent of(
             HttpExchange exchange,
@@ -87,14 +93,24 @@ final class HttpApiEvents {
                 .withTime(REQUEST_TIME.format(now))
                 .withTimeEpoch(now.toEpochMilli())
                 .withHttp(http);
-        if (authorization != null) {
-            context.withAuthorizer(RequestContext.Authorizer.builder()
-                    .withJwt(RequestContext.Authorizer.JWT
-                            .builder()
-                            .withClaims(authorization.claims())
-                            .withScopes(authorization.scopes())
-                            .build())
-                    .build());
+        switch (authorization) {
+            case Authorization.Jwt jwt ->
+                context.withAuthorizer(RequestContext.Authorizer.builder()
+                        .withJwt(RequestContext.Authorizer.JWT
+                                .builder()
+                                .withClaims(jwt.claims())
+                                .withScopes(jwt.scopes())
+                                .build())
+                        .build());
+            case Authorization.Iam iam ->
+                context.withAuthorizer(RequestContext.Authorizer.builder()
+                        .withIam(RequestContext.IAM
+                                .builder()
+                                .withUserArn(iam.userArn())
+                                .withAccountId(iam.userArn().split(":", 6)[4])
+                                .build())
+                        .build());
+            case null -> {}
         }
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")

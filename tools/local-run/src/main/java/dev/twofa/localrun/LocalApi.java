@@ -24,10 +24,11 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The local API Gateway: matches a request to a template route, plays the JWT authorizer, builds
- * the payload 2.0 event, invokes the function and writes its response back. Also serves the
- * dev-only endpoints {@code POST /dev/token} and {@code GET /dev/outbox}, and, for a GET or HEAD
- * that no route takes, the reference web client's static files.
+ * The local API Gateway: matches a request to a template route, plays the JWT authorizer (and, for
+ * the AWS_IAM operator routes, a dev-only stand-in for it), builds the payload 2.0 event, invokes
+ * the function and writes its response back. Also serves the dev-only endpoints {@code POST
+ * /dev/token} and {@code GET /dev/outbox}, and, for a GET or HEAD that no route takes, the reference
+ * web client's static files.
  */
 final class LocalApi implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(LocalApi.class.getName());
@@ -37,6 +38,9 @@ final class LocalApi implements HttpHandler {
     private static final int MAX_SUB_CHARS = 128;
     private static final int MAX_EMAIL_CHARS = 254;
     private static final Pattern BEARER = Pattern.compile("(?i)^bearer\\s+(\\S+)\\s*$");
+
+    private static final Pattern CALLER_ARN =
+            Pattern.compile("arn:aws[a-z-]*:(iam|sts)::([0-9]{12}):[\\x21-\\x7e]{1,1900}");
 
     /** A route and the function serving it. */
     record Endpoint(TemplateRoutes.Route route, LocalFunction function) {}
@@ -124,18 +128,30 @@ final class LocalApi implements HttpHandler {
     private int invoke(HttpExchange exchange, Endpoint endpoint, Map<String, String> parameters, byte[] body)
             throws IOException {
         HttpApiEvents.Authorization authorization = null;
-        if (endpoint.route().authorized()) {
-            Optional<Map<String, Object>> claims = bearerToken(exchange).flatMap(jwt::verify);
-            if (claims.isEmpty()) {
-                // As API Gateway's JWT authorizer: the function is not called at all.
-                return send(
-                        exchange,
-                        401,
-                        "application/json",
-                        message("Unauthorized"),
-                        Map.of("WWW-Authenticate", "Bearer"));
+        switch (endpoint.route().auth()) {
+            case JWT -> {
+                Optional<Map<String, Object>> claims = bearerToken(exchange).flatMap(jwt::verify);
+                if (claims.isEmpty()) {
+                    // As API Gateway's JWT authorizer: the function is not called at all.
+                    return send(
+                            exchange,
+                            401,
+                            "application/json",
+                            message("Unauthorized"),
+                            Map.of("WWW-Authenticate", "Bearer"));
+                }
+                authorization = authorization(claims.get());
             }
-            authorization = authorization(claims.get());
+            case IAM -> {
+                Optional<String> caller = devCallerArn(exchange);
+                if (caller.isEmpty()) {
+                    // As API Gateway's IAM authorizer for a request without a valid signature (a
+                    // user's bearer token included): 403, and the function is not called.
+                    return send(exchange, 403, "application/json", message("Forbidden"), Map.of());
+                }
+                authorization = new HttpApiEvents.Authorization.Iam(caller.get());
+            }
+            case NONE -> {}
         }
         String requestId = UUID.randomUUID().toString();
         Instant now = clock.instant();
@@ -162,6 +178,21 @@ final class LocalApi implements HttpHandler {
         }
         String name = host.strip().toLowerCase(Locale.ROOT).replaceFirst(":[0-9]+$", "");
         return name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]");
+    }
+
+    /**
+     * The dev-only caller ARN of an operator request, when it looks like an IAM user or assumed-role
+     * ARN and the request names this machine (the DNS-rebinding guard of the dev endpoints). A page
+     * of another origin cannot send it either: a custom header needs a CORS preflight, which this
+     * run never approves.
+     */
+    private static Optional<String> devCallerArn(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst(LocalRun.DEV_CALLER_ARN_HEADER);
+        if (value == null || !loopbackHost(exchange)) {
+            return Optional.empty();
+        }
+        String arn = value.strip();
+        return CALLER_ARN.matcher(arn).matches() ? Optional.of(arn) : Optional.empty();
     }
 
     private static Optional<String> bearerToken(HttpExchange exchange) {
@@ -195,7 +226,7 @@ final class LocalApi implements HttpHandler {
         Object scope = claims.containsKey("scope") ? claims.get("scope") : claims.get("scp");
         List<String> scopes =
                 scope instanceof String s && !s.isBlank() ? List.of(s.strip().split("\\s+")) : null;
-        return new HttpApiEvents.Authorization(flat, scopes);
+        return new HttpApiEvents.Authorization.Jwt(flat, scopes);
     }
 
     private static int write(HttpExchange exchange, APIGatewayV2HTTPResponse response, String requestId)

@@ -36,6 +36,14 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class LocalRun implements AutoCloseable {
     public static final int DEFAULT_PORT = 3000;
+
+    /**
+     * Dev only: the IAM caller an AWS_IAM (operator) route gets here, in place of the SigV4 signature
+     * API Gateway checks when deployed. API Gateway never turns a header into the authorizer context,
+     * and the functions read only that context, so the header means nothing to a deployed stack.
+     */
+    public static final String DEV_CALLER_ARN_HEADER = "X-Twofa-Dev-Caller-Arn";
+
     private static final int THREADS = 4;
     private static final String USAGE = "usage: run-local [--template PATH] [--port N]"
             + "   (env: PORT, TEMPLATE, AWS_ENDPOINT_URL, and any variable the functions read)";
@@ -280,12 +288,18 @@ public final class LocalRun implements AutoCloseable {
                     route.function(),
                     route.handlerClass(),
                     route.handlerMethod(),
-                    route.authorized() ? "" : "  [no authorizer]");
+                    switch (route.auth()) {
+                        case JWT -> "";
+                        case IAM -> "  [IAM: dev header " + DEV_CALLER_ARN_HEADER + "]";
+                        case NONE -> "  [no authorizer]";
+                    });
         }
         System.out.println("dev-only:");
         System.out.println(
                 "  POST   /dev/token {\"sub\",\"email\"} -> {\"token\"} (Bearer token for the routes above)");
         System.out.println("  GET    /dev/outbox                -> emails sent, newest first");
+        System.out.println("  " + DEV_CALLER_ARN_HEADER
+                + ": arn:aws:iam::000000000000:user/you -> the IAM caller of the /operator/ routes (no SigV4 here)");
         site.ifPresentOrElse(
                 s -> System.out.println("web client: " + baseUrl + "/  (static files from " + s.root() + ")"),
                 () -> System.out.println("web client: none (no web/ folder beside the template)"));

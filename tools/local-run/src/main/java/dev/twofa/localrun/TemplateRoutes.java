@@ -32,21 +32,33 @@ public final class TemplateRoutes {
 
     private TemplateRoutes() {}
 
+    /** Who API Gateway lets through to a route, as its event's {@code Auth.Authorizer} says. */
+    public enum Auth {
+        /** The API's default: a JWT from the issuer (no {@code Auth}, or an authorizer by name). */
+        JWT,
+        /** {@code Authorizer: AWS_IAM}: a SigV4-signed request; the function gets the caller's ARN. */
+        IAM,
+        /** {@code Authorizer: NONE}: anyone. */
+        NONE;
+
+        static Auth of(Object authorizer) {
+            if ("NONE".equals(authorizer)) {
+                return NONE;
+            }
+            return "AWS_IAM".equals(authorizer) ? IAM : JWT;
+        }
+    }
+
     /**
      * One HTTP API route.
      *
      * @param function the function's logical id in the template
      * @param handlerClass the class part of {@code Handler}
      * @param handlerMethod the method part of {@code Handler} ({@code handleRequest} if absent)
-     * @param authorized false only for events with {@code Auth: {Authorizer: NONE}}
+     * @param auth the authorizer its event names
      */
     public record Route(
-            String function,
-            String method,
-            String path,
-            String handlerClass,
-            String handlerMethod,
-            boolean authorized) {
+            String function, String method, String path, String handlerClass, String handlerMethod, Auth auth) {
 
         /** API Gateway's route key, as it appears in the event: {@code "POST /2fa/verify"}. */
         public String routeKey() {
@@ -140,8 +152,7 @@ public final class TemplateRoutes {
                         : h.substring(separator + 2).strip();
                 Object authorizer = asMap(props.getOrDefault("Auth", Map.of()), where + ".Auth")
                         .get("Authorizer");
-                boolean authorized = !"NONE".equals(authorizer);
-                routes.add(new Route(name, method, path, handlerClass, handlerMethod, authorized));
+                routes.add(new Route(name, method, path, handlerClass, handlerMethod, Auth.of(authorizer)));
             });
         });
         return List.copyOf(routes);

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every route template.yaml declares is served by its own function, behind the JWT authorizer unless
- * the route opts out ({@code Auth: {Authorizer: NONE}}).
+ * the route opts out ({@code Auth: {Authorizer: NONE}}) or takes IAM callers ({@code AWS_IAM}: here
+ * the dev-only caller header, never a user's token).
  */
 class TemplateRoutesServedTest {
     @TempDir
@@ -32,6 +33,8 @@ class TemplateRoutesServedTest {
 
     private static LocalRun run;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String OPERATOR =
+            "arn:aws:sts::000000000000:assumed-role/twofa-local-SupportRole/dev@example.com";
 
     @BeforeAll
     static void start() {
@@ -55,25 +58,62 @@ class TemplateRoutesServedTest {
         for (TemplateRoutes.Route route : declared) {
             HttpResponse<String> anonymous = send(route.method(), route.path(), null, "{}");
             HttpResponse<String> signedIn = send(route.method(), route.path(), token, "{}");
+            HttpResponse<String> served = signedIn;
 
-            if (route.authorized()) {
-                assertThat(anonymous.statusCode())
-                        .as(route.routeKey() + " without token")
-                        .isEqualTo(401);
-                assertThat(anonymous.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
-            } else {
+            switch (route.auth()) {
+                case JWT -> {
+                    assertThat(anonymous.statusCode())
+                            .as(route.routeKey() + " without token")
+                            .isEqualTo(401);
+                    assertThat(anonymous.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+                }
+                case IAM -> {
+                    // As API Gateway's IAM authorizer: no valid signature, no call; a user's token is none.
+                    for (HttpResponse<String> refused : List.of(anonymous, signedIn)) {
+                        assertThat(refused.statusCode()).as(route.routeKey()).isEqualTo(403);
+                        assertThat(refused.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+                    }
+                    served = send(route.method(), route.path(), null, "{}", OPERATOR);
+                }
                 // Auth: {Authorizer: NONE} (the JWKS): API Gateway calls the function without a token.
-                assertThat(anonymous.statusCode())
-                        .as(route.routeKey() + " without token")
-                        .isEqualTo(200);
+                case NONE ->
+                    assertThat(anonymous.statusCode())
+                            .as(route.routeKey() + " without token")
+                            .isEqualTo(200);
             }
             // The shared HTTP mapping (dev.twofa.http.Http) sets nosniff on every answer: the
             // function ran, not the local router.
-            assertThat(signedIn.statusCode()).as(route.routeKey()).isNotIn(401, 404, 500);
-            assertThat(signedIn.headers().firstValue("x-content-type-options"))
+            assertThat(served.statusCode()).as(route.routeKey()).isNotIn(401, 403, 404, 500);
+            assertThat(served.headers().firstValue("x-content-type-options"))
                     .as(route.routeKey())
                     .contains("nosniff");
         }
+    }
+
+    @Test
+    void operatorRoute_getsTheDevCallerArn_asApiGatewaysIamAuthorizerWouldGiveIt() throws Exception {
+        HttpResponse<String> response =
+                send("PUT", "/operator/org-policy", null, "{\"orgId\":\"local-org\",\"mfaRequired\":true}", OPERATOR);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.std.mapFrom(response.body())).containsEntry("updatedBy", OPERATOR);
+    }
+
+    @Test
+    void devCallerHeader_isRefused_whenNotAnIamArn_orFromAForeignHost() throws Exception {
+        String body = "{\"orgId\":\"local-org\",\"mfaRequired\":false}";
+        for (String notAnArn : List.of("", "alice", "arn:aws:iam::123:user/x", "arn:aws:s3:::bucket")) {
+            assertThat(send("PUT", "/operator/org-policy", null, body, notAnArn).statusCode())
+                    .as("caller \"%s\"", notAnArn)
+                    .isEqualTo(403);
+        }
+        // DNS rebinding: a page whose name resolves to 127.0.0.1 must not act as an operator.
+        assertThat(statusLineWithHost(
+                        "PUT /operator/org-policy",
+                        "evil.example:" + run.port(),
+                        body,
+                        LocalRun.DEV_CALLER_ARN_HEADER + ": " + OPERATOR))
+                .contains(" 403 ");
     }
 
     @Test
@@ -113,19 +153,22 @@ class TemplateRoutesServedTest {
 
     @Test
     void devEndpoints_refuseForeignHostHeader_againstDnsRebinding() throws Exception {
-        assertThat(statusLineWithHost("POST /dev/token", "evil.example:" + run.port(), "{\"sub\":\"x\"}"))
+        assertThat(statusLineWithHost("POST /dev/token", "evil.example:" + run.port(), "{\"sub\":\"x\"}", null))
                 .contains(" 403 ");
-        assertThat(statusLineWithHost("GET /dev/outbox", "evil.example", "")).contains(" 403 ");
-        assertThat(statusLineWithHost("GET /dev/outbox", "localhost:" + run.port(), ""))
+        assertThat(statusLineWithHost("GET /dev/outbox", "evil.example", "", null))
+                .contains(" 403 ");
+        assertThat(statusLineWithHost("GET /dev/outbox", "localhost:" + run.port(), "", null))
                 .contains(" 200 ");
     }
 
     /** java.net.http will not send a foreign Host header, so this one speaks HTTP/1.1 itself. */
-    private static String statusLineWithHost(String requestLine, String host, String body) throws IOException {
+    private static String statusLineWithHost(String requestLine, String host, String body, String extraHeader)
+            throws IOException {
         try (var socket = new Socket("127.0.0.1", run.port())) {
             socket.setSoTimeout(5_000);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String head = requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                    + (extraHeader == null ? "" : extraHeader + "\r\n")
                     + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(bytes);
@@ -153,6 +196,11 @@ class TemplateRoutesServedTest {
 
     private static HttpResponse<String> send(String method, String path, String token, String body)
             throws IOException, InterruptedException {
+        return send(method, path, token, body, null);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String body, String caller)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
                 .header("Content-Type", "application/json")
                 .method(
@@ -160,6 +208,9 @@ class TemplateRoutesServedTest {
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (caller != null) {
+            request.header(LocalRun.DEV_CALLER_ARN_HEADER, caller);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -27,8 +27,8 @@ class TemplateRoutesTest {
     @Test
     void read_findsEveryHttpApiFunctionOfTheRepoTemplate_despiteCloudFormationTags() throws IOException {
         // An independent reading of the same file: every resource with a Handler and an HttpApi event
-        // is a function with one route (the operator functions have a Handler but no event), open
-        // exactly where its event says `Authorizer: NONE`.
+        // is a function with one route, open exactly where its event says `Authorizer: NONE`, for
+        // SigV4 callers exactly where it says `Authorizer: AWS_IAM`, otherwise behind the JWT one.
         String text = Files.readString(repoTemplate());
         Pattern handlerLine = Pattern.compile("(?m)^\\s+Handler:\\s*(\\S+)\\s*$");
         Map<String, String> declared = new LinkedHashMap<>();
@@ -48,20 +48,29 @@ class TemplateRoutesTest {
         assertThat(routes).allSatisfy(r -> {
             assertThat(r.path()).startsWith("/");
             assertThat(r.method()).isIn("GET", "POST", "PUT", "PATCH", "DELETE");
-            assertThat(r.authorized())
+            String block = declared.get(r.handlerClass() + "::" + r.handlerMethod());
+            assertThat(r.auth())
                     .as(r.routeKey())
-                    .isEqualTo(!declared.get(r.handlerClass() + "::" + r.handlerMethod())
-                            .contains("Authorizer: NONE"));
+                    .isEqualTo(
+                            block.contains("Authorizer: NONE")
+                                    ? TemplateRoutes.Auth.NONE
+                                    : block.contains("Authorizer: AWS_IAM")
+                                            ? TemplateRoutes.Auth.IAM
+                                            : TemplateRoutes.Auth.JWT);
         });
         assertThat(routes).extracting(TemplateRoutes.Route::routeKey).contains("POST /2fa/verify", "GET /2fa/status");
         assertThat(routes)
-                .filteredOn(r -> !r.authorized())
+                .filteredOn(r -> r.auth() == TemplateRoutes.Auth.NONE)
                 .extracting(TemplateRoutes.Route::routeKey)
                 .containsExactly("GET /.well-known/jwks.json");
+        assertThat(routes)
+                .filteredOn(r -> r.auth() == TemplateRoutes.Auth.IAM)
+                .extracting(TemplateRoutes.Route::routeKey)
+                .containsExactlyInAnyOrder("POST /operator/support-reset", "PUT /operator/org-policy");
     }
 
     @Test
-    void read_turnsShortTagsIntoPlainData_andHonoursAuthNone(@TempDir Path dir) throws IOException {
+    void read_turnsShortTagsIntoPlainData_andReadsEachRoutesAuthorizer(@TempDir Path dir) throws IOException {
         Path template = dir.resolve("template.yaml");
         Files.writeString(
                 template,
@@ -99,6 +108,14 @@ class TemplateRoutesTest {
                         One:
                           Type: HttpApi
                           Properties: { Method: GET, Path: "/items/{id}" }
+                  Admin:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: com.example.AdminHandler::handleRequest
+                      Events:
+                        Purge:
+                          Type: HttpApi
+                          Properties: { Method: PUT, Path: /admin/purge, Auth: { Authorizer: AWS_IAM } }
                 """);
 
         List<TemplateRoutes.Route> routes = TemplateRoutes.read(template);
@@ -106,9 +123,26 @@ class TemplateRoutesTest {
         assertThat(routes)
                 .containsExactly(
                         new TemplateRoutes.Route(
-                                "Health", "GET", "/health", "com.example.DefaultHandler", "handleRequest", false),
+                                "Health",
+                                "GET",
+                                "/health",
+                                "com.example.DefaultHandler",
+                                "handleRequest",
+                                TemplateRoutes.Auth.NONE),
                         new TemplateRoutes.Route(
-                                "Items", "GET", "/items/{id}", "com.example.ItemHandler", "handleRequest", true));
+                                "Items",
+                                "GET",
+                                "/items/{id}",
+                                "com.example.ItemHandler",
+                                "handleRequest",
+                                TemplateRoutes.Auth.JWT),
+                        new TemplateRoutes.Route(
+                                "Admin",
+                                "PUT",
+                                "/admin/purge",
+                                "com.example.AdminHandler",
+                                "handleRequest",
+                                TemplateRoutes.Auth.IAM));
     }
 
     @Test
@@ -132,9 +166,10 @@ class TemplateRoutesTest {
 
     @Test
     void match_isExactForLiteralPaths_andFillsPathParameters() {
-        var verify = new TemplateRoutes.Route("F", "POST", "/2fa/verify", "a.B", "handleRequest", true);
-        var item = new TemplateRoutes.Route("F", "GET", "/items/{id}", "a.B", "handleRequest", true);
-        var proxy = new TemplateRoutes.Route("F", "ANY", "/files/{path+}", "a.B", "handleRequest", true);
+        var jwt = TemplateRoutes.Auth.JWT;
+        var verify = new TemplateRoutes.Route("F", "POST", "/2fa/verify", "a.B", "handleRequest", jwt);
+        var item = new TemplateRoutes.Route("F", "GET", "/items/{id}", "a.B", "handleRequest", jwt);
+        var proxy = new TemplateRoutes.Route("F", "ANY", "/files/{path+}", "a.B", "handleRequest", jwt);
 
         assertThat(verify.match("POST", "/2fa/verify")).contains(Map.of());
         assertThat(verify.match("GET", "/2fa/verify")).isEmpty();

@@ -2,17 +2,20 @@ package dev.twofa.functions.supportreset;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.app.SupportReset;
-import dev.twofa.http.OperatorInvocation;
+import dev.twofa.http.ApiResponse;
+import dev.twofa.http.Http;
 import dev.twofa.wiring.Wiring;
 import java.util.Map;
 
 /**
- * Support reset, invoked by operators with IAM only (no API route): {"userId","reason","ticketId"},
- * all required. Answers {"status":"reset","userId"}; a bad input or unknown user fails the
- * invocation with a message saying why.
+ * POST /operator/support-reset {"userId","reason","ticketId"}, behind the AWS_IAM authorizer only:
+ * the operator is the SigV4 caller API Gateway verified, recorded by ARN. Answers {"status":"reset",
+ * "userId"}; 401 without a verified IAM caller, 409 for a user with no two-factor state.
  */
-public final class SupportResetHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class SupportResetHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final SupportReset supportReset;
 
     public SupportResetHandler() {
@@ -24,12 +27,16 @@ public final class SupportResetHandler implements RequestHandler<Map<String, Obj
     }
 
     @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return OperatorInvocation.run(input, context, (request, operator) -> {
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Http.handle(event, request -> {
+            // Who asks first: without a verified IAM caller the body is not even read.
+            var operator = request.operator();
             var reset = new SupportReset.Request(
-                    request.string("userId"), request.string("reason"), request.string("ticketId"));
+                    request.requiredString("userId", SupportReset.MAX_TEXT),
+                    request.requiredString("reason", SupportReset.MAX_TEXT),
+                    request.requiredString("ticketId", SupportReset.MAX_TEXT));
             supportReset.reset(reset, operator);
-            return Map.of("status", "reset", "userId", reset.userId());
+            return ApiResponse.ok(Map.of("status", "reset", "userId", reset.userId()));
         });
     }
 }

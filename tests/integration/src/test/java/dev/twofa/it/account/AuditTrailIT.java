@@ -9,7 +9,6 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
-import dev.twofa.it.support.TestContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,8 +58,11 @@ class AuditTrailIT {
         Enrollment.disable(app, userId, "recoveryCode", user.recoveryCodes().get(1)); // TOTP disabled
         app.supportReset()
                 .handleRequest(
-                        Map.of("userId", userId, "reason", "test", "ticketId", "T-1"),
-                        TestContext.operator("carol@support"));
+                        Api.operatorRequest(
+                                "POST /operator/support-reset",
+                                Api.supportSession("carol@support"),
+                                Api.json(Map.of("userId", userId, "reason", "test", "ticketId", "T-1"))),
+                        null);
 
         List<Map<String, AttributeValue>> items = auditItems(userId);
         Set<String> types = items.stream().map(i -> i.get("event").s()).collect(Collectors.toSet());

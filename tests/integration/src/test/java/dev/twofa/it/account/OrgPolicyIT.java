@@ -9,7 +9,6 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
-import dev.twofa.it.support.TestContext;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,16 +18,25 @@ import org.junit.jupiter.api.Test;
 
 /** An organisation can make 2FA mandatory: members are told to enroll and cannot drop their last factor. */
 class OrgPolicyIT {
+    private static final String BOB = Api.supportSession("bob@ops.twofa.test");
+
     private final TestApp app = new TestApp();
     private final String org = "acme-" + UUID.randomUUID();
     private final Map<String, String> member = Map.of("org_id", org);
 
-    private Map<String, Object> setPolicy(boolean required) {
+    private static String policy(String orgId, boolean required) {
         Map<String, Object> input = new HashMap<>();
-        input.put("orgId", org);
+        input.put("orgId", orgId);
         input.put("mfaRequired", required);
         input.put("reason", "security review 2026");
-        return app.orgPolicy().handleRequest(input, TestContext.operator("bob@ops.twofa.test"));
+        return Api.json(input);
+    }
+
+    private Map<String, Object> setPolicy(boolean required) {
+        APIGatewayV2HTTPResponse response = app.orgPolicy()
+                .handleRequest(Api.operatorRequest("PUT /operator/org-policy", BOB, policy(org, required)), null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return Api.body(response);
     }
 
     private Map<String, Object> status(String userId) {
@@ -46,7 +54,7 @@ class OrgPolicyIT {
     void statusAsksMembersWithoutAFactorToEnroll_onlyWhileThePolicyHolds() {
         String user = "user-" + UUID.randomUUID();
         assertThat(status(user)).containsEntry("enrollmentRequired", false);
-        assertThat(setPolicy(true)).containsEntry("mfaRequired", true).containsEntry("updatedBy", "bob@ops.twofa.test");
+        assertThat(setPolicy(true)).containsEntry("mfaRequired", true).containsEntry("updatedBy", BOB);
         assertThat(status(user)).containsEntry("enrollmentRequired", true);
         // A user of another organisation (or none) is not concerned.
         assertThat(Api.body(app.status().handleRequest(Api.request("GET /2fa/status", user, null), null)))
@@ -107,6 +115,21 @@ class OrgPolicyIT {
         assertThat(audit.details())
                 .containsEntry("orgId", org)
                 .containsEntry("mfaRequired", "true")
-                .containsEntry("operator", "bob@ops.twofa.test");
+                .containsEntry("operator", BOB)
+                .containsKey("apiRequestId");
+    }
+
+    /** A user's token is no operator: without an IAM caller the policy stays as it was, and nothing is audited. */
+    @Test
+    void requestWithOnlyAUsersJwtClaims_isRefused_andChangesNothing() {
+        String attacker = "user-" + UUID.randomUUID();
+        APIGatewayV2HTTPResponse response = app.orgPolicy()
+                .handleRequest(Api.request("PUT /operator/org-policy", attacker, policy(org, true), member), null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(401);
+        assertThat(Api.problemType(response)).isEqualTo("urn:twofa:problem:unauthenticated");
+        assertThat(status(attacker)).containsEntry("enrollmentRequired", false);
+        assertThat(app.auditTrail.recent("org:" + org, 5, Optional.empty()).events())
+                .isEmpty();
     }
 }

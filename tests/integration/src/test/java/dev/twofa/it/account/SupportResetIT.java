@@ -3,8 +3,9 @@ package dev.twofa.it.account;
 import static dev.twofa.it.support.Enrollment.status;
 import static dev.twofa.it.support.Enrollment.verify;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.app.SecurityEvent;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
@@ -12,25 +13,35 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
-import dev.twofa.it.support.TestContext;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Support reset: operator-only, audited, and it leaves the user with nothing to bypass. */
+/**
+ * Support reset: only through the IAM-authorized operator route, audited under the caller's
+ * verified ARN, and it leaves the user with nothing to bypass.
+ */
 class SupportResetIT {
+    private static final String ROUTE = "POST /operator/support-reset";
+    private static final String ALICE = Api.supportSession("alice@support.twofa.test");
+
     private final TestApp app = new TestApp();
     private final Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
     private final String phone = Sms.uniqueDanishMobile();
 
-    private Map<String, Object> reset(Map<String, Object> input) {
-        return app.supportReset().handleRequest(input, TestContext.operator("alice@support.twofa.test"));
+    private APIGatewayV2HTTPResponse reset(APIGatewayV2HTTPEvent event) {
+        return app.supportReset().handleRequest(event, null);
     }
 
-    private static Map<String, Object> request(String userId) {
+    private static String request(String userId) {
+        return Api.json(body(userId));
+    }
+
+    private static Map<String, Object> body(String userId) {
         Map<String, Object> input = new HashMap<>();
         input.put("userId", userId);
         input.put("reason", "lost phone; identity proven by video call");
@@ -38,8 +49,12 @@ class SupportResetIT {
         return input;
     }
 
+    private List<SecurityEvent> auditOf(String userId) {
+        return app.auditTrail.recent(userId, 50, Optional.empty()).events();
+    }
+
     @Test
-    void resetOfALockedUser_turnsEveryFactorOff_clearsTheLock_auditsAndEmails() {
+    void resetOfALockedUser_turnsEveryFactorOff_clearsTheLock_auditsTheCallersArn_andEmails() {
         Sms.enable(
                 app,
                 user.userId(),
@@ -55,9 +70,12 @@ class SupportResetIT {
             app.clock.advance(Duration.ofMinutes(15));
         }
         assertThat(status(app, user.userId())).containsEntry("signIn", Map.of("locked", true, "retryAfterSeconds", 0));
+        APIGatewayV2HTTPEvent event = Api.operatorRequest(ROUTE, ALICE, request(user.userId()));
 
-        assertThat(reset(request(user.userId()))).isEqualTo(Map.of("status", "reset", "userId", user.userId()));
+        APIGatewayV2HTTPResponse response = reset(event);
 
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(Api.body(response)).isEqualTo(Map.of("status", "reset", "userId", user.userId()));
         assertThat(status(app, user.userId()))
                 .containsEntry("totp", Map.of("enabled", false))
                 .containsEntry("sms", Map.of("enabled", false))
@@ -70,16 +88,14 @@ class SupportResetIT {
                 .doesNotContainKeys("totpSecret", "smsPhone", "recoverySalt", "lastFailureAt"));
         assertThat(items).noneMatch(i -> i.get("sk").s().startsWith("RECOVERY#"));
 
-        SecurityEvent audit = app.auditTrail
-                .recent(user.userId(), 1, Optional.empty())
-                .events()
-                .get(0);
+        SecurityEvent audit = auditOf(user.userId()).get(0);
         assertThat(audit.type()).isEqualTo("support_reset");
+        // Who, as API Gateway's IAM authorizer verified it, and the request that finds it in the access log.
         assertThat(audit.details())
-                .containsEntry("operator", "alice@support.twofa.test")
+                .containsEntry("operator", ALICE)
+                .containsEntry("apiRequestId", event.getRequestContext().getRequestId())
                 .containsEntry("reason", "lost phone; identity proven by video call")
-                .containsEntry("ticketId", "SUP-1234")
-                .containsKey("lambdaRequestId");
+                .containsEntry("ticketId", "SUP-1234");
         assertThat(Emulators.sentEmailsTo(Api.emailOf(user.userId())))
                 .extracting(Emulators.SentEmail::subject)
                 .contains("Two-factor authentication was reset by support");
@@ -89,14 +105,69 @@ class SupportResetIT {
         Enrollment.enroll(app, user.userId());
     }
 
+    /**
+     * The attack the IAM route closes: a signed-in user (a valid JWT, even with an operator's name
+     * in its claims or the body) sends the operator request. Without a caller verified by the IAM
+     * authorizer it is refused before the body is read: no reset, no audit record, no email.
+     */
+    @Test
+    void requestWithOnlyAUsersJwtClaims_isRefused_andChangesNothing() {
+        String attacker = "mallory-" + UUID.randomUUID();
+        Map<String, Object> forged = body(user.userId());
+        forged.put("operator", "alice@support.twofa.test");
+        APIGatewayV2HTTPEvent jwtOnly = Api.request(
+                ROUTE, attacker, Api.json(forged), Map.of("cognito:groups", "[support]", "operator", "alice"));
+        int auditBefore = auditOf(user.userId()).size();
+
+        APIGatewayV2HTTPResponse response = reset(jwtOnly);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(401);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(Api.problemType(response)).isEqualTo("urn:twofa:problem:unauthenticated");
+        assertThat(status(app, user.userId()))
+                .containsEntry("totp", Map.of("enabled", true))
+                .containsEntry("recoveryCodesRemaining", 10);
+        assertThat(auditOf(user.userId())).hasSize(auditBefore).noneMatch(e -> e.type()
+                .equals("support_reset"));
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(user.userId())))
+                .extracting(Emulators.SentEmail::subject)
+                .doesNotContain("Two-factor authentication was reset by support");
+    }
+
+    @Test
+    void anEmptyOrNonArnCaller_isNoOperatorEither() {
+        for (String caller : new String[] {"", "   ", "alice@support.twofa.test"}) {
+            APIGatewayV2HTTPResponse response = reset(Api.operatorRequest(ROUTE, caller, request(user.userId())));
+            assertThat(response.getStatusCode()).as("caller \"%s\"", caller).isEqualTo(401);
+        }
+        assertThat(status(app, user.userId())).containsEntry("totp", Map.of("enabled", true));
+    }
+
+    /** The notice goes to the address on file whatever the user's factors: here SMS only, no TOTP ever. */
+    @Test
+    void smsOnlyUser_getsTheNoticeAtTheAddressOnFile() {
+        String smsOnly = "sms-user-" + UUID.randomUUID();
+        Sms.enable(app, smsOnly, Sms.uniqueDanishMobile());
+
+        assertThat(reset(Api.operatorRequest(ROUTE, ALICE, request(smsOnly))).getStatusCode())
+                .isEqualTo(200);
+
+        assertThat(status(app, smsOnly)).containsEntry("sms", Map.of("enabled", false));
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(smsOnly)))
+                .extracting(Emulators.SentEmail::subject)
+                .contains("Two-factor authentication was reset by support");
+    }
+
     @Test
     void everyFieldIsRequired() {
         for (String field : new String[] {"userId", "reason", "ticketId"}) {
-            Map<String, Object> input = request(user.userId());
+            Map<String, Object> input = body(user.userId());
             input.remove(field);
-            assertThatThrownBy(() -> reset(input))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(field);
+            APIGatewayV2HTTPResponse response = reset(Api.operatorRequest(ROUTE, ALICE, Api.json(input)));
+            assertThat(response.getStatusCode()).isEqualTo(400);
+            assertThat(Api.body(response))
+                    .containsEntry("type", "urn:twofa:problem:invalid-request")
+                    .containsEntry("field", field);
         }
         assertThat(status(app, user.userId())).containsEntry("totp", Map.of("enabled", true));
     }
@@ -104,7 +175,9 @@ class SupportResetIT {
     @Test
     void unknownUser_isRefused_andNothingIsCreated() {
         String nobody = "nobody-" + UUID.randomUUID();
-        assertThatThrownBy(() -> reset(request(nobody))).isInstanceOf(IllegalStateException.class);
+        APIGatewayV2HTTPResponse response = reset(Api.operatorRequest(ROUTE, ALICE, request(nobody)));
+        assertThat(response.getStatusCode()).isEqualTo(409);
+        assertThat(Api.problemType(response)).isEqualTo("urn:twofa:problem:wrong-state");
         assertThat(app.dynamo.scan(s -> s.tableName(app.table)).items())
                 .noneMatch(i -> i.get("pk").s().equals("USER#" + nobody));
     }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One API, described four times, kept equal: template.yaml's routes, the function modules that
  * serve them, events/ (one file per scenario) and docs/openapi.yaml; each checked against the
- * others in both directions, over whatever template.yaml lists. Operator functions (no route,
- * invoked with IAM) have their module and events too, and no place in docs/openapi.yaml.
+ * others in both directions, over whatever template.yaml lists. Every function is reached through
+ * a route, the operator ones too (AWS_IAM): one way in.
  */
 class ApiSurfaceIT {
     private final SamTemplate template = SamTemplate.ofRepo();
@@ -81,42 +81,53 @@ class ApiSurfaceIT {
     }
 
     /**
-     * Two kinds of function: an API function has HttpApi events and a handler that takes API
-     * Gateway's payload 2.0 event; an operator function (invoked with IAM: support reset, organisation
-     * policy) has no Events at all and a handler that takes a plain JSON object. Nothing in between:
-     * a handler of the one kind behind the other's trigger fails every invocation.
+     * Every function has HttpApi routes only and a handler that takes API Gateway's payload 2.0
+     * event: there is no second way in (no direct invocation with a hand-made input), so whatever
+     * the event says about its caller came from API Gateway's authorizer.
      */
     @Test
-    void everyFunction_isAnApiOrAnOperatorFunction_asItsHandlerTakes() {
+    void everyFunction_isReachedThroughItsRoutes_andTakesPayload2Events() {
         List<String> problems = new ArrayList<>();
         for (SamTemplate.Function f : functions) {
             Map<String, Object> events = SamTemplate.map(f.properties().getOrDefault("Events", Map.of()));
+            if (f.routes().isEmpty() || events.size() != f.routes().size()) {
+                problems.add(f.logicalId() + ": needs HttpApi events, and no other kind (" + events.keySet() + ")");
+            }
             Class<?> input = handlerInput(f);
-            if (!f.routes().isEmpty()) {
-                if (events.size() != f.routes().size()) {
-                    problems.add(f.logicalId() + ": only HttpApi events, or none (an operator function)");
-                }
-                if (!input.isAssignableFrom(APIGatewayV2HTTPEvent.class)) {
-                    problems.add(f.logicalId() + " has an HttpApi route, but " + f.handlerClass() + " takes "
-                            + input.getSimpleName() + ", not APIGatewayV2HTTPEvent");
-                }
-            } else {
-                if (!events.isEmpty()) {
-                    problems.add(f.logicalId() + ": events " + events.keySet()
-                            + " that are not HttpApi routes; an operator function has none");
-                }
-                if (!Map.class.isAssignableFrom(input)) {
-                    problems.add(f.logicalId() + " has no route (an operator function), but " + f.handlerClass()
-                            + " takes " + input.getSimpleName() + ", not a JSON object (Map)");
-                }
+            if (!input.isAssignableFrom(APIGatewayV2HTTPEvent.class)) {
+                problems.add(f.logicalId() + ": " + f.handlerClass() + " takes " + input.getSimpleName()
+                        + ", not APIGatewayV2HTTPEvent");
             }
         }
         assertThat(problems).isEmpty();
     }
 
     /**
-     * The routes and docs/openapi.yaml, both ways. Operator functions have no route and so no
-     * entry: docs/openapi.yaml is the public API, and an operation there that no route serves fails.
+     * Operator routes are recognisable by their path and nothing else gets their authorizer: under
+     * /operator/ exactly when AWS_IAM, so a user-facing route never loses the JWT authorizer by
+     * accident and an operator route never falls back to it.
+     */
+    @Test
+    void operatorRoutes_areExactlyTheAwsIamRoutes_underOperator() {
+        List<String> iam = new ArrayList<>();
+        for (SamTemplate.Function f : functions) {
+            for (SamTemplate.Route r : f.routes()) {
+                assertThat(r.path().startsWith("/operator/"))
+                        .as(
+                                "%s: under /operator/ exactly when Auth is AWS_IAM (it is %s)",
+                                r.routeKey(), r.authorizer())
+                        .isEqualTo(r.iam());
+                if (r.iam()) {
+                    iam.add(r.routeKey());
+                }
+            }
+        }
+        assertThat(iam).containsExactlyInAnyOrder("POST /operator/support-reset", "PUT /operator/org-policy");
+    }
+
+    /**
+     * The routes and docs/openapi.yaml, both ways, with the same authorizer: the JWT one is `jwt`,
+     * AWS_IAM is `sigv4`, NONE is `security: []`. An operation no route serves fails.
      */
     @Test
     void everyRoute_isInOpenApi_andEveryOpenApiOperation_isARoute() {
@@ -128,9 +139,18 @@ class ApiSurfaceIT {
                 var operation = openApi.operation(r.method(), r.path());
                 if (operation.isEmpty()) {
                     problems.add(r.routeKey() + " (" + f.logicalId() + ") is missing from docs/openapi.yaml");
-                } else if (operation.get().secured(openApi.document()) != r.authorized()) {
-                    problems.add(r.routeKey() + ": the JWT authorizer in template.yaml ("
-                            + (r.authorized() ? "on" : "off") + ") and `security` in docs/openapi.yaml disagree");
+                } else {
+                    Set<String> expected =
+                            switch (r.authorizer()) {
+                                case "NONE" -> Set.of();
+                                case "AWS_IAM" -> Set.of("sigv4");
+                                default -> Set.of("jwt");
+                            };
+                    Set<String> documented = operation.get().securitySchemes(openApi.document());
+                    if (!documented.equals(expected)) {
+                        problems.add(r.routeKey() + ": template.yaml's authorizer " + r.authorizer()
+                                + " needs `security` " + expected + " in docs/openapi.yaml, not " + documented);
+                    }
                 }
             }
         }
@@ -145,33 +165,17 @@ class ApiSurfaceIT {
 
     /**
      * Every route has a happy-path event, and a bad-request event wherever docs/openapi.yaml
-     * documents a 4xx for it (GET /.well-known/jwks.json takes no input and documents none). Every
-     * operator function has a direct event that succeeds and one whose input it refuses. Each file
-     * is of its function's kind: a payload 2.0 event of one of its routes, or a plain JSON object.
+     * documents a 4xx for it (GET /.well-known/jwks.json takes no input and documents none). Each
+     * file is a payload 2.0 event of one of its function's routes.
      */
     @Test
-    void everyFunction_hasAHappyAndABadRequestEvent_andEveryEventFile_isAScenarioOfItsFunction() {
+    void everyRoute_hasAHappyAndABadRequestEvent_andEveryEventFile_isAScenarioOfItsFunction() {
         List<Scenarios.Scenario> scenarios = Scenarios.all();
         List<String> problems = new ArrayList<>();
         for (SamTemplate.Function f : functions) {
-            List<Scenarios.Scenario> direct = scenarios.stream()
-                    .filter(s -> s.function().logicalId().equals(f.logicalId()))
-                    .filter(s -> s.kind() == Scenarios.Kind.DIRECT)
-                    .toList();
-            if (f.routes().isEmpty()) {
-                if (direct.stream().noneMatch(Scenarios.Scenario::succeeds)) {
-                    problems.add(
-                            f.logicalId() + ": no events/" + f.module() + "-*.json (kind direct) for the happy path");
-                }
-                if (direct.stream().noneMatch(Scenarios.Scenario::refusesInput)) {
-                    problems.add(f.logicalId() + ": no events/" + f.module()
-                            + "-*.json (kind direct) for a refused input (throws IllegalArgumentException)");
-                }
-            }
             for (SamTemplate.Route r : f.routes()) {
                 List<Scenarios.Scenario> mine = scenarios.stream()
                         .filter(s -> s.function().logicalId().equals(f.logicalId()))
-                        .filter(s -> s.kind() == Scenarios.Kind.HTTP)
                         .filter(s -> r.routeKey().equals(Scenarios.event(s).get("routeKey")))
                         .toList();
                 if (mine.stream().noneMatch(Scenarios.Scenario::succeeds)) {
@@ -184,27 +188,10 @@ class ApiSurfaceIT {
         }
         for (Scenarios.Scenario s : scenarios) {
             Map<String, Object> event = Scenarios.event(s);
-            boolean apiGatewayEvent = event.containsKey("version")
-                    || event.containsKey("routeKey")
-                    || event.containsKey("requestContext");
-            if (s.kind() == Scenarios.Kind.DIRECT) {
-                if (!s.function().routes().isEmpty()) {
-                    problems.add("events/" + s.file() + " is a direct event, but "
-                            + s.function().logicalId() + " is an API function (it has routes)");
-                }
-                if (apiGatewayEvent) {
-                    problems.add("events/" + s.file()
-                            + " is a direct event: the operator's plain JSON input, not an API Gateway event");
-                }
-                continue;
-            }
             Object routeKey = event.get("routeKey");
-            boolean served =
-                    s.function().routes().stream().anyMatch(r -> r.routeKey().equals(routeKey));
-            if (!served) {
+            if (s.route().isEmpty()) {
                 problems.add("events/" + s.file() + " is for " + routeKey + ", not a route of "
-                        + s.function().logicalId()
-                        + (s.function().routes().isEmpty() ? " (an operator function: kind direct)" : ""));
+                        + s.function().logicalId());
             }
             if (!"2.0".equals(event.get("version"))) {
                 problems.add("events/" + s.file() + " is not an HTTP API payload 2.0 event");

@@ -13,7 +13,6 @@ import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.TestApp;
-import dev.twofa.it.support.TestContext;
 import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
@@ -35,15 +34,14 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * Every events/ file, invoked in-process on the handler template.yaml names for its function, as
  * {@code sam local invoke <Function> -e events/<file>} would: the JSON read by the Lambda runtime's
  * own serializer, the production adapters on DynamoDB Local and moto, the settings the function's
- * template environment gives it. An API event gets the status events/scenarios.json expects and a
- * response docs/openapi.yaml describes; an operator event (kind direct, invoked with IAM) returns
- * the expected entries or fails with the expected exception. Either way, every AWS call it makes
- * must be allowed by its function's role.
+ * template environment gives it. Each event gets the status events/scenarios.json expects and a
+ * response docs/openapi.yaml describes, and every AWS call it makes must be allowed by its
+ * function's role.
  */
 class EventsInvokeIT {
     private static final SamTemplate TEMPLATE = SamTemplate.ofRepo();
     private static final OpenApi OPEN_API = OpenApi.ofRepo();
-    /** The email of the user a direct event's {@code userId} names, when its state is prepared. */
+    /** The email of the user an operator event's {@code userId} names, when its state is prepared. */
     private static final String OPERATOR_SCENARIO_EMAIL = "support-case@example.com";
 
     static Stream<Scenarios.Scenario> scenarios() {
@@ -56,11 +54,7 @@ class EventsInvokeIT {
             throws IOException {
         TestApp app = new TestApp();
         AwsCalls calls = new AwsCalls();
-        String outcome =
-                switch (scenario.kind()) {
-                    case HTTP -> invokeHttp(scenario, app, calls);
-                    case DIRECT -> invokeDirect(scenario, app, calls);
-                };
+        String outcome = invoke(scenario, app, calls);
 
         SamTemplate.Function function = scenario.function();
         List<SdkRequest> requests = new ArrayList<>(app.dynamoRequests.requestsOf(SdkRequest.class));
@@ -89,18 +83,27 @@ class EventsInvokeIT {
 
     /** An API Gateway event for a route: the status, the problem type and field, the OpenAPI description. */
     @SuppressWarnings("unchecked")
-    private static String invokeHttp(Scenarios.Scenario scenario, TestApp app, AwsCalls calls) throws IOException {
+    private static String invoke(Scenarios.Scenario scenario, TestApp app, AwsCalls calls) throws IOException {
         SamTemplate.Function function = scenario.function();
-        assertThat(function.routes())
-                .as("%s: only functions with an HttpApi route take API Gateway events", scenario)
-                .isNotEmpty();
+        SamTemplate.Route route =
+                scenario.route().orElseThrow(() -> new AssertionError(scenario + " is for no route of " + function));
         Map<String, Object> event = Scenarios.event(scenario);
         Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
-        Map<String, String> claims = claims(context);
 
-        // GIVEN the state the scenario names, prepared through the handlers for the event's user
-        Map<String, String> values = Givens.prepare(
-                scenario.given(), new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email")));
+        // GIVEN the state the scenario names, prepared through the handlers for the event's user: the
+        // JWT's sub, or on an operator route the user the body names
+        InProcessApi api;
+        if (route.iam()) {
+            Object userId = JSON.std.mapFrom((String) event.get("body")).get("userId");
+            assertThat(scenario.given() == null || userId instanceof String)
+                    .as("%s: given %s needs the user the body names (userId)", scenario, scenario.given())
+                    .isTrue();
+            api = new InProcessApi(app, TEMPLATE.functions(), (String) userId, OPERATOR_SCENARIO_EMAIL);
+        } else {
+            Map<String, String> claims = claims(context);
+            api = new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email"));
+        }
+        Map<String, String> values = Givens.prepare(scenario.given(), api);
         fill(scenario, event, values);
 
         // WHEN the function's handler gets the event, with every AWS call recorded
@@ -117,68 +120,16 @@ class EventsInvokeIT {
         if (scenario.field() != null) {
             assertThat(reply.json().get("field")).as(reply.body()).isEqualTo(scenario.field());
         }
-        String[] route = ((String) event.get("routeKey")).split(" ", 2);
-        assertThat(OPEN_API.violations(route[0], route[1], reply))
+        assertThat(OPEN_API.violations(route.method(), route.path(), reply))
                 .as("%s: the response against docs/openapi.yaml", scenario)
                 .isEmpty();
         return Integer.toString(reply.status());
     }
 
-    /**
-     * An operator's plain JSON input, invoked directly as {@code sam remote invoke} or {@code aws
-     * lambda invoke} would, with the scenario's operator in the client context.
-     */
-    private static String invokeDirect(Scenarios.Scenario scenario, TestApp app, AwsCalls calls) throws IOException {
-        SamTemplate.Function function = scenario.function();
-        assertThat(function.routes())
-                .as("%s: a direct event is for an operator function (no HttpApi route)", scenario)
-                .isEmpty();
-        Map<String, Object> input = new LinkedHashMap<>(Scenarios.event(scenario));
-
-        // GIVEN the state the scenario names, for the user the input names
-        if (scenario.given() != null) {
-            assertThat(input.get("userId"))
-                    .as("%s: given %s needs the user the input names (userId)", scenario, scenario.given())
-                    .isInstanceOf(String.class);
-        }
-        Map<String, String> values = Givens.prepare(
-                scenario.given(),
-                new InProcessApi(app, TEMPLATE.functions(), (String) input.get("userId"), OPERATOR_SCENARIO_EMAIL));
-        for (String field : scenario.fill()) {
-            assertThat(values).as("%s fills %s", scenario, field).containsKey(field);
-            input.put(field, values.get(field));
-        }
-
-        // WHEN the operator invokes it, with every AWS call recorded
-        Object handler = InProcessApi.handler(function, recordingWiring(function, app, calls));
-        TestContext context =
-                scenario.operator() == null ? new TestContext(Map.of()) : TestContext.operator(scenario.operator());
-        app.dynamoRequests.clear();
-        InProcessApi.DirectReply reply =
-                InProcessApi.invokeDirect(function, handler, JSON.std.asString(input), context);
-
-        // THEN
-        if (scenario.throwsType() != null) {
-            assertThat(reply.thrown())
-                    .as("%s returned %s", scenario, reply.result())
-                    .isNotNull();
-            assertThat(reply.thrown().getClass().getSimpleName())
-                    .as("%s threw %s", scenario, reply.thrown())
-                    .isEqualTo(scenario.throwsType());
-            assertThat(reply.thrown().getMessage())
-                    .as("a refusal says why, for the operator")
-                    .isNotBlank();
-            return reply.thrown().getClass().getSimpleName();
-        }
-        assertThat(reply.thrown()).as("%s failed", scenario).isNull();
-        assertThat(reply.result()).as("%s returned", scenario).containsAllEntriesOf(scenario.result());
-        return "returned " + reply.result().keySet();
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, String> claims(Map<String, Object> context) {
         Object authorizer = context.get("authorizer");
-        if (authorizer == null) {
+        if (authorizer == null || !((Map<String, Object>) authorizer).containsKey("jwt")) {
             return Map.of("sub", "anonymous");
         }
         Map<String, Object> jwt = (Map<String, Object>) ((Map<String, Object>) authorizer).get("jwt");

@@ -5,19 +5,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import dev.twofa.wiring.Wiring;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -95,43 +90,6 @@ final class InProcessApi implements Givens.Driver {
         } catch (InvocationTargetException e) {
             throw new AssertionError(function.logicalId() + " threw instead of answering", e.getCause());
         } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** What an operator function's invocation came to: the object it returned, or what it threw. */
-    record DirectReply(Map<String, Object> result, Throwable thrown) {}
-
-    /**
-     * Invokes an operator function as Lambda does for a direct (IAM) invoke: the input read, and the
-     * result written, by the Java runtime's own serializer for the handler's types.
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static DirectReply invokeDirect(SamTemplate.Function function, Object handler, String input, Context context) {
-        Method method = null;
-        for (Method m : handler.getClass().getMethods()) {
-            if (m.getName().equals(function.handlerMethod())
-                    && !m.isBridge()
-                    && m.getParameterCount() == 2
-                    && Map.class.isAssignableFrom(m.getParameterTypes()[0])) {
-                method = m;
-            }
-        }
-        if (method == null) {
-            throw new AssertionError(
-                    function.handlerClass() + "::" + function.handlerMethod() + "(Map, Context) not found");
-        }
-        PojoSerializer in = JacksonFactory.getInstance().getSerializer(method.getParameterTypes()[0]);
-        PojoSerializer out = JacksonFactory.getInstance().getSerializer(method.getReturnType());
-        Object event = in.fromJson(input);
-        try {
-            Object result = method.invoke(handler, event, context);
-            ByteArrayOutputStream json = new ByteArrayOutputStream();
-            out.toJson(result, json);
-            return new DirectReply(JSON.std.mapFrom(json.toString(StandardCharsets.UTF_8)), null);
-        } catch (InvocationTargetException e) {
-            return new DirectReply(null, e.getCause());
-        } catch (IllegalAccessException | IOException e) {
             throw new AssertionError(e);
         }
     }

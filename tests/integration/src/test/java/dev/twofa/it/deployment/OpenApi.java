@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -33,10 +34,14 @@ final class OpenApi {
             return method + " " + path;
         }
 
-        /** True unless the operation opts out with {@code security: []}. */
-        boolean secured(Map<String, Object> document) {
+        /** The names of the security schemes it takes (its own {@code security}, else the document's). */
+        Set<String> securitySchemes(Map<String, Object> document) {
             Object security = spec.containsKey("security") ? spec.get("security") : document.get("security");
-            return security instanceof List<?> l && !l.isEmpty();
+            Set<String> names = new TreeSet<>();
+            if (security instanceof List<?> requirements) {
+                requirements.forEach(r -> names.addAll(SamTemplate.map(r).keySet()));
+            }
+            return names;
         }
     }
 

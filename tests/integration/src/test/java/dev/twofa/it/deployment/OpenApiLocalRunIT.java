@@ -31,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * docs/openapi.yaml against the local run (tools/local-run, started in this JVM from template.yaml):
  * every events/ scenario replayed over HTTP, as a browser would send it (its method, path and body,
- * with a bearer token for its user), after preparing its state over HTTP too. Every response -
- * status, content type, required headers, body - must be one the description allows.
+ * with a bearer token for its user) or, on an operator route, as a signed operator request (the
+ * local run's dev-only caller header standing in for SigV4), after preparing its state over HTTP
+ * too. Every response - status, content type, required headers, body - must be one the description
+ * allows.
  */
 class OpenApiLocalRunIT {
     private static final HttpClient HTTP =
@@ -63,9 +65,8 @@ class OpenApiLocalRunIT {
         }
     }
 
-    /** The API scenarios; the operator functions (kind direct) have no route, here or deployed. */
     static Stream<Scenarios.Scenario> scenarios() {
-        return Scenarios.http().stream();
+        return Scenarios.all().stream();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,20 +75,32 @@ class OpenApiLocalRunIT {
     void localRunResponse_isDescribedByOpenApi(Scenarios.Scenario scenario) throws IOException {
         Map<String, Object> event = Scenarios.event(scenario);
         Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
-        Map<String, Object> authorizer = (Map<String, Object>) context.get("authorizer");
+        Map<String, Object> authorizer = (Map<String, Object>) context.getOrDefault("authorizer", Map.of());
+        boolean operatorRoute = scenario.route().orElseThrow().iam();
+        String body = (String) event.get("body");
         String email = "user@example.com";
-        String token = null;
-        if (authorizer != null) {
-            Map<String, String> claims =
-                    (Map<String, String>) ((Map<String, Object>) authorizer.get("jwt")).get("claims");
+        String sub = null;
+        String callerArn = null;
+        if (operatorRoute) {
+            // The user the body names, under a name of its own in this shared run (as below).
+            Map<String, Object> fields = new LinkedHashMap<>(JSON.std.mapFrom(body));
+            if (fields.get("userId") instanceof String userId) {
+                sub = userId + "-" + UUID.randomUUID();
+                fields.put("userId", sub);
+                body = JSON.std.asString(fields);
+            }
+            if (authorizer.get("iam") instanceof Map<?, ?> iam) {
+                callerArn = (String) iam.get("userArn");
+            }
+        } else if (authorizer.get("jwt") instanceof Map<?, ?> jwt) {
+            Map<String, String> claims = (Map<String, String>) jwt.get("claims");
             email = claims.get("email");
             // One shared local run: a user of its own per scenario keeps their states apart.
-            token = devToken(claims.get("sub") + "-" + UUID.randomUUID(), email);
+            sub = claims.get("sub") + "-" + UUID.randomUUID();
         }
-        HttpApi api = new HttpApi(token, email);
-        Map<String, String> values = Givens.prepare(scenario.given(), api);
+        String token = sub == null ? null : devToken(sub, email);
+        Map<String, String> values = Givens.prepare(scenario.given(), new HttpApi(token, email, null));
 
-        String body = (String) event.get("body");
         if (!scenario.fill().isEmpty()) {
             Map<String, Object> fields = new LinkedHashMap<>(JSON.std.mapFrom(body));
             scenario.fill().forEach(field -> fields.put(field, values.get(field)));
@@ -95,11 +108,16 @@ class OpenApiLocalRunIT {
         }
         String[] route = ((String) event.get("routeKey")).split(" ", 2);
         String query = (String) event.getOrDefault("rawQueryString", "");
+        // An operator request carries the caller only; a user's token never reaches an operator route.
+        HttpApi api = operatorRoute ? new HttpApi(null, email, callerArn) : new HttpApi(token, email, null);
         Givens.Reply reply = api.call(route[0], route[1] + (query.isEmpty() ? "" : "?" + query), body);
 
+        // An operator event without an IAM caller (a user's token at most) is refused by API Gateway's
+        // IAM authorizer with 403 before the function runs; EventsInvokeIT shows the function's own 401.
+        int expected = operatorRoute && callerArn == null ? 403 : scenario.status();
         assertThat(reply.status())
                 .as("%s over HTTP: %s", scenario, reply.body())
-                .isEqualTo(scenario.status());
+                .isEqualTo(expected);
         if (scenario.type() != null && reply.header("Content-Type").startsWith("application/problem+json")) {
             assertThat(reply.json().get("type")).isEqualTo("urn:twofa:problem:" + scenario.type());
             if (scenario.field() != null) {
@@ -114,7 +132,8 @@ class OpenApiLocalRunIT {
     /**
      * The routes template.yaml opens ({@code Auth: {Authorizer: NONE}}: the JWKS an app's backend
      * fetches) answer without a token, with a body docs/openapi.yaml describes; every other route
-     * refuses a request without one, as API Gateway's JWT authorizer does.
+     * refuses a request without one, as API Gateway's authorizers do: 401 from the JWT authorizer,
+     * 403 from the IAM one (the operator routes).
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -122,11 +141,14 @@ class OpenApiLocalRunIT {
         List<SamTemplate.Route> open = new ArrayList<>();
         for (SamTemplate.Function f : SamTemplate.ofRepo().functions()) {
             for (SamTemplate.Route r : f.routes()) {
-                Givens.Reply reply = new HttpApi(null, null).call(r.method(), r.path(), null);
+                Givens.Reply reply = new HttpApi(null, null, null).call(r.method(), r.path(), null);
                 if (r.authorized()) {
                     assertThat(reply.status())
                             .as("%s without a token", r.routeKey())
-                            .isEqualTo(401);
+                            .isEqualTo(r.iam() ? 403 : 401);
+                    assertThat(OPEN_API.violations(r.method(), r.path(), reply))
+                            .as("%s: %s", r.routeKey(), reply.body())
+                            .isEmpty();
                     continue;
                 }
                 open.add(r);
@@ -140,8 +162,8 @@ class OpenApiLocalRunIT {
         }
         assertThat(open).extracting(SamTemplate.Route::routeKey).contains("GET /.well-known/jwks.json");
         // The JWKS is the local run's assertion key: the same key every time, one P-256 key.
-        Givens.Reply first = new HttpApi(null, null).call("GET", "/.well-known/jwks.json", null);
-        Givens.Reply second = new HttpApi(null, null).call("GET", "/.well-known/jwks.json", null);
+        Givens.Reply first = new HttpApi(null, null, null).call("GET", "/.well-known/jwks.json", null);
+        Givens.Reply second = new HttpApi(null, null, null).call("GET", "/.well-known/jwks.json", null);
         List<Map<String, Object>> keys =
                 (List<Map<String, Object>>) first.json().get("keys");
         assertThat(keys).singleElement().satisfies(k -> assertThat(k)
@@ -185,8 +207,11 @@ class OpenApiLocalRunIT {
         }
     }
 
-    /** The local run over HTTP, as one signed-in user. */
-    private record HttpApi(String token, String email) implements Givens.Driver {
+    /**
+     * The local run over HTTP, as one signed-in user, or as an operator: {@code callerArn} goes in
+     * the local run's dev-only stand-in for a SigV4 signature.
+     */
+    private record HttpApi(String token, String email, String callerArn) implements Givens.Driver {
         @Override
         public Givens.Reply call(String method, String path, String body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
@@ -200,6 +225,9 @@ class OpenApiLocalRunIT {
             }
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
+            }
+            if (callerArn != null) {
+                request.header(LocalRun.DEV_CALLER_ARN_HEADER, callerArn);
             }
             return send(request);
         }

@@ -58,9 +58,20 @@ final class SamTemplate {
             return method + " " + path;
         }
 
-        /** False only for {@code Auth: {Authorizer: NONE}}: every other route has the API's JWT authorizer. */
+        /** The event's {@code Auth.Authorizer}: NONE, AWS_IAM, or DEFAULT (the API's, the JWT authorizer). */
+        String authorizer() {
+            Object authorizer = map(properties.getOrDefault("Auth", Map.of())).get("Authorizer");
+            return authorizer == null ? "DEFAULT" : (String) authorizer;
+        }
+
+        /** False only for {@code Auth: {Authorizer: NONE}}. */
         boolean authorized() {
-            return !"NONE".equals(map(properties.getOrDefault("Auth", Map.of())).get("Authorizer"));
+            return !authorizer().equals("NONE");
+        }
+
+        /** An operator route: SigV4-signed requests only, the caller's IAM ARN in the event. */
+        boolean iam() {
+            return authorizer().equals("AWS_IAM");
         }
     }
 

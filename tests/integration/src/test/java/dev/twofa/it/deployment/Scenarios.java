@@ -12,71 +12,56 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * events/: one event per function and scenario, named {@code <module>-<scenario>.json} after the
- * function's CodeUri module, and events/scenarios.json, which says for each file what it should get
- * and from which state:
+ * events/: one API Gateway HTTP API (payload 2.0) event per function and scenario, named {@code
+ * <module>-<scenario>.json} after the function's CodeUri module, and events/scenarios.json, which says
+ * for each file what it should get and from which state:
  *
  * <pre>
  * "verify-login-ok.json": { "status": 200, "given": "totp-enabled", "fill": ["code"] }
- * "support-reset-bad-input.json": { "kind": "direct", "throws": "IllegalArgumentException" }
+ * "support-reset-bad-input.json": { "status": 400, "type": "invalid-request", "field": "ticketId" }
  * </pre>
  *
- * Two kinds. {@code http} (the default) is an API Gateway HTTP API (payload 2.0) event: {@code
- * status} is the expected HTTP status, {@code type} the problem type (without the {@code
+ * {@code status} is the expected HTTP status, {@code type} the problem type (without the {@code
  * urn:twofa:problem:} prefix) for an error, {@code field} optionally the field it names. {@code
- * direct} is the plain JSON object an operator invokes a function without a route with (IAM, {@code
- * sam remote invoke}): {@code result} holds entries the returned object must have, {@code throws}
- * the simple name of the exception the invocation fails with instead, and {@code operator} who
- * invokes (the client context's {@code custom.operator}).
- *
- * <p>For both, {@code given} is a state {@link Givens} prepares first for the event's user (its
- * {@code sub} claim, or a direct event's {@code userId}), and {@code fill} the body fields whose
- * value only that state can know (the current TOTP code, an SMS code, an activation token): the test
- * puts the live value in, as a tester replaces it before {@code sam local invoke}. Everything else
- * is used as the file says.
+ * given} is a state {@link Givens} prepares first for the event's user: its {@code sub} claim, or on
+ * an operator route (AWS_IAM) the user its body names ({@code userId}). {@code fill} names the body
+ * fields whose value only that state can know (the current TOTP code, an SMS code, an activation
+ * token): the test puts the live value in, as a tester replaces it before {@code sam local invoke}.
+ * Everything else is used as the file says.
  */
 final class Scenarios {
     static final String INDEX = "scenarios.json";
 
-    /** How the event reaches its function. */
-    enum Kind {
-        /** Through API Gateway: a payload 2.0 event, answered with a status. */
-        HTTP,
-        /** Invoked with IAM, no route: a plain JSON object, answered with an object or an exception. */
-        DIRECT
-    }
-
-    private static final Set<String> KEYS =
-            Set.of("kind", "status", "type", "field", "given", "fill", "result", "throws", "operator");
-    private static final Set<String> REFUSALS = Set.of("IllegalArgumentException", "IllegalStateException");
+    private static final Set<String> KEYS = Set.of("status", "type", "field", "given", "fill");
 
     record Scenario(
             String file,
             SamTemplate.Function function,
-            Kind kind,
             int status,
             String type,
             String field,
             String given,
-            List<String> fill,
-            Map<String, Object> result,
-            String throwsType,
-            String operator) {
+            List<String> fill) {
         Path path() {
             return Repo.root().resolve("events").resolve(file);
         }
 
-        /** The function did what was asked: a 2xx, or a direct invocation that returned. */
+        /** The function did what was asked: a 2xx. */
         boolean succeeds() {
-            return kind == Kind.HTTP ? status / 100 == 2 : throwsType == null;
+            return status / 100 == 2;
         }
 
-        /**
-         * The caller sent something the function refuses: a 4xx, or a direct invocation failing
-         * with IllegalArgumentException (a refused input).
-         */
+        /** The caller sent something the function refuses: a 4xx. */
         boolean refusesInput() {
-            return kind == Kind.HTTP ? status / 100 == 4 : "IllegalArgumentException".equals(throwsType);
+            return status / 100 == 4;
+        }
+
+        /** The template route the event is for (its routeKey). */
+        Optional<SamTemplate.Route> route() {
+            Object routeKey = event(this).get("routeKey");
+            return function.routes().stream()
+                    .filter(r -> r.routeKey().equals(routeKey))
+                    .findFirst();
         }
 
         @Override
@@ -116,11 +101,6 @@ final class Scenarios {
                 .toList();
     }
 
-    /** The scenarios over HTTP (the local run serves only these). */
-    static List<Scenario> http() {
-        return all().stream().filter(s -> s.kind() == Kind.HTTP).toList();
-    }
-
     @SuppressWarnings("unchecked")
     private static Scenario parse(String file, SamTemplate.Function function, Object value) {
         if (value == null) {
@@ -131,38 +111,8 @@ final class Scenarios {
         entry.keySet().stream()
                 .filter(k -> !KEYS.contains(k))
                 .forEach(k -> problems.add("unknown key \"" + k + "\" (known: " + KEYS + ")"));
-        String kindName = (String) entry.getOrDefault("kind", "http");
-        Kind kind;
-        switch (kindName) {
-            case "http" -> kind = Kind.HTTP;
-            case "direct" -> kind = Kind.DIRECT;
-            default ->
-                throw new AssertionError(
-                        "events/" + INDEX + ": " + file + " has kind \"" + kindName + "\"; known: http, direct");
-        }
-        Map<String, Object> result = (Map<String, Object>) entry.get("result");
-        String throwsType = (String) entry.get("throws");
-        if (kind == Kind.HTTP) {
-            if (!(entry.get("status") instanceof Number)) {
-                problems.add("an http scenario needs \"status\"");
-            }
-            for (String key : List.of("result", "throws", "operator")) {
-                if (entry.containsKey(key)) {
-                    problems.add("\"" + key + "\" is for direct scenarios");
-                }
-            }
-        } else {
-            for (String key : List.of("status", "type", "field")) {
-                if (entry.containsKey(key)) {
-                    problems.add("\"" + key + "\" is for http scenarios (a direct invocation has no status)");
-                }
-            }
-            if ((result == null) == (throwsType == null)) {
-                problems.add("a direct scenario needs exactly one of \"result\" and \"throws\"");
-            }
-            if (throwsType != null && !REFUSALS.contains(throwsType)) {
-                problems.add("\"throws\" is " + throwsType + "; the operator functions fail with " + REFUSALS);
-            }
+        if (!(entry.get("status") instanceof Number)) {
+            problems.add("a scenario needs \"status\"");
         }
         if (!problems.isEmpty()) {
             throw new AssertionError("events/" + INDEX + ", " + file + ": " + problems);
@@ -170,15 +120,11 @@ final class Scenarios {
         return new Scenario(
                 file,
                 function,
-                kind,
-                entry.get("status") instanceof Number n ? n.intValue() : 0,
+                ((Number) entry.get("status")).intValue(),
                 (String) entry.get("type"),
                 (String) entry.get("field"),
                 (String) entry.get("given"),
-                (List<String>) entry.getOrDefault("fill", List.of()),
-                result,
-                throwsType,
-                (String) entry.get("operator"));
+                (List<String>) entry.getOrDefault("fill", List.of()));
     }
 
     static Map<String, Object> event(Scenario scenario) {

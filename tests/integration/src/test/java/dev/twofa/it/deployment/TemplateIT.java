@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -306,17 +307,152 @@ class TemplateIT {
     }
 
     @Test
-    void outputs_nameTheApiUrl_table_keys_andEveryOperatorFunction() {
+    void outputs_nameTheApiUrl_table_keys_andTheSupportRole() {
         assertThat(TEMPLATE.outputs())
                 .containsKeys("ApiUrl", "JwksUrl", "TableName", "SecretsKeyArn", "CodeHashKeyArn", "AssertionKeyArn");
-        // Operators invoke these by name (aws lambda invoke); sam remote invoke takes the logical id.
+        // Support staff assume it (with MFA) to sign their requests to the operator routes.
+        assertThat(SamTemplate.map(TEMPLATE.outputs().get("SupportRoleArn")))
+                .containsEntry("Value", new Intrinsic("GetAtt", SUPPORT_ROLE + ".Arn"));
+    }
+
+    // ---------------------------------------------------------------- operators ----
+
+    /** The operator routes, and the role that alone may call them. */
+    private static final Set<String> OPERATOR_ROUTES =
+            Set.of("POST /operator/support-reset", "PUT /operator/org-policy");
+
+    private static final String SUPPORT_ROLE = "SupportRole";
+
+    @Test
+    void operatorRoutes_useTheAwsIamAuthorizer_andNoOtherRouteDoes() {
+        assertThat(SamTemplate.map(TEMPLATE.properties("Api").get("Auth")))
+                .as("SAM adds the AWS_IAM authorizer to an HttpApi only when asked")
+                .containsEntry("EnableIamAuthorizer", true);
+        Map<String, String> authorizers = new HashMap<>();
         for (SamTemplate.Function f : TEMPLATE.functions()) {
-            if (f.routes().isEmpty()) {
-                assertThat(TEMPLATE.outputs().values())
-                        .as("an output with the name of operator function %s", f.logicalId())
-                        .anyMatch(o -> new Intrinsic("Ref", f.logicalId())
-                                .equals(SamTemplate.map(o).get("Value")));
+            for (SamTemplate.Route r : f.routes()) {
+                authorizers.put(r.routeKey(), r.authorizer());
             }
         }
+        assertThat(authorizers)
+                .containsAllEntriesOf(Map.of(
+                        "POST /operator/support-reset", "AWS_IAM",
+                        "PUT /operator/org-policy", "AWS_IAM"));
+        assertThat(authorizers.entrySet().stream().filter(e -> e.getValue().equals("AWS_IAM")))
+                .extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrderElementsOf(OPERATOR_ROUTES);
+        assertThat(TEMPLATE.function("SupportResetFunction").routes())
+                .extracting(SamTemplate.Route::routeKey)
+                .containsExactly("POST /operator/support-reset");
+        assertThat(TEMPLATE.function("OrgPolicyFunction").routes())
+                .extracting(SamTemplate.Route::routeKey)
+                .containsExactly("PUT /operator/org-policy");
+    }
+
+    /**
+     * Assumed only by principals of this account that signed in with MFA: a stolen access key alone
+     * does not reach the operator routes. No service may assume it, and its path is outside
+     * /twofa/<stack>/, so the key policies never admit it.
+     */
+    @Test
+    void supportRole_trustsOnlyThisAccountsPrincipals_andOnlyWithMfa() {
+        assertThat(TEMPLATE.type(SUPPORT_ROLE)).isEqualTo("AWS::IAM::Role");
+        Map<String, Object> role = TEMPLATE.properties(SUPPORT_ROLE);
+        List<Object> trust = SamTemplate.list(
+                SamTemplate.map(role.get("AssumeRolePolicyDocument")).get("Statement"));
+        assertThat(trust).isNotEmpty();
+        for (Object s : trust) {
+            Map<String, Object> statement = SamTemplate.map(s);
+            assertThat(statement).containsEntry("Effect", "Allow");
+            assertThat(SamTemplate.list(statement.get("Action"))).containsExactly("sts:AssumeRole");
+            assertThat(SamTemplate.map(statement.get("Principal")))
+                    .containsExactly(Map.entry(
+                            "AWS", new Intrinsic("Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:root")));
+            assertThat(SamTemplate.map(statement.get("Condition")))
+                    .as("%s: MFA required", statement.get("Sid"))
+                    .containsEntry("Bool", Map.of("aws:MultiFactorAuthPresent", "true"));
+        }
+        assertThat(role.get("Path")).isNotEqualTo(new Intrinsic("Sub", "/twofa/${AWS::StackName}/"));
+        assertThat(String.valueOf(((Intrinsic) role.get("Path")).value())).doesNotStartWith("/twofa/");
+        assertThat(role).doesNotContainKeys("ManagedPolicyArns", "RoleName");
+    }
+
+    /** Its policy allows execute-api:Invoke on exactly the two operator routes of this API and stage. */
+    @Test
+    void supportRolePolicy_allowsInvokingTheTwoOperatorRoutes_andNothingElse() {
+        Set<String> resources = new TreeSet<>();
+        for (Map<String, Object> statement : inlineStatements(SUPPORT_ROLE)) {
+            assertThat(statement).containsEntry("Effect", "Allow");
+            assertThat(SamTemplate.list(statement.get("Action"))).containsExactly("execute-api:Invoke");
+            assertThat(statement).doesNotContainKeys("NotAction", "NotResource");
+            for (Object resource : SamTemplate.list(statement.get("Resource"))) {
+                assertThat(resource).as("an execute-api ARN built with !Sub").isInstanceOf(Intrinsic.class);
+                Intrinsic sub = (Intrinsic) resource;
+                assertThat(sub.tag()).isEqualTo("Sub");
+                resources.add((String) sub.value());
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        for (String route : OPERATOR_ROUTES) {
+            String[] methodAndPath = route.split(" ", 2);
+            expected.add("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/${Stage}/"
+                    + methodAndPath[0] + methodAndPath[1]);
+        }
+        assertThat(resources).isEqualTo(expected);
+    }
+
+    /**
+     * No other role of the stack may call the operator routes or invoke a function directly (the
+     * function roles least of all: a compromised function must not reset users), and the stack adds
+     * no policy or permission that would.
+     */
+    @Test
+    void noOtherRole_mayInvokeTheOperatorRoutes_orAnyFunction() {
+        List<String> problems = new ArrayList<>();
+        for (String id : TEMPLATE.resources().keySet()) {
+            String type = TEMPLATE.type(id);
+            if (type.equals("AWS::IAM::Policy")
+                    || type.equals("AWS::IAM::ManagedPolicy")
+                    || type.equals("AWS::Lambda::Permission")) {
+                problems.add(id + ": a " + type + " (SAM grants API Gateway its invoke permission itself)");
+            }
+            if (!type.equals("AWS::IAM::Role") || id.equals(SUPPORT_ROLE)) {
+                continue;
+            }
+            if (TEMPLATE.properties(id).containsKey("ManagedPolicyArns")) {
+                problems.add(id + ": managed policies could grant anything");
+            }
+            for (Map<String, Object> statement : inlineStatements(id)) {
+                for (Object action : SamTemplate.list(statement.get("Action"))) {
+                    for (String invoke : List.of("execute-api:Invoke", "lambda:InvokeFunction")) {
+                        if (grants((String) action, invoke)) {
+                            problems.add(id + " " + statement.get("Sid") + ": " + action + " grants " + invoke);
+                        }
+                    }
+                }
+                if (statement.containsKey("NotAction")) {
+                    problems.add(id + " " + statement.get("Sid") + ": NotAction");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static List<Map<String, Object>> inlineStatements(String role) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : SamTemplate.list(TEMPLATE.properties(role).getOrDefault("Policies", List.of()))) {
+            for (Object statement :
+                    SamTemplate.list(SamTemplate.map(SamTemplate.map(policy).get("PolicyDocument"))
+                            .get("Statement"))) {
+                statements.add(SamTemplate.map(statement));
+            }
+        }
+        return statements;
+    }
+
+    /** Whether an IAM action pattern ({@code *} and {@code ?} wildcards, case-insensitive) covers {@code action}. */
+    private static boolean grants(String pattern, String action) {
+        String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+        return Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher(action).matches();
     }
 }

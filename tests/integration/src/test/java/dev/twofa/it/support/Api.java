@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** HTTP API payload 2.0 events as API Gateway builds them after its JWT authorizer. */
+/** HTTP API payload 2.0 events as API Gateway builds them after its JWT or IAM authorizer. */
 public final class Api {
     private Api() {}
 
@@ -56,6 +56,45 @@ public final class Api {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /**
+     * An operator route's event as API Gateway's AWS_IAM authorizer hands it over after checking
+     * the SigV4 signature: the caller in {@code authorizer.iam}, no JWT.
+     */
+    public static APIGatewayV2HTTPEvent operatorRequest(String routeKey, String callerArn, String body) {
+        String[] route = routeKey.split(" ", 2);
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(route[1])
+                .withRawQueryString("")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey(routeKey)
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(route[0])
+                                .withPath(route[1])
+                                .withSourceIp("203.0.113.10")
+                                .withUserAgent("awscurl/0.36")
+                                .build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                                        .builder()
+                                        .withUserArn(callerArn)
+                                        .withAccountId("123456789012")
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** An assumed-role session of the support role, as STS names it in the caller's ARN. */
+    public static String supportSession(String who) {
+        return "arn:aws:sts::123456789012:assumed-role/twofa-it-SupportRole-EXAMPLE/" + who;
     }
 
     private static Map<String, String> query(String pathAndQuery) {

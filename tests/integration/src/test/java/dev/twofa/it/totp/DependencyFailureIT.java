@@ -1,6 +1,7 @@
 package dev.twofa.it.totp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.aws.DynamoTwoFactorStore;
@@ -16,15 +17,19 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
 import dev.twofa.wiring.Wiring;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.ses.model.MessageRejectedException;
 
 /** A failing dependency gives a clear 5xx and leaves no partial state behind. */
 class DependencyFailureIT {
@@ -101,6 +106,48 @@ class DependencyFailureIT {
                 .handleRequest(Api.request("POST /2fa/totp/enable", user, null), null);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(502);
         assertThat(app.dynamo.scan(s -> s.tableName(app.table)).items()).isEmpty();
+    }
+
+    /**
+     * SES's MessageRejected text names an address (moto: "Email address not verified <sender>"; SES
+     * itself also names recipients). The handler's log keeps the error code and HTTP status, never
+     * that text: CloudWatch Logs is not a place for users' addresses.
+     */
+    @Test
+    void sesMessageRejected_isLoggedAsErrorCodeAndStatus_withoutAnyAddress() {
+        String sender = "unverified-" + UUID.randomUUID() + "@twofa.test";
+        String recipient = Api.emailOf(user);
+        // GIVEN an SES refusal whose message carries the address (what the SDK exception would log)
+        assertThatThrownBy(() -> app.ses.sendEmail(m -> m.source(sender)
+                        .destination(d -> d.toAddresses(recipient))
+                        .message(b -> b.subject(c -> c.data("s")).body(t -> t.text(c -> c.data("b"))))))
+                .isInstanceOf(MessageRejectedException.class)
+                .hasMessageContaining(sender);
+        Wiring misconfigured = app.withAdapters(store(), unreachableKms(), new SesMailer(app.ses, sender));
+
+        // WHEN a handler meets it
+        PrintStream console = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        APIGatewayV2HTTPResponse response;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            response = new StartEnableHandler(misconfigured.startEnable())
+                    .handleRequest(Api.request("POST /2fa/totp/enable", user, null), null);
+        } finally {
+            System.setOut(console);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        console.print(log);
+
+        // THEN the log has the dependency, error code and status, and no address at all
+        assertThat(response.getStatusCode()).isEqualTo(502);
+        assertThat(log)
+                .contains("POST /2fa/totp/enable dependency fault")
+                .contains("SES: MessageRejected (HTTP 400)")
+                .doesNotContain(sender)
+                .doesNotContain(recipient)
+                .doesNotContain("not verified");
+        assertThat(log).doesNotContainPattern("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[a-z]{2,}");
     }
 
     @Test
