@@ -128,4 +128,16 @@ public interface TwoFactorStore {
 
     /** Consumes a disable challenge and removes the number and factor, in one transaction. */
     boolean disableSms(SmsChallenge challenge);
+
+    // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
+
+    /**
+     * Takes one send from the budget shard stored under {@code shardKey} if it has taken fewer
+     * than {@code cap}; false when the shard is full. One atomic conditional increment: parallel
+     * sends never take more than {@code cap} from a shard.
+     */
+    boolean takeSmsBudget(String shardKey, int cap, Instant expiresAt);
+
+    /** Gives back one send {@link #takeSmsBudget} took, when a later limit refused the send. */
+    void returnSmsBudget(String shardKey);
 }
