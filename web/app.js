@@ -941,6 +941,7 @@
         sms_enabled: "Text message verification turned on",
         sms_disabled: "Text message verification turned off",
         sms_send_failed: "A text message could not be sent",
+        sms_budget_exhausted: "A text message was not sent: too many were sent in the last hour",
         verify_failed: "Failed sign-in attempt",
         replay_refused: "An already used code was refused",
         lockout_started: "Sign-in paused after too many failed attempts",

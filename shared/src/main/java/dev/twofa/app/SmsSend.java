@@ -1,12 +1,12 @@
 package dev.twofa.app;
 
 import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.Throttled;
 import dev.twofa.app.TwoFactorException.WrongState;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.sms.PhoneNumber;
+import dev.twofa.domain.sms.PhoneNumbers;
 import dev.twofa.domain.sms.SendRateLimit;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.domain.sms.SmsPurpose;
@@ -17,7 +17,6 @@ import dev.twofa.port.SecretContext;
 import dev.twofa.port.SmsRejectedException;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
-import dev.twofa.port.TwoFactorStore.SendHistory;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,14 +27,11 @@ import java.util.Optional;
 
 /**
  * Sends a 6-digit code by SMS for one purpose: enabling with a new number, signing in, or
- * disabling. Each send replaces the previous code. Sends are limited per user and per number
- * (SMS pumping) before anything reaches SNS.
+ * disabling. Each send replaces the previous code. Sends are limited per user, per number, per
+ * country and for the whole service (SMS pumping, {@link SmsSendLimiter}) before anything reaches SNS.
  */
 public final class SmsSend {
     static final String SMS = "sms";
-
-    /** Two tries at the optimistic lock of a send history, then the caller waits a moment. */
-    private static final int HISTORY_ATTEMPTS = 2;
 
     private final TwoFactorStore store;
     private final SecretCipher cipher;
@@ -48,7 +44,7 @@ public final class SmsSend {
     private final Clock clock;
     private final SmsSettings settings;
     private final SmsCodes codes;
-    private final SendRateLimit rateLimit;
+    private final SmsSendLimiter limiter;
 
     public SmsSend(
             TwoFactorStore store,
@@ -72,7 +68,13 @@ public final class SmsSend {
         this.clock = clock;
         this.settings = settings;
         this.codes = new SmsCodes(random);
-        this.rateLimit = new SendRateLimit(settings.limits());
+        this.limiter = new SmsSendLimiter(
+                store,
+                events,
+                new SendRateLimit(settings.limits()),
+                settings.accountBudget(),
+                settings.countryBudget(),
+                random);
     }
 
     public record Sent(String maskedPhone, long expiresInSeconds) {}
@@ -84,7 +86,7 @@ public final class SmsSend {
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
 
         byte[] phoneCiphertext;
-        String e164;
+        PhoneNumber phone;
         String masked;
         boolean steppedUp = false;
         if (purpose == SmsPurpose.ENABLE) {
@@ -93,12 +95,12 @@ public final class SmsSend {
             }
             String input = phoneInput.orElseThrow(() -> new InvalidRequest(
                     "phoneNumber", "Enter your mobile number in international format, e.g. +45 20 12 34 56."));
-            PhoneNumber phone = settings.phoneNumbers().parse(input);
+            phone = settings.phoneNumbers().parse(input);
             // No number is bound with the password alone while the app is on.
             steppedUp = stepUp.require(principal, account, proof, now);
-            e164 = phone.e164();
             masked = phone.masked();
-            phoneCiphertext = cipher.encrypt(e164.getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
+            phoneCiphertext =
+                    cipher.encrypt(phone.e164().getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
         } else {
             if (phoneInput.isPresent()) {
                 throw new InvalidRequest("phoneNumber", "The number is only sent when enabling SMS verification.");
@@ -110,16 +112,14 @@ public final class SmsSend {
             }
             guard.ensureOpen(account, now);
             phoneCiphertext = factor.phoneCiphertext();
-            e164 = new String(
-                    cipher.decrypt(phoneCiphertext, SecretContext.smsPhone(userId)), StandardCharsets.US_ASCII);
+            // The country (for its budget) comes from the enrolled number itself.
+            phone = PhoneNumbers.stored(new String(
+                    cipher.decrypt(phoneCiphertext, SecretContext.smsPhone(userId)), StandardCharsets.US_ASCII));
             masked = factor.maskedPhone();
         }
 
-        // Both limits are checked before either is spent, and before SNS is called.
-        String userKey = "SMSRATE#USER#" + userId;
-        String phoneKey = "SMSRATE#PHONE#" + phoneKey(e164);
-        spend(userKey, now);
-        spend(phoneKey, now);
+        // Every limit before SNS is called; a refusal leaves none of them spent.
+        limiter.take(principal, purpose, phoneHash(phone.e164()), phone.region(), now);
 
         String code = codes.newCode();
         String challengeId = newId();
@@ -137,7 +137,7 @@ public final class SmsSend {
                 steppedUp);
         store.putSmsChallenge(challenge);
         try {
-            sms.send(e164, text(purpose, code));
+            sms.send(phone.e164(), text(purpose, code));
         } catch (SmsRejectedException | DependencyException e) {
             // A code whose SMS never left must not stay valid.
             store.deleteSmsChallenge(userId, challengeId);
@@ -150,29 +150,11 @@ public final class SmsSend {
         return new Sent(masked, settings.codeLifetime().toSeconds());
     }
 
-    /** Records a send in the history under {@code key}, or refuses with the wait. */
-    private void spend(String key, Instant now) {
-        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
-            SendHistory seen = store.findSendHistory(key);
-            switch (rateLimit.decide(seen.sends(), now)) {
-                case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
-                case SendRateLimit.Allowed allowed -> {
-                    Instant keepUntil = now.plus(settings.limits().window());
-                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil)) {
-                        return;
-                    }
-                }
-            }
-        }
-        // Another send for the same user or number is being recorded right now.
-        throw new Throttled(1);
-    }
-
     /**
-     * The number's rate-limit key: a keyed hash, so the table does not hold phone numbers in a
-     * form anyone could reverse by hashing all numbers.
+     * The number as its rate-limit keys name it: a keyed hash, so the table does not hold phone
+     * numbers in a form anyone could reverse by hashing all numbers.
      */
-    private String phoneKey(String e164) {
+    private String phoneHash(String e164) {
         byte[] mac = keyedHash.mac(("sms-rate-limit\0" + e164).getBytes(StandardCharsets.US_ASCII));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
     }

@@ -77,7 +77,7 @@ public abstract sealed class TwoFactorException extends RuntimeException
         }
     }
 
-    /** Too many failed attempts: wait (429 with Retry-After). */
+    /** Too many failed attempts, or SMS sends over a limit or budget: wait (429 with Retry-After). */
     public static final class Throttled extends TwoFactorException {
         private final long retryAfterSeconds;
 

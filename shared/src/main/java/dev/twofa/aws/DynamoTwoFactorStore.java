@@ -663,6 +663,40 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         .build()));
     }
 
+    // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
+    // SMSBUDGET#<scope>#<hour>#<shard> / BUDGET: {sends, expiresAt}. The hour is in the key, so a
+    // later hour never meets an earlier hour's item, expired or not, and the condition needs no
+    // expiry check.
+
+    /**
+     * SMS pumping: a shard takes a send only below its cap, in the same atomic write that counts
+     * it; a read-then-write would let parallel sends all see room and overspend the budget.
+     */
+    public static final String COND_BUDGET_SHARD_HAS_ROOM = "attribute_not_exists(sends) OR sends < :cap";
+    /** A refund never takes a shard below zero (which would raise its cap for the hour). */
+    public static final String COND_BUDGET_SHARD_SPENT = "sends > :zero";
+
+    @Override
+    public boolean takeSmsBudget(String shardKey, int cap, Instant expiresAt) {
+        return conditionally(() -> dynamo.updateItem(u -> u.tableName(table)
+                .key(key(shardKey, "BUDGET"))
+                .updateExpression("ADD sends :one SET expiresAt = :until")
+                .conditionExpression(COND_BUDGET_SHARD_HAS_ROOM)
+                .expressionAttributeValues(
+                        Map.of(":one", num(1), ":cap", num(cap), ":until", epochSeconds(expiresAt)))));
+    }
+
+    @Override
+    public void returnSmsBudget(String shardKey) {
+        conditionally(() -> dynamo.updateItem(u -> u.tableName(table)
+                .key(key(shardKey, "BUDGET"))
+                .updateExpression("ADD sends :minusOne")
+                .conditionExpression(COND_BUDGET_SHARD_SPENT)
+                .expressionAttributeValues(Map.of(":minusOne", num(-1), ":zero", num(0)))));
+    }
+
+    // ---- end of SMS budgets ----
+
     /** Single use: the challenge is deleted in the same transaction that acts on the account. */
     private boolean consumeChallengeAnd(
             SmsChallenge challenge, String accountUpdate, String accountCondition, Map<String, AttributeValue> values) {

@@ -97,7 +97,7 @@ public final class Problems {
                                 429,
                                 "too-many-attempts",
                                 "Too many attempts",
-                                "Too many failed attempts. Try again in " + e.retryAfterSeconds() + " seconds.")
+                                "Too many attempts. Try again in " + e.retryAfterSeconds() + " seconds.")
                         .retryAfter(e.retryAfterSeconds());
             case Locked e ->
                 problem(

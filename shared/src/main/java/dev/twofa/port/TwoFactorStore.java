@@ -180,4 +180,16 @@ public interface TwoFactorStore {
      * assertion); with {@code keepAnotherFactor} only while the authenticator app is still on.
      */
     boolean removeSms(String userId, boolean keepAnotherFactor);
+
+    // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
+
+    /**
+     * Takes one send from the budget shard stored under {@code shardKey} if it has taken fewer
+     * than {@code cap}; false when the shard is full. One atomic conditional increment: parallel
+     * sends never take more than {@code cap} from a shard.
+     */
+    boolean takeSmsBudget(String shardKey, int cap, Instant expiresAt);
+
+    /** Gives back one send {@link #takeSmsBudget} took, when a later limit refused the send. */
+    void returnSmsBudget(String shardKey);
 }

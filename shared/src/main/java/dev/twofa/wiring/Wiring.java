@@ -28,6 +28,7 @@ import dev.twofa.domain.otp.OtpPolicy;
 import dev.twofa.domain.otp.SecretGenerator;
 import dev.twofa.domain.otp.Totp;
 import dev.twofa.domain.sms.PhoneNumbers;
+import dev.twofa.domain.sms.SendBudget;
 import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.port.SecretCipher;
@@ -36,7 +37,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +48,9 @@ import java.util.function.Supplier;
  * these methods, so only the adapters (and SDK clients) that use case needs are created, at init.
  */
 public final class Wiring {
+    /** The value of SMS_ALLOWED_COUNTRIES that allows every country: chosen by name, never by leaving it empty. */
+    public static final String ALL_COUNTRIES = "ALL";
+
     private final Adapters adapters;
     private final Config config;
     private final Clock clock;
@@ -246,12 +253,17 @@ public final class Wiring {
                         AssertionSettings.MAX_LIFETIME));
     }
 
-    private SmsSettings smsSettings() {
+    SmsSettings smsSettings() {
+        SendBudget account = SendBudget.perHour(
+                config.integer("SMS_HOURLY_BUDGET", SmsSettings.DEFAULT_HOURLY_BUDGET, 1, SendBudget.MAX_PER_HOUR));
+        SendBudget country = SendBudget.perHour(config.integer(
+                "SMS_COUNTRY_HOURLY_BUDGET", SmsSettings.DEFAULT_COUNTRY_HOURLY_BUDGET, 1, SendBudget.MAX_PER_HOUR));
+        if (country.perHour() > account.perHour()) {
+            throw new Config.ConfigException("SMS_COUNTRY_HOURLY_BUDGET", "must not exceed SMS_HOURLY_BUDGET");
+        }
         return new SmsSettings(
                 config.orDefault("TOTP_ISSUER", "TwoFA"),
-                new PhoneNumbers(config.list("SMS_ALLOWED_COUNTRIES").stream()
-                        .map(c -> c.toUpperCase(java.util.Locale.ROOT))
-                        .collect(java.util.stream.Collectors.toSet())),
+                new PhoneNumbers(allowedSmsCountries()),
                 config.seconds(
                         "SMS_CODE_TTL_SECONDS", SmsCodes.CODE_LIFETIME, Duration.ofMinutes(1), SmsCodes.MAX_LIFETIME),
                 new SendLimits(
@@ -261,7 +273,35 @@ public final class Wiring {
                                 "SMS_SECONDS_BETWEEN_SENDS",
                                 (int) SendLimits.DEFAULT.minInterval().toSeconds(),
                                 0,
-                                3600))));
+                                3600))),
+                account,
+                country);
+    }
+
+    /**
+     * Required, with no permissive default: the allow-list is the main guard against SMS pumping,
+     * so sending to every country must be asked for by name ({@code ALL}).
+     */
+    private Set<String> allowedSmsCountries() {
+        String variable = "SMS_ALLOWED_COUNTRIES";
+        config.required(variable);
+        List<String> codes = config.list(variable).stream()
+                .map(c -> c.toUpperCase(Locale.ROOT))
+                .toList();
+        if (codes.isEmpty()) {
+            throw new Config.ConfigException(variable, "must list ISO 3166-1 alpha-2 codes, e.g. DK,SE (or be ALL)");
+        }
+        if (codes.equals(List.of(ALL_COUNTRIES))) {
+            return Set.of();
+        }
+        if (codes.contains(ALL_COUNTRIES)) {
+            throw new Config.ConfigException(variable, "is either ALL or a list of ISO 3166-1 alpha-2 codes");
+        }
+        try {
+            return new PhoneNumbers(Set.copyOf(codes)).allowedRegions();
+        } catch (IllegalArgumentException e) {
+            throw new Config.ConfigException(variable, "must list ISO 3166-1 alpha-2 codes, e.g. DK,SE (or be ALL)");
+        }
     }
 
     private TotpSettings totpSettings() {

@@ -109,6 +109,27 @@ public final class PhoneNumbers {
     }
 
     /**
+     * A number that {@link #parse} accepted earlier (an enrolled factor's, decrypted), with its region read back from
+     * the E.164 digits. The allow-list is not applied again: narrowing it must not lock enrolled users out of sign-in.
+     *
+     * @throws IllegalArgumentException if {@code e164} is not a valid E.164 number of a country; never echoes it
+     */
+    public static PhoneNumber stored(String e164) {
+        Objects.requireNonNull(e164, "e164");
+        Phonenumber.PhoneNumber number;
+        try {
+            number = UTIL.parse(e164, "ZZ");
+        } catch (NumberParseException e) {
+            throw new IllegalArgumentException("stored number is not in E.164 form");
+        }
+        String region = UTIL.getRegionCodeForNumber(number);
+        if (region == null || NON_GEOGRAPHIC.equals(region)) {
+            throw new IllegalArgumentException("stored number belongs to no country");
+        }
+        return new PhoneNumber(e164, region);
+    }
+
+    /**
      * Checks the characters and the international prefix, and returns the digits after it, ASCII only. Digits of
      * other scripts (full-width from a Japanese IME, Arabic-Indic) are read as the digits they are, as libphonenumber
      * does; anything that is not a digit or a separator is refused rather than guessed at, so an extension ("ext. 12")

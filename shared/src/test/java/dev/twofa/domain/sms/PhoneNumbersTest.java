@@ -326,6 +326,39 @@ class PhoneNumbersTest {
         assertThat(refusal(phoneNumbers, "+49 151 23456789").reason()).isEqualTo(Reason.REGION_NOT_ALLOWED);
     }
 
+    @ParameterizedTest(name = "\"{0}\" -> {1} ({2})")
+    @MethodSource("mobileNumbers")
+    void stored_readsTheRegionBackFromTheE164ThatParseReturned(String input, String e164, String region) {
+        PhoneNumber stored = PhoneNumbers.stored(anyRegion.parse(input).e164());
+
+        assertThat(stored).isEqualTo(new PhoneNumber(e164, region));
+    }
+
+    static Stream<Arguments> mobileNumbers() {
+        return Stream.of(
+                Arguments.of("+45 20 12 34 56", "+4520123456", "DK"),
+                // The region, not the calling code: a Jersey number is JE, a Canadian one CA, for the country budget.
+                Arguments.of("+44 7797 123456", "+447797123456", "JE"),
+                Arguments.of("+44 7400 123456", "+447400123456", "GB"),
+                Arguments.of("+1 613 555 0123", "+16135550123", "CA"),
+                Arguments.of("+1 (650) 253-0000", "+16502530000", "US"));
+    }
+
+    @Test
+    void stored_ignoresTheAllowList_soNarrowingItDoesNotLockEnrolledUsersOut() {
+        String enrolled = anyRegion.parse("+49 151 23456789").e164();
+
+        assertThat(PhoneNumbers.stored(enrolled).region()).isEqualTo("DE");
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "4520123456x", "+", "+80012345678", "+88213"})
+    void stored_refusesWhatIsNotTheE164OfACountry_withoutEchoingIt(String e164) {
+        assertThatThrownBy(() -> PhoneNumbers.stored(e164))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(e164.isEmpty() ? "\u0000" : e164));
+    }
+
     private static InvalidPhoneNumberException refusal(PhoneNumbers phoneNumbers, String input) {
         InvalidPhoneNumberException e =
                 catchThrowableOfType(InvalidPhoneNumberException.class, () -> phoneNumbers.parse(input));

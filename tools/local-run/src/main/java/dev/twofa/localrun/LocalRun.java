@@ -44,6 +44,13 @@ public final class LocalRun implements AutoCloseable {
      */
     public static final String DEV_CALLER_ARN_HEADER = "X-Twofa-Dev-Caller-Arn";
 
+    /**
+     * Where the local run sends SMS (to its outbox) unless SMS_ALLOWED_COUNTRIES says otherwise: a
+     * short list, as a deployment should have (README.md, "Try it locally"); the same as the dev
+     * stack's in samconfig.toml.
+     */
+    public static final String DEFAULT_SMS_ALLOWED_COUNTRIES = "DK,SE,NO,DE,GB,US";
+
     private static final int THREADS = 4;
     private static final String USAGE = "usage: run-local [--template PATH] [--port N]"
             + "   (env: PORT, TEMPLATE, AWS_ENDPOINT_URL, and any variable the functions read)";
@@ -188,6 +195,7 @@ public final class LocalRun implements AutoCloseable {
         env.put("TABLE_NAME", "twofa-local");
         env.put("SENDER_EMAIL", "no-reply@twofa.local");
         env.put("AWS_REGION", "us-east-1");
+        env.put("SMS_ALLOWED_COUNTRIES", DEFAULT_SMS_ALLOWED_COUNTRIES);
         options.env().forEach((name, value) -> {
             if (value != null && !value.isBlank()) {
                 env.put(name, value);

@@ -172,8 +172,9 @@ final class SamTemplate {
 
     /**
      * The function's environment as CloudFormation would set it on the defaults: a parameter's
-     * default for {@code !Ref Parameter}, a stand-in ({@code resource-<id>}) for a resource, and
-     * {@code resolved-<tag>} for other intrinsics.
+     * default for {@code !Ref Parameter} (for a parameter without one, such as SmsAllowedCountries,
+     * the value samconfig.toml's default environment deploys), a stand-in ({@code resource-<id>})
+     * for a resource, and {@code resolved-<tag>} for other intrinsics.
      */
     Map<String, String> environmentAsDeployed(Function function) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -184,7 +185,14 @@ final class SamTemplate {
     private String resolve(Object value) {
         if (value instanceof Intrinsic i && i.tag().equals("Ref")) {
             String name = (String) i.value();
-            return parameterDefault(name).orElse("resource-" + name);
+            if (parameters().containsKey(name)) {
+                return parameterDefault(name)
+                        .or(() -> Optional.ofNullable(
+                                SamConfig.parameterOverrides("default").get(name)))
+                        .orElseThrow(() -> new AssertionError("parameter " + name
+                                + " has no default and samconfig.toml's default environment gives it no value"));
+            }
+            return "resource-" + name;
         }
         if (value instanceof Intrinsic i) {
             return "resolved-" + i.tag();

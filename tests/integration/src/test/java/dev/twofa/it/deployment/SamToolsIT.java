@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -147,6 +148,21 @@ class SamToolsIT {
                 assertThat(parameters)
                         .as("[%s] parameter_overrides %s names a template parameter", env, pair)
                         .containsKey(pair.substring(0, pair.indexOf('=')));
+            }
+            Map<String, String> byName = new LinkedHashMap<>();
+            pairs.forEach(
+                    pair -> byName.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1)));
+            assertThat(SamConfig.parameterOverrides(env))
+                    .as("[%s] parameter_overrides as the tests' own reader (SamConfig) sees them", env)
+                    .isEqualTo(byName);
+            // A parameter without a default (SmsAllowedCountries) is one `sam deploy --guided` asks for; each
+            // environment names its value, so `sam deploy` (and `--config-env prod`) deploys without asking.
+            for (var parameter : parameters.entrySet()) {
+                if (!SamTemplate.map(parameter.getValue()).containsKey("Default")) {
+                    assertThat(byName)
+                            .as("[%s] parameter_overrides gives %s, which has no default", env, parameter.getKey())
+                            .containsKey(parameter.getKey());
+                }
             }
         }
     }

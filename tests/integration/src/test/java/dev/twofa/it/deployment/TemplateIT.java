@@ -260,6 +260,38 @@ class TemplateIT {
         assertThat((String) logs.get("Format")).doesNotContain("authorization").contains("$context.requestId");
     }
 
+    /**
+     * SMS pumping: the allow-list is the main guard, so no deployment may send everywhere by
+     * accepting a default. Without one, `sam deploy --guided` asks (and refuses an empty answer).
+     */
+    @Test
+    void smsAllowedCountries_hasNoDefault_andAllowsEveryCountryOnlyByName() {
+        Map<String, Object> countries = SamTemplate.map(TEMPLATE.parameters().get("SmsAllowedCountries"));
+        assertThat(countries).doesNotContainKey("Default");
+        String pattern = (String) countries.get("AllowedPattern");
+        assertThat("DK,SE,GB").matches(pattern);
+        assertThat("ALL").matches(pattern);
+        assertThat("").doesNotMatch(pattern);
+        assertThat("DK,").doesNotMatch(pattern);
+    }
+
+    @Test
+    void smsSend_getsItsHourlyBudgets_fromParametersWithSafeDefaults() {
+        SamTemplate.Function smsSend = TEMPLATE.functions().stream()
+                .filter(f -> f.logicalId().equals("SmsSendFunction"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(smsSend.environment())
+                .containsEntry("SMS_HOURLY_BUDGET", new Intrinsic("Ref", "SmsHourlyBudget"))
+                .containsEntry("SMS_COUNTRY_HOURLY_BUDGET", new Intrinsic("Ref", "SmsCountryHourlyBudget"))
+                .containsEntry("SMS_ALLOWED_COUNTRIES", new Intrinsic("Ref", "SmsAllowedCountries"));
+        assertThat(TEMPLATE.parameterDefault("SmsHourlyBudget")).contains("300");
+        assertThat(TEMPLATE.parameterDefault("SmsCountryHourlyBudget")).contains("100");
+        // The budgets are counted with conditional ADDs (UpdateItem) on the table.
+        assertThat(TEMPLATE.roleStatements(smsSend))
+                .anyMatch(s -> SamTemplate.list(s.get("Action")).contains("dynamodb:UpdateItem"));
+    }
+
     @Test
     void table_isOnDemand_withTtl_pitr_andDeletionProtectionParameter() {
         Map<String, Object> table = TEMPLATE.properties("Table");

@@ -2,10 +2,12 @@ package dev.twofa.it.sms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -31,9 +33,79 @@ class SmsConditionExpressionsIT {
                 .containsExactly(
                         // SMS pumping: two parallel sends must not both pass a limit read once.
                         "SMSRATE#USER#… attribute_not_exists(pk) OR version = :seen",
-                        "SMSRATE#PHONE#… attribute_not_exists(pk) OR version = :seen",
+                        // Enabling: a number this user has not verified, counted apart from sign-in codes.
+                        "SMSRATE#NEWPHONE#… attribute_not_exists(pk) OR version = :seen",
                         // A new send replaces the previous code on purpose: only the latest is valid.
                         "USER#… null");
+    }
+
+    @Test
+    void loginSend_countsTheNumberUnderTheEnrolledNumbersKey() {
+        Sms.enable(app, user, phone);
+        app.clock.advance(Duration.ofSeconds(31));
+        app.dynamoRequests.clear();
+        Sms.send(app, user, "login", null);
+        assertThat(historyAndChallengePuts(app))
+                .containsExactly(
+                        "SMSRATE#USER#… attribute_not_exists(pk) OR version = :seen",
+                        // Strangers' enable attempts to this number cannot spend this key.
+                        "SMSRATE#PHONE#… attribute_not_exists(pk) OR version = :seen",
+                        "USER#… null");
+    }
+
+    @Test
+    void send_takesTheCountryThenTheServiceWideBudget_eachWithAConditionalAdd() {
+        Sms.send(app, user, "enable", phone);
+        assertThat(budgetUpdates(app))
+                .containsExactly(
+                        // SMS pumping: the cap is checked in the write that counts, so parallel sends
+                        // cannot all see room and overspend.
+                        "SMSBUDGET#COUNTRY#DK#<hour>#<shard> ADD sends :one SET expiresAt = :until"
+                                + " IF attribute_not_exists(sends) OR sends < :cap",
+                        "SMSBUDGET#ACCOUNT#<hour>#<shard> ADD sends :one SET expiresAt = :until"
+                                + " IF attribute_not_exists(sends) OR sends < :cap");
+        assertThat(DynamoTwoFactorStore.COND_BUDGET_SHARD_HAS_ROOM)
+                .isEqualTo("attribute_not_exists(sends) OR sends < :cap");
+    }
+
+    @Test
+    void aRefusalByTheServiceWideBudget_givesBackWhatTheEarlierLimitsTook() {
+        TestApp oneAnHour = new TestApp(Map.of("SMS_HOURLY_BUDGET", "1", "SMS_COUNTRY_HOURLY_BUDGET", "1"));
+        Sms.send(oneAnHour, user, "enable", phone);
+        oneAnHour.dynamoRequests.clear();
+
+        Sms.send(oneAnHour, "other-" + UUID.randomUUID(), "enable", Sms.uniqueMobile("GB"));
+
+        assertThat(budgetUpdates(oneAnHour))
+                .containsExactly(
+                        "SMSBUDGET#COUNTRY#GB#<hour>#<shard> ADD sends :one SET expiresAt = :until"
+                                + " IF attribute_not_exists(sends) OR sends < :cap",
+                        "SMSBUDGET#ACCOUNT#<hour>#<shard> ADD sends :one SET expiresAt = :until"
+                                + " IF attribute_not_exists(sends) OR sends < :cap",
+                        // The refund never takes a shard below zero, which would raise its cap.
+                        "SMSBUDGET#COUNTRY#GB#<hour>#<shard> ADD sends :minusOne IF sends > :zero");
+        assertThat(historyAndChallengePuts(oneAnHour))
+                .as("the histories taken, then given back newest first, each under the same optimistic lock")
+                .containsExactly(
+                        "SMSRATE#USER#… attribute_not_exists(pk) OR version = :seen",
+                        "SMSRATE#NEWPHONE#… attribute_not_exists(pk) OR version = :seen",
+                        "SMSRATE#NEWPHONE#… attribute_not_exists(pk) OR version = :seen",
+                        "SMSRATE#USER#… attribute_not_exists(pk) OR version = :seen");
+    }
+
+    private static List<String> historyAndChallengePuts(TestApp app) {
+        return app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
+                .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#"))
+                .map(p -> p.item().get("pk").s().replaceAll("#[^#]+$", "#…") + " " + p.conditionExpression())
+                .toList();
+    }
+
+    private static List<String> budgetUpdates(TestApp app) {
+        return app.dynamoRequests.requestsOf(UpdateItemRequest.class).stream()
+                .filter(u -> u.key().get("pk").s().startsWith("SMSBUDGET#"))
+                .map(u -> u.key().get("pk").s().replaceAll("#[^#]+#[0-9]+$", "#<hour>#<shard>") + " "
+                        + u.updateExpression() + " IF " + u.conditionExpression())
+                .toList();
     }
 
     @Test

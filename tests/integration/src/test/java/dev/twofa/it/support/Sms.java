@@ -66,6 +66,23 @@ public final class Sms {
         assertThat(confirmed.getStatusCode()).as(confirmed.getBody()).isEqualTo(200);
     }
 
+    /**
+     * A fresh, valid mobile number in {@code country} (DK, GB, SE, DE or US), unique enough; never
+     * ending in 99 (moto's opted-out numbers).
+     */
+    public static String uniqueMobile(String country) {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        String lastTwo = String.format("%02d", random.nextInt(99));
+        return switch (country) {
+            case "DK" -> uniqueDanishMobile();
+            case "GB" -> "+447400" + String.format("%04d", random.nextInt(10_000)) + lastTwo;
+            case "SE" -> "+4670" + String.format("%05d", random.nextInt(100_000)) + lastTwo;
+            case "DE" -> "+49151" + String.format("%06d", random.nextInt(1_000_000)) + lastTwo;
+            case "US" -> "+1650253" + String.format("%02d", random.nextInt(100)) + lastTwo;
+            default -> throw new IllegalArgumentException("no mobile range for " + country);
+        };
+    }
+
     /** A fresh, valid mobile number per test (Danish mobile range 20 xx xx xx), unique enough. */
     public static String uniqueDanishMobile() {
         var random = java.util.concurrent.ThreadLocalRandom.current();

@@ -35,6 +35,7 @@ import dev.twofa.wiring.Wiring;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -74,9 +75,16 @@ public final class TestApp {
     public final String macKeyId;
     public final String assertionKeyId;
     public final KmsAssertionSigner assertionSigner;
+    private final Map<String, String> settings;
     private final Wiring wiring;
 
     public TestApp() {
+        this(Map.of());
+    }
+
+    /** With some of the functions' environment variables set, e.g. SMS_HOURLY_BUDGET. */
+    public TestApp(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
         dynamo = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(dynamoRequests))
                 .build();
@@ -107,7 +115,7 @@ public final class TestApp {
 
     public Wiring withAdapters(
             TwoFactorStore store, SecretCipher cipher, Mailer mailer, KeyedHash keyedHash, SmsSender smsSender) {
-        Config config = new Config(Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "APP_BASE_URL",
                 APP_BASE_URL,
                 "TOTP_ISSUER",
@@ -118,6 +126,8 @@ public final class TestApp {
                 ASSERTION_ISSUER,
                 "ASSERTION_AUDIENCE",
                 ASSERTION_AUDIENCE));
+        env.putAll(settings);
+        Config config = new Config(env);
         Adapters adapters =
                 new FixedAdapters(store, cipher, mailer, keyedHash, smsSender, auditTrail, assertionSigner, events);
         return new Wiring(adapters, config, clock, new SecureRandom());

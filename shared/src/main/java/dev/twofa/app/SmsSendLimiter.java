@@ -1,0 +1,190 @@
+package dev.twofa.app;
+
+import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.domain.sms.SendBudget;
+import dev.twofa.domain.sms.SendRateLimit;
+import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.port.TwoFactorStore;
+import dev.twofa.port.TwoFactorStore.SendHistory;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Takes one send from every SMS limit before SNS is called (SMS pumping and SMS denial of service, issue 10), in this
+ * order:
+ *
+ * <ol>
+ *   <li>the user's sliding-hour history;
+ *   <li>the number's sliding-hour history: codes to enable a number (one this user has not verified) count under a key
+ *       of their own, apart from sign-in and disable codes to an enrolled number, so strangers entering someone's
+ *       number cannot use up the owner's sign-in codes;
+ *   <li>the country's hourly budget;
+ *   <li>the service's hourly budget.
+ * </ol>
+ *
+ * <p>Narrowest first: one attacker's parallel sends queue on their own history's optimistic lock and are refused there
+ * before they can take anything from the shared budgets, and a send the country budget refuses never touches the
+ * service-wide counters, the busiest items. When a later limit refuses, what the earlier ones took is given back
+ * before the 429, so a refused send leaves nothing spent. Giving back is best effort: if DynamoDB fails meanwhile, or a
+ * history changes under it twice, the earlier limit stays spent until its window passes, erring towards fewer SMS.
+ * A send that then fails at SNS stays counted: SNS may have billed it (a timeout after Publish), and a number that
+ * opts out still cost a try.
+ */
+final class SmsSendLimiter {
+    static final String BUDGET_EXHAUSTED = "sms_budget_exhausted";
+
+    /** Two tries at the optimistic lock of a send history, then the caller waits a moment. */
+    private static final int HISTORY_ATTEMPTS = 2;
+
+    private final TwoFactorStore store;
+    private final SecurityEvents events;
+    private final SendRateLimit rateLimit;
+    private final SendBudget accountBudget;
+    private final SendBudget countryBudget;
+    private final RandomGenerator random;
+
+    SmsSendLimiter(
+            TwoFactorStore store,
+            SecurityEvents events,
+            SendRateLimit rateLimit,
+            SendBudget accountBudget,
+            SendBudget countryBudget,
+            RandomGenerator random) {
+        this.store = store;
+        this.events = events;
+        this.rateLimit = rateLimit;
+        this.accountBudget = accountBudget;
+        this.countryBudget = countryBudget;
+        this.random = random;
+    }
+
+    /** Rate-limit key of a user's sends. */
+    static String userKey(String userId) {
+        return "SMSRATE#USER#" + userId;
+    }
+
+    /**
+     * Rate-limit key of a number's sends, by the number's keyed hash: enabling it (anyone may type it) apart from
+     * sign-in and disable codes (only users who proved they hold it).
+     */
+    static String phoneKey(SmsPurpose purpose, String phoneHash) {
+        return (purpose == SmsPurpose.ENABLE ? "SMSRATE#NEWPHONE#" : "SMSRATE#PHONE#") + phoneHash;
+    }
+
+    /** A budget shard's key: scope, the UTC hour it counts (readable in the table), shard. */
+    static String budgetShardKey(String scope, Instant now, int shard) {
+        Instant hour = Instant.ofEpochSecond(SendBudget.bucketOf(now) * SendBudget.BUCKET.toSeconds());
+        return "SMSBUDGET#" + scope + "#" + hour + "#" + shard;
+    }
+
+    /**
+     * Takes one send from each limit, or refuses with {@link Throttled} having given back what it took.
+     *
+     * @param region the ISO 3166-1 code of the number's country
+     */
+    void take(Principal principal, SmsPurpose purpose, String phoneHash, String region, Instant now) {
+        Deque<Runnable> giveBack = new ArrayDeque<>();
+        try {
+            String userKey = userKey(principal.userId());
+            takeFromHistory(userKey, now);
+            giveBack.push(() -> giveBackToHistory(userKey, now));
+
+            String phoneKey = phoneKey(purpose, phoneHash);
+            takeFromHistory(phoneKey, now);
+            giveBack.push(() -> giveBackToHistory(phoneKey, now));
+
+            String countryShard = takeFromBudget(countryBudget, "COUNTRY#" + region, now)
+                    .orElseThrow(() -> exhausted(principal, purpose, "country", region, now));
+            giveBack.push(() -> store.returnSmsBudget(countryShard));
+
+            takeFromBudget(accountBudget, "ACCOUNT", now)
+                    .orElseThrow(() -> exhausted(principal, purpose, "account", region, now));
+        } catch (RuntimeException refused) {
+            while (!giveBack.isEmpty()) {
+                try {
+                    giveBack.pop().run();
+                } catch (RuntimeException e) {
+                    // The refusal is what the caller must see; what could not be given back stays spent.
+                    refused.addSuppressed(e);
+                }
+            }
+            throw refused;
+        }
+    }
+
+    /** Records a send in the history under {@code key}, or refuses with the wait. */
+    private void takeFromHistory(String key, Instant now) {
+        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+            SendHistory seen = store.findSendHistory(key);
+            switch (rateLimit.decide(seen.sends(), now)) {
+                case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
+                case SendRateLimit.Allowed allowed -> {
+                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil(now))) {
+                        return;
+                    }
+                }
+            }
+        }
+        // Another send for the same user or number is being recorded right now.
+        throw new Throttled(1);
+    }
+
+    /** Removes the send recorded at {@code sentAt} (histories keep whole seconds) when a later limit refused it. */
+    private void giveBackToHistory(String key, Instant sentAt) {
+        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
+            SendHistory seen = store.findSendHistory(key);
+            List<Instant> rest = new ArrayList<>(seen.sends());
+            int ours = -1;
+            for (int i = 0; i < rest.size() && ours < 0; i++) {
+                if (rest.get(i).getEpochSecond() == sentAt.getEpochSecond()) {
+                    ours = i;
+                }
+            }
+            if (ours < 0) {
+                return;
+            }
+            rest.remove(ours);
+            if (store.saveSendHistory(key, seen, rest, keepUntil(sentAt))) {
+                return;
+            }
+        }
+    }
+
+    private Instant keepUntil(Instant now) {
+        return now.plus(rateLimit.limits().window());
+    }
+
+    /**
+     * One send from a sharded hourly budget: the shards in random order, each a conditional increment below its cap,
+     * until one takes it. Answers the shard that did, or empty when every shard is full.
+     */
+    private Optional<String> takeFromBudget(SendBudget budget, String scope, Instant now) {
+        // Kept an hour past the bucket, for operators reading the table; no later bucket ever reads it.
+        Instant keepUntil = SendBudget.bucketEnd(now).plus(SendBudget.BUCKET);
+        for (int shard : budget.shardOrder(random)) {
+            String key = budgetShardKey(scope, now, shard);
+            if (store.takeSmsBudget(key, budget.capOf(shard), keepUntil)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Throttled exhausted(Principal principal, SmsPurpose purpose, String scope, String region, Instant now) {
+        // The country code and the purpose, never the number: enough for an operator to see which
+        // destination an attack pumps.
+        events.record(SecurityEvent.of(
+                principal,
+                BUDGET_EXHAUSTED,
+                SmsSend.SMS,
+                now,
+                Map.of("scope", scope, "country", region, "purpose", purpose.apiName())));
+        return new Throttled(SendBudget.retryAfterSeconds(now));
+    }
+}
