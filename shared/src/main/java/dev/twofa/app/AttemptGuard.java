@@ -71,16 +71,6 @@ public final class AttemptGuard {
     }
 
     /**
-     * An attempt that compared nothing (no code is valid any more, or its checks are used up): it
-     * reveals nothing, so it is refused like a wrong code without spending the user's budget, which
-     * a parallel replay of one right code would otherwise use up before the code itself is spent.
-     */
-    public TwoFactorException refuseUncompared(Principal principal, String method, Instant now, String reason) {
-        events.record(SecurityEvent.of(principal, "verify_failed", method, now, Map.of("reason", reason)));
-        return new InvalidCode(reason);
-    }
-
-    /**
      * A success write was refused. When a failure was counted since {@code seen} was read, the
      * check lost the race to it: the caller waits like everyone else. Otherwise the write's own
      * condition failed, and {@code otherwise} says what that means given the account as it is now.

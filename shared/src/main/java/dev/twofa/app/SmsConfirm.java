@@ -72,14 +72,14 @@ public final class SmsConfirm {
         guard.ensureOpen(account, now);
 
         SmsChallenge challenge = store.findSmsChallenge(userId, now)
-                .orElseThrow(() -> guard.refuseUncompared(principal, SmsSend.SMS, now, "no valid SMS code"));
+                .orElseThrow(() -> guard.fail(principal, account, SmsSend.SMS, now, "no valid SMS code"));
         if (purpose == SmsPurpose.ENABLE && !challenge.steppedUp() && account.hasAnyFactor()) {
             // Sent while the account had no factor; the app came on since. Sending again asks for a proof.
             throw new WrongState("the authenticator app was turned on since this code was sent; ask for a new code");
         }
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
-            throw guard.refuseUncompared(principal, SmsSend.SMS, now, "SMS code has no checks left");
+            throw guard.fail(principal, account, SmsSend.SMS, now, "SMS code has no checks left");
         }
         byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
