@@ -6,11 +6,14 @@ import dev.twofa.domain.sms.SendRateLimit;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.port.TwoFactorStore.SendHistory;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A sliding-window limit on something that costs money or fills an inbox (an SMS, an activation
  * email), kept as a history of send times under a key and spent with an optimistic lock, so that
- * parallel requests cannot each see room for one more.
+ * parallel requests cannot each see room for one more. A use whose send did not happen is given
+ * back: nothing is spent on a failed request.
  */
 final class HistoryLimiter {
     /** Two tries at the optimistic lock, then the caller waits a moment. */
@@ -26,20 +29,15 @@ final class HistoryLimiter {
         this.rateLimit = new SendRateLimit(limits);
     }
 
-    /** One use recorded under {@code key}: what was there before, and what was written. */
-    record Spent(String key, SendHistory before, SendHistory written, Instant keepUntil) {}
-
-    /** Records one use under {@code key}, or refuses with the wait (429). */
-    Spent spend(String key, Instant now) {
+    /** Records one use under {@code key} at {@code now}, or refuses with the wait (429). */
+    void spend(String key, Instant now) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SendHistory seen = store.findSendHistory(key);
             switch (rateLimit.decide(seen.sends(), now)) {
                 case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
                 case SendRateLimit.Allowed allowed -> {
-                    Instant keepUntil = now.plus(limits.window());
-                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil)) {
-                        SendHistory written = new SendHistory(allowed.sendsToStore(), seen.version() + 1);
-                        return new Spent(key, seen, written, keepUntil);
+                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil(now))) {
+                        return;
                     }
                 }
             }
@@ -49,14 +47,34 @@ final class HistoryLimiter {
     }
 
     /**
-     * Gives a use back when what it paid for did not happen (the email was not sent): nothing is
-     * spent on a failed request. Only if nobody spent since; otherwise the later use keeps its place.
+     * Removes the use recorded at {@code sentAt} (histories keep whole seconds), and the history
+     * itself when nothing is left. Best effort: when the history keeps changing under it, the use
+     * stays spent until its window passes, erring towards fewer sends.
      */
-    void refund(Spent spent) {
-        if (spent.before().sends().isEmpty()) {
-            store.deleteSendHistory(spent.key(), spent.written());
-        } else {
-            store.saveSendHistory(spent.key(), spent.written(), spent.before().sends(), spent.keepUntil());
+    void giveBack(String key, Instant sentAt) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            SendHistory seen = store.findSendHistory(key);
+            List<Instant> rest = new ArrayList<>(seen.sends());
+            int ours = -1;
+            for (int i = 0; i < rest.size() && ours < 0; i++) {
+                if (rest.get(i).getEpochSecond() == sentAt.getEpochSecond()) {
+                    ours = i;
+                }
+            }
+            if (ours < 0) {
+                return;
+            }
+            rest.remove(ours);
+            boolean done = rest.isEmpty()
+                    ? store.deleteSendHistory(key, seen)
+                    : store.saveSendHistory(key, seen, rest, keepUntil(sentAt));
+            if (done) {
+                return;
+            }
         }
+    }
+
+    private Instant keepUntil(Instant now) {
+        return now.plus(limits.window());
     }
 }

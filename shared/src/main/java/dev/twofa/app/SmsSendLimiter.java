@@ -5,12 +5,9 @@ import dev.twofa.domain.sms.SendBudget;
 import dev.twofa.domain.sms.SendRateLimit;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.TwoFactorStore;
-import dev.twofa.port.TwoFactorStore.SendHistory;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -39,12 +36,9 @@ import java.util.random.RandomGenerator;
 final class SmsSendLimiter {
     static final String BUDGET_EXHAUSTED = "sms_budget_exhausted";
 
-    /** Two tries at the optimistic lock of a send history, then the caller waits a moment. */
-    private static final int HISTORY_ATTEMPTS = 2;
-
     private final TwoFactorStore store;
     private final SecurityEvents events;
-    private final SendRateLimit rateLimit;
+    private final HistoryLimiter histories;
     private final SendBudget accountBudget;
     private final SendBudget countryBudget;
     private final RandomGenerator random;
@@ -58,7 +52,7 @@ final class SmsSendLimiter {
             RandomGenerator random) {
         this.store = store;
         this.events = events;
-        this.rateLimit = rateLimit;
+        this.histories = new HistoryLimiter(store, rateLimit.limits());
         this.accountBudget = accountBudget;
         this.countryBudget = countryBudget;
         this.random = random;
@@ -92,12 +86,12 @@ final class SmsSendLimiter {
         Deque<Runnable> giveBack = new ArrayDeque<>();
         try {
             String userKey = userKey(principal.userId());
-            takeFromHistory(userKey, now);
-            giveBack.push(() -> giveBackToHistory(userKey, now));
+            histories.spend(userKey, now);
+            giveBack.push(() -> histories.giveBack(userKey, now));
 
             String phoneKey = phoneKey(purpose, phoneHash);
-            takeFromHistory(phoneKey, now);
-            giveBack.push(() -> giveBackToHistory(phoneKey, now));
+            histories.spend(phoneKey, now);
+            giveBack.push(() -> histories.giveBack(phoneKey, now));
 
             String countryShard = takeFromBudget(countryBudget, "COUNTRY#" + region, now)
                     .orElseThrow(() -> exhausted(principal, purpose, "country", region, now));
@@ -116,48 +110,6 @@ final class SmsSendLimiter {
             }
             throw refused;
         }
-    }
-
-    /** Records a send in the history under {@code key}, or refuses with the wait. */
-    private void takeFromHistory(String key, Instant now) {
-        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
-            SendHistory seen = store.findSendHistory(key);
-            switch (rateLimit.decide(seen.sends(), now)) {
-                case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
-                case SendRateLimit.Allowed allowed -> {
-                    if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil(now))) {
-                        return;
-                    }
-                }
-            }
-        }
-        // Another send for the same user or number is being recorded right now.
-        throw new Throttled(1);
-    }
-
-    /** Removes the send recorded at {@code sentAt} (histories keep whole seconds) when a later limit refused it. */
-    private void giveBackToHistory(String key, Instant sentAt) {
-        for (int attempt = 1; attempt <= HISTORY_ATTEMPTS; attempt++) {
-            SendHistory seen = store.findSendHistory(key);
-            List<Instant> rest = new ArrayList<>(seen.sends());
-            int ours = -1;
-            for (int i = 0; i < rest.size() && ours < 0; i++) {
-                if (rest.get(i).getEpochSecond() == sentAt.getEpochSecond()) {
-                    ours = i;
-                }
-            }
-            if (ours < 0) {
-                return;
-            }
-            rest.remove(ours);
-            if (store.saveSendHistory(key, seen, rest, keepUntil(sentAt))) {
-                return;
-            }
-        }
-    }
-
-    private Instant keepUntil(Instant now) {
-        return now.plus(rateLimit.limits().window());
     }
 
     /**

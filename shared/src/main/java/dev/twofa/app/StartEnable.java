@@ -67,7 +67,8 @@ public final class StartEnable {
         // A request without its proof (403) must not use up an email; one with a proof that then
         // finds no room has spent it (the user waits anyway, and takes a new code after).
         boolean steppedUp = stepUp.require(principal, account, proof, now);
-        HistoryLimiter.Spent spent = emails.spend("MAILRATE#USER#" + userId, now);
+        String emailKey = "MAILRATE#USER#" + userId;
+        emails.spend(emailKey, now);
 
         String token = ActivationToken.generate(random);
         Instant expiresAt = now.plus(settings.activationTtl());
@@ -84,7 +85,7 @@ public final class StartEnable {
         } catch (DependencyException e) {
             // No partial state: a link nobody received must not stay valid, nor count as sent.
             store.abandonEnrollment(pending, grant);
-            emails.refund(spent);
+            emails.giveBack(emailKey, now);
             throw e;
         }
         events.record(SecurityEvent.of(principal, "totp_enable_started", "totp", now));

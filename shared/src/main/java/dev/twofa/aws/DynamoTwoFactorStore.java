@@ -532,8 +532,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public void deleteSendHistory(String rateKey, SendHistory seen) {
-        conditionally(() -> dynamo.deleteItem(d -> d.tableName(table)
+    public boolean deleteSendHistory(String rateKey, SendHistory seen) {
+        return conditionally(() -> dynamo.deleteItem(d -> d.tableName(table)
                 .key(key(rateKey, "HISTORY"))
                 .conditionExpression(COND_HISTORY_VERSION)
                 .expressionAttributeValues(Map.of(":seen", num(seen.version())))));

@@ -140,8 +140,8 @@ public interface TwoFactorStore {
      */
     boolean saveSendHistory(String rateKey, SendHistory seen, List<Instant> sends, Instant expiresAt);
 
-    /** Deletes a send history if nobody wrote it since {@code seen} (a refunded first use). */
-    void deleteSendHistory(String rateKey, SendHistory seen);
+    /** Deletes a send history if nobody wrote it since {@code seen} (its last use given back). */
+    boolean deleteSendHistory(String rateKey, SendHistory seen);
 
     /** Stores a new challenge, replacing any earlier one: only the latest code is valid. */
     void putSmsChallenge(SmsChallenge challenge);
