@@ -291,8 +291,8 @@ public final class LocalRun implements AutoCloseable {
         System.out.println("each function serves up to " + LocalFunction.MAX_INSTANCES
                 + " requests at once, each on a handler instance of its own (as Lambda's environments)");
         System.out.println("dev-only:");
-        System.out.println(
-                "  POST   /dev/token {\"sub\",\"email\"} -> {\"token\"} (Bearer token for the routes above)");
+        System.out.println("  POST   /dev/token {\"sub\",\"email\",\"email_verified\",<claim>...} -> {\"token\"}"
+                + " (Bearer token for the routes above)");
         System.out.println("  GET    /dev/outbox                -> emails sent, newest first");
         site.ifPresentOrElse(
                 s -> System.out.println("web client: " + baseUrl + "/  (static files from " + s.root() + ")"),
