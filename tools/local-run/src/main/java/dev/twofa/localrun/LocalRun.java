@@ -216,11 +216,14 @@ public final class LocalRun implements AutoCloseable {
                 endpoints.add(new LocalApi.Endpoint(route, function));
             }
             LocalJwt jwt = new LocalJwt(baseUrl + "/dev", random, clock);
-            // A thread per request, as API Gateway takes any number at once: what limits a function
-            // is its pool of instances (LocalFunction), not a shared pool of server threads. Virtual
-            // threads, so hundreds of requests waiting on DynamoDB Local cost next to nothing.
-            executor = Executors.newThreadPerTaskExecutor(
-                    Thread.ofVirtual().name("twofa-local-http-", 1).factory());
+            // A thread per request in flight (idle ones are reused, then end), as API Gateway takes
+            // any number at once: what limits a function is its pool of instances (LocalFunction),
+            // not a small shared pool of server threads. Platform threads, not virtual ones: the JDK
+            // HTTP server reads and writes sockets inside synchronized methods, which on Java 21 (as
+            // on Lambda, and the JDK the scripts prefer) pins a virtual thread to its carrier, one
+            // per core, so a few slow clients could stall every other request.
+            executor = Executors.newCachedThreadPool(
+                    Thread.ofPlatform().name("twofa-local-http-", 1).daemon().factory());
             server.createContext("/", new LocalApi(endpoints, jwt, outbox, clock, site));
             server.setExecutor(executor);
             server.start();
