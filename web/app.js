@@ -6,7 +6,7 @@
 (() => {
     const CONFIG = window.TWOFA_CONFIG || {};
     const PROBLEM_PREFIX = "urn:twofa:problem:";
-    const KEYS = { session: "twofa.session", apiBaseUrl: "twofa.apiBaseUrl" };
+    const KEYS = { session: "twofa.session", apiBaseUrl: "twofa.apiBaseUrl", signInState: "twofa.signInState" };
     const VIEWS = ["signin", "verify", "settings", "activate", "inbox"];
     const TITLES = {
         signin: "Sign in",
@@ -25,6 +25,7 @@
         dev: false, // the local run's /dev endpoints answer
         status: null, // the last GET /2fa/status
         activationToken: null, // from the link's fragment, kept in memory only, until spent
+        signInLinkRefused: false, // a sign-in link's token was ignored: say so on the sign-in screen
         activation: null, // { secret } while the QR code is on screen
         recoveryCodes: null, // while the codes are on screen, once
         codesContext: null, // "enable" | "regenerate": where the codes panel is shown
@@ -76,7 +77,9 @@
     }
 
     function apiBase() {
-        const base = storageGet(localStorage, KEYS.apiBaseUrl) || CONFIG.apiBaseUrl || "";
+        const saved = storageGet(localStorage, KEYS.apiBaseUrl);
+        // A saved address that tokens must not go to (e.g. saved by an older version) is not used.
+        const base = (saved && safeForTokens(saved) ? saved : "") || CONFIG.apiBaseUrl || "";
         return base.replace(/\/+$/, "");
     }
 
@@ -409,6 +412,70 @@
         }
     }
 
+    // --- Configuration and sign-in links -------------------------------------------------------
+
+    /** Loopback names only: a request to them never leaves this computer. */
+    const LOOPBACK_HOST = /^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$/;
+
+    /**
+     * Whether tokens and codes may be sent to {@code address}: https, or plain http to this computer
+     * only; anything else would cross a network unencrypted, readable and changeable on the way.
+     */
+    function safeForTokens(address, base) {
+        let url;
+        try {
+            url = base === undefined ? new URL(address) : new URL(address, base);
+        } catch {
+            return false;
+        }
+        if (url.username || url.password) {
+            return false;
+        }
+        // URL() has already turned 127.1, 0x7f.0.0.1 and [0:0::1] into 127.0.0.1 and [::1].
+        return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname));
+    }
+
+    /** Why the client must not start with config.js as it is, or null. */
+    function configProblem() {
+        const api = CONFIG.apiBaseUrl || "";
+        const shown = api ? api : `${location.origin} (this site: apiBaseUrl in config.js is empty)`;
+        const rule = "must start with https:// (http:// only for this computer: localhost, 127.0.0.1 or [::1])";
+        if (!safeForTokens(api || location.origin, location.href)) {
+            return `This client will not start: its API address, ${shown}, ${rule}. Otherwise your sign-in `
+                + "token and codes would cross the network unencrypted. The site's operator must correct apiBaseUrl "
+                + "in config.js.";
+        }
+        if (CONFIG.signInUrl && !safeForTokens(CONFIG.signInUrl, location.href)) {
+            return `This client will not start: its sign-in page, ${CONFIG.signInUrl}, ${rule}. The site's `
+                + "operator must correct signInUrl in config.js.";
+        }
+        return null;
+    }
+
+    /**
+     * Sends the user to the identity provider's page (config.js signInUrl) with a fresh random
+     * {@code state}, kept in this tab's sessionStorage: the provider hands it back with the token, and
+     * only a token that comes with it is taken.
+     */
+    function startProviderSignIn() {
+        const bytes = crypto.getRandomValues(new Uint8Array(32));
+        const nonce = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        storageSet(sessionStorage, KEYS.signInState, nonce);
+        const url = new URL(CONFIG.signInUrl, location.href);
+        url.searchParams.set("state", nonce);
+        if (!url.searchParams.has("redirect_uri")) {
+            url.searchParams.set("redirect_uri", `${location.origin}${BASE_PATH}`);
+        }
+        location.assign(url.href);
+    }
+
+    /** Whether {@code received} is the state this tab sent the provider; either way it is spent. */
+    function spendSignInState(received) {
+        const expected = storageGet(sessionStorage, KEYS.signInState);
+        storageSet(sessionStorage, KEYS.signInState, null);
+        return typeof received === "string" && received.length >= 32 && received === expected;
+    }
+
     /**
      * Takes what the address's fragment carries — the activation link's {@code token}, or an
      * {@code access_token} handed over by a sign-in page — and removes it from the address bar (and
@@ -421,11 +488,16 @@
         }
         const parameters = new URLSearchParams(fragment);
         let next = "settings";
-        const accessToken = parameters.get("access_token");
-        if (accessToken) {
-            const claims = claimsOf(accessToken);
-            if (claims) {
+        if (parameters.has("access_token")) {
+            const accessToken = parameters.get("access_token");
+            const claims = accessToken ? claimsOf(accessToken) : null;
+            // Login CSRF: a link can carry a token for the sender's own account, so that the user
+            // sets up 2FA (or reads codes) there. A token counts only with the state this tab made.
+            if (spendSignInState(parameters.get("state")) && claims) {
                 setSession({ token: accessToken, sub: claims.sub, email: claims.email, source: "token" });
+            } else {
+                state.signInLinkRefused = true;
+                next = "signin";
             }
         }
         const token = parameters.get("token");
@@ -507,6 +579,12 @@
     // --- Sign in (step 1 stands in for the password) ---------------------------------------------
 
     function enterSignIn() {
+        $("signin-link-refused").hidden = !state.signInLinkRefused;
+        if (state.signInLinkRefused) {
+            announce($("signin-link-refused").textContent);
+            state.signInLinkRefused = false;
+        }
+        $("provider-signin").hidden = !CONFIG.signInUrl;
         const note = $("signin-activation-note");
         if (state.activationToken) {
             note.textContent = "Sign in to finish setting up your authenticator app: the activation link is kept until then.";
@@ -556,6 +634,7 @@
     }
 
     function bindSignIn() {
+        $("provider-signin-start").addEventListener("click", startProviderSignIn);
         const devForm = $("dev-signin-form");
         devForm.addEventListener("submit", once(devForm, () => devSignIn($("dev-sub").value.trim(), $("dev-email").value.trim())));
         document.querySelectorAll("[data-pick-user]").forEach((button) => {
@@ -595,17 +674,10 @@
             clearErrors(apiForm);
             const input = $("api-base");
             const value = input.value.trim();
-            if (value) {
-                let url;
-                try {
-                    url = new URL(value);
-                } catch {
-                    url = null;
-                }
-                if (!url || !/^https?:$/.test(url.protocol)) {
-                    fieldError(input, "Enter an address starting with https://, or leave it empty.");
-                    return;
-                }
+            if (value && !safeForTokens(value)) {
+                fieldError(input, "Enter an address starting with https:// (http:// only for this computer: "
+                    + "localhost, 127.0.0.1 or [::1]), or leave it empty.");
+                return;
             }
             storageSet(localStorage, KEYS.apiBaseUrl, value || null);
             state.dev = await probeDev();
@@ -1504,6 +1576,16 @@
 
     async function start() {
         $("product-name").textContent = CONFIG.productName || "TwoFA";
+        const problem = configProblem();
+        if (problem) {
+            // Nothing else runs: no request, no token taken from the address.
+            $("loading").hidden = true;
+            $("config-error").textContent = problem;
+            $("config-error").hidden = false;
+            document.title = `Not started · ${CONFIG.productName || "TwoFA"}`;
+            document.documentElement.dataset.ready = "true";
+            return;
+        }
         takeFragmentParameters();
         loadSession();
         bindSignIn();

@@ -26,7 +26,7 @@ final class LocalJwt {
     static final String AUDIENCE = "twofa-local";
     static final Duration LIFETIME = Duration.ofHours(12);
     /** Far larger than any token issued here; refused before any decoding. */
-    private static final int MAX_TOKEN_CHARS = 8192;
+    static final int MAX_TOKEN_CHARS = 8192;
 
     private static final String HEADER = encode("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
 
@@ -48,6 +48,16 @@ final class LocalJwt {
 
     /** A signed token for {@code sub} (and {@code email}, when given), valid for {@link #LIFETIME}. */
     String issue(String sub, String email) {
+        return issueWithClaims(sub, email == null ? Map.of() : Map.of("email", email));
+    }
+
+    /**
+     * A signed token for {@code sub} with {@code extraClaims} besides, valid for {@link #LIFETIME}.
+     *
+     * @throws IllegalArgumentException when an extra claim is one this run sets, or the token would
+     *     be longer than {@link #verify} accepts
+     */
+    String issueWithClaims(String sub, Map<String, Object> extraClaims) {
         long now = clock.instant().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
@@ -55,10 +65,17 @@ final class LocalJwt {
         claims.put("aud", AUDIENCE);
         claims.put("iat", now);
         claims.put("exp", now + LIFETIME.toSeconds());
-        if (email != null) {
-            claims.put("email", email);
+        extraClaims.forEach((name, value) -> {
+            if (claims.containsKey(name) || name.equals("nbf") || name.equals("jti")) {
+                throw new IllegalArgumentException("the claim " + name + " is set by the local run");
+            }
+            claims.put(name, value);
+        });
+        String token = sign(claims);
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new IllegalArgumentException("a token with these claims is longer than " + MAX_TOKEN_CHARS);
         }
-        return sign(claims);
+        return token;
     }
 
     /** A token with exactly these claims, signed with this run's key. */

@@ -22,9 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -51,7 +50,6 @@ public final class LocalRun implements AutoCloseable {
      */
     public static final String DEFAULT_SMS_ALLOWED_COUNTRIES = "DK,SE,NO,DE,GB,US";
 
-    private static final int THREADS = 4;
     private static final String USAGE = "usage: run-local [--template PATH] [--port N]"
             + "   (env: PORT, TEMPLATE, AWS_ENDPOINT_URL, and any variable the functions read)";
 
@@ -174,6 +172,11 @@ public final class LocalRun implements AutoCloseable {
 
     /** Reads the template, builds every function, and starts serving. */
     public static LocalRun start(Options options) {
+        return start(options, LocalFunction::load);
+    }
+
+    /** As {@link #start(Options)}, with {@code loader} making the function that serves each route. */
+    static LocalRun start(Options options, BiFunction<TemplateRoutes.Route, Wiring, LocalFunction> loader) {
         Path template = options.template() != null
                 ? options.template()
                 : TemplateRoutes.find(Path.of(""))
@@ -221,16 +224,22 @@ public final class LocalRun implements AutoCloseable {
             }
             Wiring wiring = new Wiring(adapters, new Config(env), clock, random);
 
-            // One instance per function, as Lambda initialises it once per execution environment.
+            // One pool of handler instances per function, shared by the function's routes.
             Map<String, LocalFunction> functions = new LinkedHashMap<>();
             List<LocalApi.Endpoint> endpoints = new ArrayList<>();
             for (TemplateRoutes.Route route : routes) {
-                LocalFunction function =
-                        functions.computeIfAbsent(route.function(), f -> LocalFunction.load(route, wiring));
+                LocalFunction function = functions.computeIfAbsent(route.function(), f -> loader.apply(route, wiring));
                 endpoints.add(new LocalApi.Endpoint(route, function));
             }
             LocalJwt jwt = new LocalJwt(baseUrl + "/dev", random, clock);
-            executor = Executors.newFixedThreadPool(THREADS, threads("twofa-local-http-"));
+            // A thread per request in flight (idle ones are reused, then end), as API Gateway takes
+            // any number at once: what limits a function is its pool of instances (LocalFunction),
+            // not a small shared pool of server threads. Platform threads, not virtual ones: the JDK
+            // HTTP server reads and writes sockets inside synchronized methods, which on Java 21 (as
+            // on Lambda, and the JDK the scripts prefer) pins a virtual thread to its carrier, one
+            // per core, so a few slow clients could stall every other request.
+            executor = Executors.newCachedThreadPool(
+                    Thread.ofPlatform().name("twofa-local-http-", 1).daemon().factory());
             server.createContext("/", new LocalApi(endpoints, jwt, outbox, clock, site));
             server.setExecutor(executor);
             server.start();
@@ -302,9 +311,11 @@ public final class LocalRun implements AutoCloseable {
                         case NONE -> "  [no authorizer]";
                     });
         }
+        System.out.println("each function serves up to " + LocalFunction.MAX_INSTANCES
+                + " requests at once, each on a handler instance of its own (as Lambda's environments)");
         System.out.println("dev-only:");
-        System.out.println(
-                "  POST   /dev/token {\"sub\",\"email\"} -> {\"token\"} (Bearer token for the routes above)");
+        System.out.println("  POST   /dev/token {\"sub\",\"email\",\"email_verified\",<claim>...} -> {\"token\"}"
+                + " (Bearer token for the routes above)");
         System.out.println("  GET    /dev/outbox                -> emails sent, newest first");
         System.out.println("  " + DEV_CALLER_ARN_HEADER
                 + ": arn:aws:iam::000000000000:user/you -> the IAM caller of the /operator/ routes (no SigV4 here)");
@@ -322,15 +333,6 @@ public final class LocalRun implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -1,6 +1,7 @@
 package dev.twofa.localrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -35,6 +36,35 @@ class LocalJwtTest {
             assertThat(((Number) claims.get("exp")).longValue())
                     .isEqualTo(NOW.plus(LocalJwt.LIFETIME).getEpochSecond());
         });
+    }
+
+    @Test
+    void issue_withExtraClaims_putsThemInTheToken_besideTheOnesThisRunSets() {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("email", "user-1@example.test");
+        extra.put("email_verified", true);
+        extra.put("org_id", "acme");
+        extra.put("groups", List.of("admins"));
+
+        String token = jwt.issueWithClaims("user-1", extra);
+
+        assertThat(jwt.verify(token)).hasValueSatisfying(claims -> assertThat(claims)
+                .containsEntry("sub", "user-1")
+                .containsEntry("iss", ISSUER)
+                .containsEntry("email_verified", true)
+                .containsEntry("org_id", "acme")
+                .containsEntry("groups", List.of("admins")));
+    }
+
+    @Test
+    void issue_refusesExtraClaimsThisRunSets_andTokensTooLongToVerify() {
+        for (String reserved : List.of("iss", "sub", "aud", "iat", "exp", "nbf", "jti")) {
+            assertThatThrownBy(() -> jwt.issueWithClaims("user-1", Map.of(reserved, "x")))
+                    .as(reserved)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> jwt.issueWithClaims("user-1", Map.of("big", "x".repeat(LocalJwt.MAX_TOKEN_CHARS))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
