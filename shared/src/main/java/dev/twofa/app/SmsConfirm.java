@@ -99,15 +99,16 @@ public final class SmsConfirm {
                         account,
                         now,
                         current -> !challenge.steppedUp() && current.totpEnabled()
-                                ? new WrongState("the authenticator app was turned on meanwhile; ask for a new code")
-                                : null);
+                                ? Optional.of(new WrongState(
+                                        "the authenticator app was turned on meanwhile; ask for a new code"))
+                                : Optional.empty());
                 events.record(SecurityEvent.of(
                         principal, "sms_enabled", SmsSend.SMS, now, Map.of("to", challenge.maskedPhone())));
                 notifications.smsEnabled(Recipients.of(principal, account), challenge.maskedPhone());
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
-                consumed(store.consumeSmsLogin(challenge, seen), principal, account, now, current -> null);
+                consumed(store.consumeSmsLogin(challenge, seen), principal, account, now, current -> Optional.empty());
                 events.record(SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now));
                 yield new Confirmed(
                         Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now, nonce)));
@@ -118,10 +119,10 @@ public final class SmsConfirm {
                         principal,
                         account,
                         now,
-                        current -> current.totpEnabled()
-                                ? null
-                                : new WrongState("your organisation requires two-factor authentication and the"
-                                        + " authenticator app was turned off meanwhile"));
+                        current -> mustKeepAnother && !current.totpEnabled()
+                                ? Optional.of(new WrongState("your organisation requires two-factor authentication"
+                                        + " and the authenticator app was turned off meanwhile"))
+                                : Optional.empty());
                 disabled(principal, account, challenge.maskedPhone(), now);
                 yield new Confirmed(Optional.empty(), Optional.empty());
             }
@@ -149,25 +150,23 @@ public final class SmsConfirm {
 
     /**
      * Losing the consuming transaction means a failure was counted meanwhile, the other factor
-     * changed meanwhile ({@code factorChange} names it from the account as it is now, or answers
-     * null), or another request used this code first: a replay.
+     * changed meanwhile ({@code factorChange} names that from the account as it is now), or another
+     * request used this code first: a replay.
      */
     private void consumed(
             boolean won,
             Principal principal,
             Account account,
             Instant now,
-            Function<Account, TwoFactorException> factorChange) {
+            Function<Account, Optional<TwoFactorException>> factorChange) {
         if (!won) {
-            throw guard.lostRace(principal, account, now, current -> {
-                TwoFactorException changed = factorChange.apply(current);
-                if (changed != null) {
-                    return changed;
-                }
-                events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
-                notifications.replayRefused(Recipients.of(principal, account), now);
-                return guard.fail(principal, account, SmsSend.SMS, now, "SMS code already used");
-            });
+            throw guard.lostRace(principal, account, now, current -> factorChange
+                    .apply(current)
+                    .orElseGet(() -> {
+                        events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
+                        notifications.replayRefused(Recipients.of(principal, account), now);
+                        return guard.fail(principal, account, SmsSend.SMS, now, "SMS code already used");
+                    }));
         }
     }
 }

@@ -23,6 +23,13 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
         return requests.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /** The operations recorded, in order, by request type without "Request" (e.g. "GetItem"). */
+    public List<String> operations() {
+        return requests.stream()
+                .map(r -> r.getClass().getSimpleName().replaceAll("Request$", ""))
+                .toList();
+    }
+
     public void clear() {
         requests.clear();
     }

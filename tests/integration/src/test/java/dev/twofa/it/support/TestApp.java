@@ -64,6 +64,9 @@ public final class TestApp {
             new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond() / 30 * 30 + 5));
 
     public final RecordingInterceptor dynamoRequests = new RecordingInterceptor();
+    /** Every KMS call the adapters make (the test's own key set-up included): calls per request on the wire. */
+    public final RecordingInterceptor kmsRequests = new RecordingInterceptor();
+
     public final TestSecurityEvents events;
     public final DynamoAuditTrail auditTrail;
     public final String table = "twofa-it-" + UUID.randomUUID();
@@ -88,7 +91,9 @@ public final class TestApp {
         dynamo = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(dynamoRequests))
                 .build();
-        kms = Emulators.kms();
+        kms = Emulators.at(Emulators.awsEndpoint(), KmsClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(kmsRequests))
+                .build();
         ses = Emulators.ses();
         sns = Emulators.sns();
         keyId = Emulators.createKmsKey();

@@ -89,6 +89,7 @@ class ConditionExpressionsIT {
     void verify_writesTheReplayRecordAndAdvancesTheStep_inOneTransaction() {
         Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
         app.dynamoRequests.clear();
+        app.kmsRequests.clear();
         verify(app, user, "code", IndependentTotp.code(enrolled.secret(), enrolled.enrollmentStep() + 1));
 
         assertThat(transactionConditions())
@@ -107,6 +108,12 @@ class ConditionExpressionsIT {
                 .orElseThrow();
         assertThat(step.put().item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
         assertThat(app.dynamoRequests.requestsOf(UpdateItemRequest.class)).isEmpty();
+        // A sign-in on the wire: one read, one conditional transaction, the audit item; KMS Decrypt of
+        // the secret and KMS Sign of the assertion. No call was added by counting every guess.
+        assertThat(app.dynamoRequests.operations()).containsExactly("GetItem", "TransactWriteItems", "PutItem");
+        // (GetPublicKey, for the kid, is once per instance, not per sign-in.)
+        assertThat(app.kmsRequests.operations().stream().filter(op -> !op.equals("GetPublicKey")))
+                .containsExactly("Decrypt", "Sign");
         assertThat(app.dynamoRequests.requestsOf(PutItemRequest.class).stream()
                         .filter(p -> !p.item().get("pk").s().startsWith("AUDIT#")))
                 .isEmpty();
