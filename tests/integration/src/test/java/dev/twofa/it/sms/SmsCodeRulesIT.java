@@ -110,16 +110,22 @@ class SmsCodeRulesIT {
 
     @Test
     void aDoubleSubmitOfOneCode_succeedsExactlyOnce() throws Exception {
+        assertThat(parallelLoginConfirms(2, loginCodeSent())).containsExactlyInAnyOrder(200, 400);
+    }
+
+    private String loginCodeSent() {
         Sms.enable(app, user, phone);
         app.clock.advance(Duration.ofSeconds(31));
         Sms.send(app, user, "login", null);
-        String code = Sms.lastCode(phone);
-        List<Integer> statuses = Race.statuses(
-                2,
+        return Sms.lastCode(phone);
+    }
+
+    private List<Integer> parallelLoginConfirms(int parallel, String code) throws Exception {
+        return Race.statuses(
+                parallel,
                 app::smsConfirm,
                 () -> Api.request(
                         "POST /2fa/sms/confirm", user, Api.json(java.util.Map.of("purpose", "login", "code", code))));
-        assertThat(statuses).containsExactlyInAnyOrder(200, 400);
     }
 
     /**
@@ -130,15 +136,7 @@ class SmsCodeRulesIT {
      */
     @Test
     void twentyParallelConfirmsOfOneCode_succeedAtMostOnce() throws Exception {
-        Sms.enable(app, user, phone);
-        app.clock.advance(Duration.ofSeconds(31));
-        Sms.send(app, user, "login", null);
-        String code = Sms.lastCode(phone);
-        List<Integer> statuses = Race.statuses(
-                20,
-                app::smsConfirm,
-                () -> Api.request(
-                        "POST /2fa/sms/confirm", user, Api.json(java.util.Map.of("purpose", "login", "code", code))));
+        List<Integer> statuses = parallelLoginConfirms(20, loginCodeSent());
         assertThat(statuses).filteredOn(s -> s == 200).hasSizeLessThanOrEqualTo(1);
         assertThat(statuses).filteredOn(s -> s != 200).allMatch(s -> s == 400 || s == 429);
         assertThat(statuses).filteredOn(s -> s == 400).hasSizeLessThanOrEqualTo(5);

@@ -29,11 +29,51 @@ public final class Api {
             claims.put("iss", "https://issuer.twofa.test");
         }
         claims.putAll(extraClaims);
+        return event(
+                routeKey,
+                body,
+                "198.51.100.7",
+                "integration-test",
+                APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                .builder()
+                                .withClaims(claims)
+                                .build())
+                        .build());
+    }
+
+    /**
+     * An operator route's event as API Gateway's AWS_IAM authorizer hands it over after checking
+     * the SigV4 signature: the caller in {@code authorizer.iam}, no JWT.
+     */
+    public static APIGatewayV2HTTPEvent operatorRequest(String routeKey, String callerArn, String body) {
+        return event(
+                routeKey,
+                body,
+                "203.0.113.10",
+                "awscurl/0.36",
+                APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                                .builder()
+                                .withUserArn(callerArn)
+                                .withAccountId("123456789012")
+                                .build())
+                        .build());
+    }
+
+    /** A payload 2.0 event for {@code routeKey} ("METHOD /path?query") with what the authorizer verified. */
+    private static APIGatewayV2HTTPEvent event(
+            String routeKey,
+            String body,
+            String sourceIp,
+            String userAgent,
+            APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer) {
         String[] route = routeKey.split(" ", 2);
+        String path = route[1].replaceAll("\\?.*", "");
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)
-                .withRawPath(route[1].replaceAll("\\?.*", ""))
+                .withRawPath(path)
                 .withRawQueryString(route[1].contains("?") ? route[1].replaceAll("^[^?]*\\?", "") : "")
                 .withQueryStringParameters(query(route[1]))
                 .withHeaders(Map.of("content-type", "application/json"))
@@ -44,50 +84,11 @@ public final class Api {
                         .withRequestId(UUID.randomUUID().toString())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod(route[0])
-                                .withPath(route[1].replaceAll("\\?.*", ""))
-                                .withSourceIp("198.51.100.7")
-                                .withUserAgent("integration-test")
+                                .withPath(path)
+                                .withSourceIp(sourceIp)
+                                .withUserAgent(userAgent)
                                 .build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
-                                        .builder()
-                                        .withClaims(claims)
-                                        .build())
-                                .build())
-                        .build())
-                .build();
-    }
-
-    /**
-     * An operator route's event as API Gateway's AWS_IAM authorizer hands it over after checking
-     * the SigV4 signature: the caller in {@code authorizer.iam}, no JWT.
-     */
-    public static APIGatewayV2HTTPEvent operatorRequest(String routeKey, String callerArn, String body) {
-        String[] route = routeKey.split(" ", 2);
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(routeKey)
-                .withRawPath(route[1])
-                .withRawQueryString("")
-                .withHeaders(Map.of("content-type", "application/json"))
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRouteKey(routeKey)
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(route[0])
-                                .withPath(route[1])
-                                .withSourceIp("203.0.113.10")
-                                .withUserAgent("awscurl/0.36")
-                                .build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
-                                        .builder()
-                                        .withUserArn(callerArn)
-                                        .withAccountId("123456789012")
-                                        .build())
-                                .build())
+                        .withAuthorizer(authorizer)
                         .build())
                 .build();
     }
