@@ -78,6 +78,7 @@ public final class StartEnable {
 
         // Starting again replaces any pending enrollment, which voids links sent before.
         if (!store.startEnrollment(pending, grant)) {
+            emails.giveBack(emailKey, now);
             throw new WrongState("the authenticator app is already enabled");
         }
         try {
