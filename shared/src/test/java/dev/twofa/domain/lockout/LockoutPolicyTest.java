@@ -120,4 +120,30 @@ class LockoutPolicyTest {
     void constructor_rejectsNullMaxDelay() {
         assertThatThrownBy(() -> new LockoutPolicy(5, null, 100)).isInstanceOf(NullPointerException.class);
     }
+
+    /**
+     * The window a conditional write counts a failure in must agree with {@link LockoutPolicy#evaluate}:
+     * an attempt is allowed exactly when the last failure is no later than {@code latestFailureAllowed}.
+     */
+    @ParameterizedTest(name = "{0} failures seen")
+    @ValueSource(ints = {0, 1, 4, 5, 6, 10, 15, 50, 99})
+    void window_agreesWithEvaluate_onEitherSideOfTheWait(int seen) {
+        Instant now = LAST_FAILURE.plus(Duration.ofHours(1));
+        AttemptWindow window = POLICY.window(seen, now);
+        assertThat(window.seenFailures()).isEqualTo(seen);
+        assertThat(window.freeFailures()).isEqualTo(5);
+        assertThat(window.hardLimit()).isEqualTo(100);
+        if (seen < 5) {
+            assertThat(window.latestFailureAllowed()).isEqualTo(now);
+            return;
+        }
+        Instant latest = window.latestFailureAllowed();
+        assertThat(POLICY.evaluate(seen, latest, now)).isEqualTo(new LockState.Open());
+        assertThat(POLICY.evaluate(seen, latest.plusMillis(1), now)).isInstanceOf(LockState.Throttled.class);
+    }
+
+    @Test
+    void window_refusesANegativeCount() {
+        assertThatThrownBy(() -> POLICY.window(-1, LAST_FAILURE)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
