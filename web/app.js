@@ -6,7 +6,12 @@
 (() => {
     const CONFIG = window.TWOFA_CONFIG || {};
     const PROBLEM_PREFIX = "urn:twofa:problem:";
-    const KEYS = { session: "twofa.session", apiBaseUrl: "twofa.apiBaseUrl", signInState: "twofa.signInState" };
+    const KEYS = {
+        session: "twofa.session",
+        apiBaseUrl: "twofa.apiBaseUrl",
+        signInState: "twofa.signInState",
+        signIn: "twofa.signIn",
+    };
     const VIEWS = ["signin", "verify", "settings", "activate", "inbox"];
     const TITLES = {
         signin: "Sign in",
@@ -31,6 +36,8 @@
         codesContext: null, // "enable" | "regenerate": where the codes panel is shown
         activity: { next: null, generation: 0 }, // the next page's cursor; a newer load drops older answers
         verify: null, // { methods, phone }
+        signIn: null, // { assertion, sub, at, until }: this tab's last sign-in step, to confirm one change while fresh
+        stepUp: null, // { change, ways, way, signIn, smsSent }: the change the step-up panel asks a proof for
         smsEnablePhone: null, // the number being turned on, for "Resend code"
         busy: new WeakSet(),
         holds: new Map(),
@@ -174,6 +181,16 @@
                     : `Too many attempts. Try again ${inWords(wait)}.`;
             case "factor-locked":
                 return "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+            case "step-up-required":
+                return "Confirm it's you first: this change needs a code from your authenticator app, a recovery code "
+                    + "or a sign-in of the last few minutes.";
+            case "email-not-verified":
+                return state.session?.email
+                    ? "We send the setup link only to a verified email address, and your sign-in provider has not "
+                        + `verified ${state.session.email}. Verify it with them, sign in again, then choose Enable 2FA.`
+                    : "We send the setup link only to a verified email address, and your sign-in did not include one. "
+                        + "Add and verify an email address with your sign-in provider, sign in again, then choose "
+                        + "Enable 2FA.";
             case "dependency-unavailable":
                 return `The service is busy right now. Try again ${inWords(wait)}.`;
             case "dependency-failed":
@@ -363,7 +380,8 @@
 
     // --- Session ---------------------------------------------------------------------------------
 
-    function claimsOf(jwt) {
+    /** A JWT's claims, read without checking anything (the API checks; the client only displays). */
+    function payloadOf(jwt) {
         const parts = jwt.split(".");
         if (parts.length !== 3) {
             return null;
@@ -371,13 +389,21 @@
         try {
             const base64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
             const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
-            return {
-                sub: typeof claims.sub === "string" ? claims.sub : "",
-                email: typeof claims.email === "string" ? claims.email : "",
-            };
+            return claims && typeof claims === "object" ? claims : null;
         } catch {
             return null;
         }
+    }
+
+    function claimsOf(jwt) {
+        const claims = payloadOf(jwt);
+        if (!claims) {
+            return null;
+        }
+        return {
+            sub: typeof claims.sub === "string" ? claims.sub : "",
+            email: typeof claims.email === "string" ? claims.email : "",
+        };
     }
 
     function setSession(session) {
@@ -391,13 +417,20 @@
             if (saved && typeof saved.token === "string") {
                 state.session = saved;
             }
+            const signIn = JSON.parse(storageGet(sessionStorage, KEYS.signIn) || "null");
+            if (signIn && typeof signIn.assertion === "string" && Number.isFinite(signIn.until)) {
+                state.signIn = signIn;
+            }
         } catch {
             state.session = null;
+            state.signIn = null;
         }
     }
 
     function endSession(reason) {
         setSession(null);
+        forgetSignIn();
+        closeStepUp(false);
         wipeActivation();
         state.status = null;
         state.activity = { next: null, generation: state.activity.generation + 1 };
@@ -754,10 +787,12 @@
 
     /**
      * The step is done. The answer's {@code assertion} (a signed JWT) is for the app's backend to
-     * verify against the API's key set; it is never put on the page.
+     * verify against the API's key set; it is never put on the page. This tab keeps it for a few
+     * minutes, to confirm one change in Security settings without asking for a code again.
      */
     async function verified(method, answer) {
         $("verify-done-assertion").hidden = typeof answer?.assertion !== "string";
+        rememberSignIn(answer?.assertion);
         $("verify-methods").hidden = true;
         $("verify-wait").hidden = true;
         let text = {
@@ -779,8 +814,9 @@
         announce(`You are signed in. ${text}`);
     }
 
-    async function sendSmsCode(purpose, phoneNumber, { sentElement, codeInput, resendButton, resendError }) {
-        const body = phoneNumber === undefined ? { purpose } : { purpose, phoneNumber };
+    /** Texts a code for {@code purpose}; {@code proof} is the step-up proof enabling a number may need. */
+    async function sendSmsCode(purpose, phoneNumber, { sentElement, codeInput, resendButton, resendError }, proof = {}) {
+        const body = phoneNumber === undefined ? { purpose, ...proof } : { purpose, phoneNumber, ...proof };
         const sent = await api("POST", "/2fa/sms/send", body);
         const minutes = Math.max(1, Math.round((sent.expiresInSeconds || 300) / 60));
         const text = `We sent a code to ${sent.sentTo}. It expires in ${minutes} minutes.`;
@@ -791,8 +827,11 @@
         return text;
     }
 
-    /** "Resend code": honours the server's Retry-After by holding the button until then. */
-    function bindResend(parts, scope, purpose, phoneNumber = () => undefined) {
+    /**
+     * "Resend code" ({@code send} texts it): honours the server's Retry-After by holding the button
+     * until then; {@code onStepUp} takes a 403 step-up-required (enabling a number while the app is on).
+     */
+    function bindResend(parts, scope, send, onStepUp = null) {
         const button = parts.resendButton;
         const errorElement = parts.resendError;
         button.addEventListener("click", once(button, async () => {
@@ -802,11 +841,13 @@
             }
             clearErrors(scope);
             try {
-                const text = await sendSmsCode(purpose, phoneNumber(), parts);
+                const text = await send();
                 announce(`New code sent. ${text}`);
                 parts.codeInput.focus();
             } catch (error) {
-                if (error.status === 429 || error.type === "too-many-attempts") {
+                if (error.type === "step-up-required" && onStepUp) {
+                    onStepUp(error);
+                } else if (error.status === 429 || error.type === "too-many-attempts") {
                     const text = sentence(error, "sms-send");
                     holdResend(button, errorElement, error.retryAfter ?? 30, text);
                     announce(text);
@@ -890,12 +931,384 @@
                 showError(smsForm, error, "sms");
             }
         }));
-        bindResend(smsParts, smsForm, "login");
+        bindResend(smsParts, smsForm, () => sendSmsCode("login", undefined, smsParts));
+    }
+
+    // --- Step-up: a proof of a current factor before a factor changes ----------------------------
+    //
+    // While any factor is on, the API changes a factor or the recovery codes only with a proof of
+    // one the account has, in the same body: "code", "recoveryCode" or "assertion" (README,
+    // "Changing factors needs a current factor"). Each change in Settings is described once (what it
+    // sends, where it shows, what follows) and run by changeWithProof(): it reuses this tab's sign-in
+    // step while that is fresh, else asks in the one panel #stepup-form, which moves into the
+    // change's .stepup-slot as the recovery codes panel moves.
+
+    /**
+     * The API takes a sign-in's assertion for its lifetime, at most 5 minutes: the client uses it for
+     * 30 s less (so 4.5 minutes at most), counted from when it came, which leaves room for a slow
+     * request and does not depend on this computer's clock agreeing with the server's.
+     */
+    const SIGN_IN_FRESH_MS = 270_000;
+    const SIGN_IN_MARGIN_MS = 30_000;
+    const PROOFS_WITH_APP = ["code", "recoveryCode", "assertion"];
+    /** Answers about the proof itself, shown next to the field it came from. */
+    const PROOF_PROBLEMS = new Set(["invalid-code", "too-many-attempts", "factor-locked", "invalid-request"]);
+    const WAY_FIELDS = { code: "stepup-code", recovery: "stepup-recovery", sms: "stepup-sms-code" };
+    const WAY_CONTEXTS = { code: "totp", recovery: "recovery", sms: "sms" };
+    const WAY_WORDS = {
+        code: () => "a code from your authenticator app",
+        recovery: () => "a recovery code",
+        sms: () => `a code we text to ${phoneOnFile()}`,
+    };
+
+    function rememberSignIn(assertion) {
+        if (typeof assertion !== "string" || !state.session) {
+            return;
+        }
+        const claims = payloadOf(assertion) || {};
+        const lifetime = Number.isFinite(claims.exp) && Number.isFinite(claims.iat) ? (claims.exp - claims.iat) * 1000 : 0;
+        const at = Date.now();
+        const until = at + Math.min(SIGN_IN_FRESH_MS, lifetime - SIGN_IN_MARGIN_MS);
+        state.signIn = { assertion, sub: state.session.sub, at, until };
+        storageSet(sessionStorage, KEYS.signIn, JSON.stringify(state.signIn));
+    }
+
+    /** The assertion of this tab's last sign-in step while it is fresh, this user's and unused; else null. */
+    function freshSignIn() {
+        const signIn = state.signIn;
+        const now = Date.now();
+        if (signIn && signIn.sub === state.session?.sub && now >= signIn.at && now < signIn.until) {
+            return signIn.assertion;
+        }
+        forgetSignIn();
+        return null;
+    }
+
+    function forgetSignIn() {
+        state.signIn = null;
+        storageSet(sessionStorage, KEYS.signIn, null);
+    }
+
+    function phoneOnFile() {
+        return state.status?.sms?.phoneNumber || "your phone";
+    }
+
+    /** The proofs the API will ask for, as the last status tells: none while no factor is on. */
+    function expectedProofs() {
+        if (state.status?.totp?.enabled) {
+            return PROOFS_WITH_APP;
+        }
+        return state.status?.sms?.enabled ? ["assertion"] : [];
+    }
+
+    function acceptedProofsOf(error) {
+        const proofs = error.problem.acceptedProofs;
+        return Array.isArray(proofs) ? proofs.filter((proof) => typeof proof === "string") : expectedProofs();
+    }
+
+    /**
+     * How the user can give what {@code accepted} names: an "assertion" comes from a sign-in by text
+     * message, made in the panel. Turning SMS off takes its own texted code, or a recovery code.
+     */
+    function waysFor(change, accepted) {
+        if (change.smsPurpose === "disable") {
+            return state.status?.totp?.enabled ? ["sms", "recovery"] : ["sms"];
+        }
+        const ways = [];
+        if (accepted.includes("code")) {
+            ways.push("code");
+        }
+        if (accepted.includes("recoveryCode")) {
+            ways.push("recovery");
+        }
+        if (accepted.includes("assertion") && state.status?.sms?.enabled) {
+            ways.push("sms");
+        }
+        return ways;
+    }
+
+    function whyText(ways, signIn) {
+        if (signIn) {
+            return "You confirmed it's you when you signed in a moment ago, so no code is needed.";
+        }
+        if (ways.length === 0) {
+            return "To protect your account, this change needs a sign-in of the last few minutes. Complete the "
+                + "sign-in step, then come back here.";
+        }
+        const words = ways.map((way) => WAY_WORDS[way]());
+        const list = words.length < 2 ? words[0] : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+        return `To protect your account, confirm it's you with ${list}.`;
+    }
+
+    /**
+     * Runs {@code change}. One that is confirmed anyway (turning a factor off, new recovery codes)
+     * opens the panel first, with the recent sign-in as its proof when there is one. Any other is sent
+     * at once, with the recent sign-in if any, and asks only when the API answers 403
+     * step-up-required: the API checks the number or the email address first, so what is wrong with
+     * those is said before any code is asked for.
+     */
+    async function changeWithProof(change) {
+        const assertion = freshSignIn();
+        if (change.confirm) {
+            openStepUp(change, { accepted: expectedProofs(), signIn: assertion !== null });
+            return;
+        }
+        closeStepUp(false);
+        await attempt(change, assertion ? { assertion } : {}, assertion ? "signin" : null);
+    }
+
+    /**
+     * Sends {@code change} with {@code proof}, which came {@code via} this tab's recent sign-in
+     * ("signin"), one of the panel's ways ("code", "recovery", "sms"), or nowhere (null: no proof).
+     */
+    async function attempt(change, proof, via) {
+        let answer;
+        try {
+            answer = await change.send(proof);
+        } catch (error) {
+            if (via === "signin" && (error.type === "invalid-code" || error.type === "step-up-required")) {
+                forgetSignIn();
+            }
+            if (error.type === "step-up-required") {
+                openStepUp(change, { accepted: acceptedProofsOf(error) });
+            } else if (via === "signin" && error.type === "invalid-code") {
+                // Spent already (each proves once) or too old by the API's clock: ask instead.
+                openStepUp(change, {
+                    accepted: expectedProofs(),
+                    note: "Your recent sign-in could not confirm this change. Confirm it's you another way.",
+                });
+            } else {
+                await refused(change, error, via);
+            }
+            return;
+        }
+        if (via === "signin") {
+            forgetSignIn();
+        }
+        closeStepUp(false);
+        await change.done(answer);
+    }
+
+    /** Says why the API refused the change: next to the proof it concerns, else in the panel or the change's place. */
+    async function refused(change, error, via) {
+        if (change.failed && (await change.failed(error))) {
+            return;
+        }
+        const form = $("stepup-form");
+        if (state.stepUp?.change !== change || form.hidden) {
+            showError(change.scope, error, change.context, change.errorElement);
+            return;
+        }
+        const nextToProof = PROOF_PROBLEMS.has(error.type) && WAY_FIELDS[via] && error.field !== "phoneNumber";
+        showError(form, error, WAY_CONTEXTS[via] || change.context, nextToProof ? undefined : $("stepup-error"));
+    }
+
+    /** Shows the panel in the change's slot: with the recent sign-in as the proof, or the ways to give one. */
+    function openStepUp(change, { accepted = [], signIn = false, note = "" } = {}) {
+        const form = $("stepup-form");
+        closeStepUp(false);
+        const ways = signIn ? [] : waysFor(change, accepted);
+        state.stepUp = { change, ways, signIn, way: null, smsSent: false };
+        change.slot.append(form);
+        const about = typeof change.about === "function" ? change.about() : change.about || "";
+        $("stepup-title").textContent = change.title || "Confirm it's you";
+        setKeepingPhone($("stepup-about"), about);
+        $("stepup-about").hidden = !about;
+        const why = whyText(ways, signIn);
+        setKeepingPhone($("stepup-why"), why);
+        $("stepup-note").textContent = note;
+        $("stepup-note").hidden = !note;
+        form.querySelectorAll("[data-stepup-phone]").forEach((element) => {
+            element.textContent = phoneOnFile();
+        });
+        form.querySelectorAll("[data-stepup-choice]").forEach((choice) => {
+            choice.hidden = !ways.includes(choice.dataset.stepupChoice);
+        });
+        $("stepup-ways").hidden = ways.length < 2;
+        if (ways.length > 0) {
+            $(`stepup-with-${ways[0]}`).checked = true;
+        }
+        const submit = $("stepup-submit");
+        submit.textContent = change.action;
+        submit.className = change.danger ? "danger" : "";
+        showWay(ways[0] || null);
+        form.hidden = false;
+        if (change.opener?.hasAttribute("aria-expanded")) {
+            change.opener.setAttribute("aria-expanded", "true");
+        }
+        const first = { code: "stepup-code", recovery: "stepup-recovery", sms: "stepup-sms-send" }[ways[0]];
+        $(first || "stepup-title").focus();
+        announce([note, why].filter(Boolean).join(" "));
+    }
+
+    /** Sets {@code text}, the masked number in it kept on one line ("+45 •••• ••78"). */
+    function setKeepingPhone(element, text) {
+        const phone = state.status?.sms?.phoneNumber;
+        if (!phone) {
+            element.textContent = text;
+            return;
+        }
+        element.replaceChildren(...text.split(phone).flatMap((part, index) => {
+            if (index === 0) {
+                return [part];
+            }
+            const number = document.createElement("span");
+            number.className = "nowrap";
+            number.textContent = phone;
+            return [number, part];
+        }));
+    }
+
+    function showWay(way) {
+        const stepUp = state.stepUp;
+        stepUp.way = way;
+        $("stepup-form").querySelectorAll("[data-stepup-way]").forEach((part) => {
+            part.hidden = part.dataset.stepupWay !== way;
+        });
+        // A code is texted first; the change's own button comes with the field for it.
+        const smsFirst = way === "sms" && !stepUp.smsSent;
+        $("stepup-form").querySelector("[data-stepup-way=sms]").hidden = way !== "sms" || smsFirst;
+        $("stepup-sms-send").hidden = !smsFirst;
+        $("stepup-submit").hidden = !stepUp.signIn && (way === null || smsFirst);
+    }
+
+    function closeStepUp(moveFocus) {
+        const stepUp = state.stepUp;
+        const form = $("stepup-form");
+        form.hidden = true;
+        release("stepup-sms-send-error");
+        release("stepup-sms-resend-error");
+        form.reset();
+        clearErrors(form);
+        state.stepUp = null;
+        const opener = stepUp?.change.opener;
+        if (opener?.hasAttribute("aria-expanded")) {
+            opener.setAttribute("aria-expanded", "false");
+        }
+        if (moveFocus && opener) {
+            opener.focus();
+        }
+    }
+
+    /** The texted code: for turning SMS off the code itself, else a sign-in by text message. */
+    function stepUpSmsPurpose() {
+        return state.stepUp?.change.smsPurpose || "login";
+    }
+
+    async function submitStepUp(smsParts) {
+        const stepUp = state.stepUp;
+        if (!stepUp) {
+            return;
+        }
+        const form = $("stepup-form");
+        clearErrors(form);
+        const change = stepUp.change;
+        if (stepUp.signIn) {
+            const assertion = freshSignIn();
+            if (assertion) {
+                await attempt(change, { assertion }, "signin");
+            } else {
+                openStepUp(change, {
+                    accepted: expectedProofs(),
+                    note: "Your sign-in is no longer recent enough to confirm this change. Confirm it's you another way.",
+                });
+            }
+            return;
+        }
+        if (stepUp.way === "code") {
+            const code = codeFrom($("stepup-code"));
+            if (code) {
+                await attempt(change, { code }, "code");
+            }
+        } else if (stepUp.way === "recovery") {
+            const recoveryCode = recoveryCodeFrom($("stepup-recovery"));
+            if (recoveryCode) {
+                await attempt(change, { recoveryCode }, "recovery");
+            }
+        } else if (stepUp.way === "sms" && stepUp.smsSent) {
+            const code = codeFrom(smsParts.codeInput);
+            if (!code) {
+                return;
+            }
+            if (stepUpSmsPurpose() !== "login") {
+                await attempt(change, { code }, "sms");
+                return;
+            }
+            // A sign-in by text message; its assertion is the proof, spent at once.
+            let signedIn;
+            try {
+                signedIn = await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
+            } catch (error) {
+                showError(form, error, "sms");
+                return;
+            }
+            if (state.stepUp === stepUp) {
+                await attempt(change, { assertion: signedIn.assertion }, "sms");
+            }
+        }
+    }
+
+    async function sendStepUpSms(smsParts) {
+        const stepUp = state.stepUp;
+        const button = $("stepup-sms-send");
+        const errorElement = $("stepup-sms-send-error");
+        if (!stepUp || held(button)) {
+            announce(errorElement.textContent || "Wait a moment before asking for a new code.");
+            return;
+        }
+        clearErrors($("stepup-form"));
+        try {
+            const text = await sendSmsCode(stepUpSmsPurpose(), undefined, smsParts);
+            if (state.stepUp !== stepUp) {
+                return;
+            }
+            stepUp.smsSent = true;
+            showWay("sms");
+            smsParts.codeInput.focus();
+            announce(text);
+        } catch (error) {
+            if (error.status === 429) {
+                const text = sentence(error, "sms-send");
+                holdResend(button, errorElement, error.retryAfter ?? 30, text);
+                announce(text);
+            } else {
+                showError($("stepup-form"), error, "sms-send", errorElement);
+            }
+        }
+    }
+
+    function bindStepUp() {
+        const form = $("stepup-form");
+        const smsParts = {
+            sentElement: $("stepup-sms-sent"),
+            codeInput: $("stepup-sms-code"),
+            resendButton: $("stepup-sms-resend"),
+            resendError: $("stepup-sms-resend-error"),
+        };
+        form.addEventListener("submit", once(form, () => {
+            // Enter before a code was texted sends one.
+            if (state.stepUp?.way === "sms" && !state.stepUp.smsSent && !state.stepUp.signIn) {
+                return sendStepUpSms(smsParts);
+            }
+            return submitStepUp(smsParts);
+        }));
+        form.querySelector("[data-cancel]").addEventListener("click", () => closeStepUp(true));
+        form.querySelectorAll("input[name='stepup-with']").forEach((radio) => {
+            radio.addEventListener("change", () => {
+                clearErrors(form);
+                showWay(radio.value);
+            });
+        });
+        const send = $("stepup-sms-send");
+        send.addEventListener("click", once(send, () => sendStepUpSms(smsParts)));
+        bindResend(smsParts, form, () => sendSmsCode(stepUpSmsPurpose(), undefined, smsParts));
     }
 
     // --- Settings > Security ---------------------------------------------------------------------
 
     async function enterSettings() {
+        // A panel left open on an earlier visit may no longer match the sign-in or the status.
+        closeStepUp(false);
         const session = state.session;
         $("who").textContent = session.email ? `${session.sub} (${session.email})` : session.sub;
         await refreshStatus();
@@ -962,47 +1375,27 @@
             ? "Setup was started but not finished. Send a new link to start again."
             : "Protect your account with a code from an authenticator app at each sign-in. We will email you a link to set it up.";
         $("totp-recovery-left").textContent = String(status.recoveryCodesRemaining);
-        if (!totp.enabled) {
-            closeTotpDisable(false);
-            closeRegenerate(false);
-        }
 
         $("sms-off").hidden = sms.enabled;
         $("sms-on").hidden = !sms.enabled;
         $("sms-number").textContent = sms.phoneNumber || "";
         if (sms.enabled) {
             resetSmsEnable(false);
-        } else {
-            closeSmsDisable(false);
         }
-    }
-
-    function closeTotpDisable(moveFocus) {
-        const form = $("totp-disable-form");
-        form.hidden = true;
-        form.reset();
-        clearErrors(form);
-        toggleDisableWith();
-        $("totp-disable-start").setAttribute("aria-expanded", "false");
-        if (moveFocus) {
-            $("totp-disable-start").focus();
-        }
-    }
-
-    function closeRegenerate(moveFocus) {
-        const form = $("regen-form");
-        form.hidden = true;
-        form.reset();
-        clearErrors(form);
-        $("regen-start").setAttribute("aria-expanded", "false");
-        if (moveFocus) {
-            $("regen-start").focus();
+        // A change whose part of the page is gone (the factor changed meanwhile) asks for nothing.
+        if (state.stepUp && !isShown(state.stepUp.change.slot)) {
+            closeStepUp(false);
         }
     }
 
     // --- Recent activity ---------------------------------------------------------------------------
 
-    const METHOD_NAMES = { totp: "Authenticator app", recovery: "Recovery code", sms: "Text message" };
+    const METHOD_NAMES = {
+        totp: "Authenticator app",
+        recovery: "Recovery code",
+        sms: "Text message",
+        assertion: "Recent sign-in",
+    };
     const SIGNED_IN_WITH = { totp: "your authenticator app", recovery: "a recovery code", sms: "a text message code" };
     const EVENT_LABELS = {
         totp_enable_started: "Authenticator app setup started",
@@ -1097,13 +1490,6 @@
         return items[0] || null;
     }
 
-    function toggleDisableWith() {
-        const withRecovery = $("disable-with-recovery").checked;
-        document.querySelectorAll("[data-disable-with]").forEach((field) => {
-            field.hidden = (field.dataset.disableWith === "recovery") !== withRecovery;
-        });
-    }
-
     function resetSmsEnable(moveFocus) {
         $("sms-enable-form").hidden = false;
         $("sms-enable-confirm-form").hidden = true;
@@ -1114,94 +1500,89 @@
         }
     }
 
-    function closeSmsDisable(moveFocus) {
-        $("sms-disable-form").hidden = true;
-        $("sms-disable-code").value = "";
-        clearErrors($("sms-on"));
-        if (moveFocus) {
-            $("sms-disable-start").focus();
-        }
-    }
-
+    /**
+     * Every change on this page, each described once for changeWithProof(): {@code send} takes the
+     * proof (an object to merge into the body), {@code done} the answer; {@code confirm}: the panel
+     * opens first (the change is confirmed even when the recent sign-in is its proof).
+     */
     function bindSettings() {
-        const enable = $("totp-enable");
-        enable.addEventListener("click", once(enable, async () => {
-            clearErrors($("totp-off"));
-            try {
-                await api("POST", "/2fa/totp/enable");
+        bindStepUp();
+
+        // The authenticator app on: an email with a link (SMS-only accounts first prove an SMS sign-in).
+        const totpEnable = {
+            scope: $("totp-off"),
+            slot: $("totp-off-stepup"),
+            errorElement: $("totp-enable-error"),
+            context: "enable",
+            about: "We will email you a link to set up your authenticator app.",
+            action: "Send the setup link",
+            send: (proof) => api("POST", "/2fa/totp/enable", proof),
+            done: async () => {
                 await refreshStatus();
                 $("totp-check-email-title").focus();
                 announce("Check your email: we sent you a link to set up your authenticator app.");
-            } catch (error) {
-                showError($("totp-off"), error, "enable", $("totp-enable-error"));
-            }
+            },
+        };
+        const enable = $("totp-enable");
+        enable.addEventListener("click", once(enable, async () => {
+            clearErrors($("totp-off"));
+            await changeWithProof(totpEnable);
         }));
 
-        $("totp-disable-start").addEventListener("click", () => {
-            const form = $("totp-disable-form");
-            form.hidden = false;
-            $("totp-disable-start").setAttribute("aria-expanded", "true");
-            toggleDisableWith();
-            $("disable-code").focus();
-        });
-        document.querySelectorAll("input[name='disable-with']").forEach((radio) => {
-            radio.addEventListener("change", () => {
-                clearErrors($("totp-disable-form"));
-                toggleDisableWith();
-            });
-        });
-        const disableForm = $("totp-disable-form");
-        disableForm.querySelector("[data-cancel]").addEventListener("click", () => closeTotpDisable(true));
-        disableForm.addEventListener("submit", once(disableForm, async () => {
-            clearErrors(disableForm);
-            const withRecovery = $("disable-with-recovery").checked;
-            const input = withRecovery ? $("disable-recovery") : $("disable-code");
-            const value = withRecovery ? recoveryCodeFrom(input) : codeFrom(input);
-            if (!value) {
-                return;
-            }
-            try {
-                await api("POST", "/2fa/disable", withRecovery ? { recoveryCode: value } : { code: value });
-                closeTotpDisable(false);
+        const totpDisable = {
+            scope: $("totp-on"),
+            slot: $("totp-on-stepup"),
+            opener: $("totp-disable-start"),
+            confirm: true,
+            danger: true,
+            context: "disable",
+            title: "Disable two-factor authentication",
+            about: "Signing in will no longer ask for a code from your authenticator app, and your recovery codes "
+                + "stop working.",
+            action: "Disable 2FA",
+            send: (proof) => api("POST", "/2fa/disable", proof),
+            done: async () => {
                 await refreshStatus();
                 $("totp-title").focus();
                 announce("Two-factor authentication is off. Its recovery codes no longer work.");
-            } catch (error) {
-                showError(disableForm, error, withRecovery ? "recovery" : "totp");
-            }
-        }));
-
-        // New recovery codes, after a current code from the app; shown once, in the same panel as at setup.
-        $("regen-start").addEventListener("click", () => {
+            },
+        };
+        $("totp-disable-start").addEventListener("click", () => {
             clearErrors($("totp-card"));
-            $("regen-form").hidden = false;
-            $("regen-start").setAttribute("aria-expanded", "true");
-            $("regen-code").focus();
+            changeWithProof(totpDisable);
         });
-        const regenForm = $("regen-form");
-        regenForm.querySelector("[data-cancel]").addEventListener("click", () => closeRegenerate(true));
-        regenForm.addEventListener("submit", once(regenForm, async () => {
-            clearErrors($("totp-card"));
-            const code = codeFrom($("regen-code"));
-            if (!code) {
-                return;
-            }
-            try {
-                const answer = await api("POST", "/2fa/recovery-codes/regenerate", { code });
-                closeRegenerate(false);
+
+        // New recovery codes, shown once, in the same panel as at setup.
+        const regenerate = {
+            scope: $("totp-on"),
+            slot: $("totp-on-stepup"),
+            opener: $("regen-start"),
+            confirm: true,
+            context: "regenerate",
+            title: "Get new recovery codes",
+            about: "You get 10 new recovery codes, shown once. The codes you have now stop working.",
+            action: "Get new codes",
+            send: (proof) => api("POST", "/2fa/recovery-codes/regenerate", proof),
+            done: async (answer) => {
                 showRecoveryCodes(answer.recoveryCodes, "regenerate");
                 announce("New recovery codes are ready. Save them: they are shown only now. Your earlier codes no longer work.");
                 await refreshStatus();
-            } catch (error) {
-                if (error.type === "wrong-state") {
-                    await refreshStatus();
-                    messageAt($("regen-error"), sentence(error, "regenerate"));
-                    $("totp-title").focus();
-                } else {
-                    showError(regenForm, error, "regenerate");
+            },
+            failed: async (error) => {
+                if (error.type !== "wrong-state") {
+                    return false;
                 }
-            }
-        }));
+                closeStepUp(false);
+                await refreshStatus();
+                messageAt($("regen-error"), sentence(error, "regenerate"));
+                $("totp-title").focus();
+                return true;
+            },
+        };
+        $("regen-start").addEventListener("click", () => {
+            clearErrors($("totp-card"));
+            changeWithProof(regenerate);
+        });
 
         const more = $("activity-more");
         more.addEventListener("click", once(more, async () => {
@@ -1218,7 +1599,7 @@
             }
         }));
 
-        // SMS on: number, then code.
+        // SMS on: number (and, while the app is on, a proof), then the texted code.
         const enableParts = {
             sentElement: $("sms-enable-sent"),
             codeInput: $("sms-enable-code"),
@@ -1226,29 +1607,49 @@
             resendError: $("sms-enable-resend-error"),
         };
         const phoneForm = $("sms-enable-form");
-        phoneForm.addEventListener("submit", once(phoneForm, async () => {
-            clearErrors(phoneForm);
-            const input = $("sms-phone");
-            const phoneNumber = input.value.trim();
-            if (!phoneNumber) {
-                fieldError(input, "Enter your mobile number, starting with + and your country code.");
-                return;
-            }
-            if (!phoneNumber.startsWith("+")) {
-                fieldError(input, "Start the number with + and your country code, e.g. +45 for Denmark.");
-                return;
-            }
-            try {
-                const text = await sendSmsCode("enable", phoneNumber, enableParts);
-                state.smsEnablePhone = phoneNumber;
+        const phoneInput = $("sms-phone");
+        const smsEnable = {
+            scope: phoneForm,
+            slot: $("sms-off-stepup"),
+            context: "sms-send",
+            about: () => `We will text a code to ${state.smsEnablePhone} to check that it is yours.`,
+            action: "Confirm and send code",
+            send: (proof) => sendSmsCode("enable", state.smsEnablePhone, enableParts, proof),
+            done: (text) => {
                 phoneForm.hidden = true;
                 $("sms-enable-confirm-form").hidden = false;
                 enableParts.codeInput.focus();
                 announce(text);
-            } catch (error) {
+            },
+            failed: (error) => {
+                if (error.field !== "phoneNumber") {
+                    return false;
+                }
+                closeStepUp(false);
                 showError(phoneForm, error, "sms-send");
+                return true;
+            },
+        };
+        phoneForm.addEventListener("submit", once(phoneForm, async () => {
+            clearErrors(phoneForm);
+            const phoneNumber = phoneInput.value.trim();
+            if (!phoneNumber) {
+                fieldError(phoneInput, "Enter your mobile number, starting with + and your country code.");
+                return;
             }
+            if (!phoneNumber.startsWith("+")) {
+                fieldError(phoneInput, "Start the number with + and your country code, e.g. +45 for Denmark.");
+                return;
+            }
+            state.smsEnablePhone = phoneNumber;
+            await changeWithProof(smsEnable);
         }));
+        // A proof given for one number is not one for another.
+        phoneInput.addEventListener("input", () => {
+            if (state.stepUp?.change === smsEnable) {
+                closeStepUp(false);
+            }
+        });
         const confirmForm = $("sms-enable-confirm-form");
         confirmForm.querySelector("[data-cancel]").addEventListener("click", () => resetSmsEnable(true));
         confirmForm.addEventListener("submit", once(confirmForm, async () => {
@@ -1259,7 +1660,7 @@
             }
             try {
                 const answer = await api("POST", "/2fa/sms/confirm", { purpose: "enable", code });
-                $("sms-phone").value = "";
+                phoneInput.value = "";
                 state.smsEnablePhone = null;
                 await refreshStatus();
                 $("sms-title").focus();
@@ -1268,50 +1669,39 @@
                 showError(confirmForm, error, "sms");
             }
         }));
-        bindResend(enableParts, confirmForm, "enable", () => state.smsEnablePhone);
+        // Each proof works once: while the app is on, a new code needs a new one.
+        bindResend(enableParts, confirmForm, () => sendSmsCode("enable", state.smsEnablePhone, enableParts), (error) => {
+            resetSmsEnable(false);
+            openStepUp(smsEnable, {
+                accepted: acceptedProofsOf(error),
+                note: "Each confirmation works once: to get a new code, confirm it's you again.",
+            });
+        });
 
-        // SMS off: the bin sends a code to the number on file, then asks for it.
-        const disableParts = {
-            sentElement: $("sms-disable-sent"),
-            codeInput: $("sms-disable-code"),
-            resendButton: $("sms-disable-resend"),
-            resendError: $("sms-disable-resend-error"),
-        };
-        const bin = $("sms-disable-start");
-        bin.addEventListener("click", once(bin, async () => {
-            clearErrors($("sms-on"));
-            try {
-                const text = await sendSmsCode("disable", undefined, disableParts);
-                $("sms-disable-form").hidden = false;
-                disableParts.codeInput.focus();
-                announce(text);
-            } catch (error) {
-                if (error.status === 429) {
-                    messageAt($("sms-disable-start-error"), sentence(error, "sms-send"));
-                } else {
-                    showError($("sms-on"), error, "sms-send", $("sms-disable-start-error"));
-                }
-            }
-        }));
-        const smsDisableForm = $("sms-disable-form");
-        smsDisableForm.querySelector("[data-cancel]").addEventListener("click", () => closeSmsDisable(true));
-        smsDisableForm.addEventListener("submit", once(smsDisableForm, async () => {
-            clearErrors(smsDisableForm);
-            const code = codeFrom(disableParts.codeInput);
-            if (!code) {
-                return;
-            }
-            try {
-                await api("POST", "/2fa/sms/confirm", { purpose: "disable", code });
-                closeSmsDisable(false);
+        // SMS off: the texted code (purpose disable), a recovery code, or the recent sign-in.
+        const smsDisable = {
+            scope: $("sms-on"),
+            slot: $("sms-on-stepup"),
+            opener: $("sms-disable-start"),
+            errorElement: $("sms-disable-start-error"),
+            confirm: true,
+            danger: true,
+            context: "sms",
+            smsPurpose: "disable",
+            title: "Turn off text message verification",
+            about: () => `Signing in will no longer text a code to ${phoneOnFile()}, and the number is removed.`,
+            action: "Turn off",
+            send: (proof) => api("POST", "/2fa/sms/confirm", { purpose: "disable", ...proof }),
+            done: async () => {
                 await refreshStatus();
                 $("sms-title").focus();
                 announce("Text message verification is off, and the number was removed.");
-            } catch (error) {
-                showError(smsDisableForm, error, "sms");
-            }
-        }));
-        bindResend(disableParts, smsDisableForm, "disable");
+            },
+        };
+        $("sms-disable-start").addEventListener("click", () => {
+            clearErrors($("sms-on"));
+            changeWithProof(smsDisable);
+        });
     }
 
     // --- Activation link -------------------------------------------------------------------------

@@ -192,11 +192,16 @@ class BrowserE2EIT {
         browser.visible("#verify-done");
         browser.awaitText("#verify-done-text", "You have 9 recovery codes left");
 
-        // Disable 2FA asks for a second factor again: here a recovery code.
+        // Disable 2FA right after that sign-in step: the sign-in proves the factor, no code is asked for.
         browser.click("a[data-nav=settings]");
         browser.click("#totp-disable-start");
-        browser.click("label[for=disable-with-recovery]");
-        browser.typeAndEnter("#disable-recovery", codes.get(1));
+        browser.visible("#totp-on-stepup #stepup-form");
+        browser.awaitText("#stepup-why", "You confirmed it's you when you signed in a moment ago");
+        assertThat(browser.textOf("#stepup-title")).isEqualTo("Disable two-factor authentication");
+        assertThat(displayed("#stepup-code")).as("a code field").isFalse();
+        assertThat(displayed("#stepup-recovery")).as("a recovery code field").isFalse();
+        browser.screenshot("settings-step-up-recent-sign-in");
+        browser.click("#stepup-submit");
         browser.visible("#totp-off");
         browser.awaitText("#totp-badge", "Off");
         browser.awaitAnnounced("Two-factor authentication is off");
@@ -273,17 +278,19 @@ class BrowserE2EIT {
         browser.visible("#verify-done");
         browser.awaitText("#verify-done-text", "text message");
 
-        // Off: the bin sends a code to the number on file and asks for it.
+        // Off with the bin right after that sign-in: it proves the factor, so no code is texted for this.
+        // (The texted code that turns SMS off: stepUp_smsOnlyUser_turnsOnTheApp_provingItBySignInByText.)
         browser.click("a[data-nav=settings]");
         browser.visible("#sms-on");
-        awaitSmsWindow();
-        before = client.smsCount(e164);
+        int texted = client.smsCount(e164);
         browser.click("#sms-disable-start");
-        lastSms = Instant.now();
-        browser.visible("#sms-disable-form");
+        browser.visible("#sms-on-stepup #stepup-form");
+        browser.awaitText("#stepup-why", "signed in a moment ago");
+        assertThat(browser.textOf("#stepup-about")).contains(masked);
         browser.screenshot("settings-sms-disable");
-        browser.typeAndEnter("#sms-disable-code", client.awaitSmsCode(e164, before));
+        browser.click("#stepup-submit");
         browser.visible("#sms-off");
+        assertThat(client.smsCount(e164)).as("texts sent to turn SMS off").isEqualTo(texted);
         browser.awaitText("#sms-badge", "Off");
         browser.awaitAnnounced("Text message verification is off");
 
@@ -293,7 +300,7 @@ class BrowserE2EIT {
     }
 
     @Test
-    void keyboardOnly_signInWithRecoveryCode_thenDisable2fa() throws Exception {
+    void keyboardOnly_signInWithRecoveryCode_newCodesConfirmedByThatSignIn_thenDisableWithANewCode() throws Exception {
         User user = newUser("keys");
         List<String> codes = enableTotpOverApi(user).codes();
 
@@ -315,15 +322,37 @@ class BrowserE2EIT {
         browser.tabTo("#verify-done a.button");
         browser.keys(Keys.ENTER);
         browser.visible("#totp-on");
+
+        // New recovery codes: the sign-in just made confirms it, so the panel asks for nothing.
+        browser.tabTo("#regen-start");
+        browser.keys(Keys.ENTER);
+        browser.await().until(d -> "stepup-title".equals(browser.focusedId()));
+        browser.awaitText("#stepup-why", "signed in a moment ago");
+        browser.tabTo("#stepup-submit");
+        browser.keys(Keys.ENTER);
+        browser.visible("#view-settings #activate-codes");
+        browser.await().until(d -> "codes-title".equals(browser.focusedId()));
+        List<String> fresh = browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(fresh).hasSize(10).doesNotContainAnyElementsOf(codes);
+        browser.tabTo("#codes-saved");
+        browser.keys(Keys.SPACE);
+        browser.tabTo("#codes-form button[type=submit]");
+        browser.keys(Keys.ENTER);
+        browser.awaitHidden("#activate-codes");
+
+        // Disable 2FA: that sign-in has confirmed a change already, so now a proof is asked for; a new
+        // recovery code, picked with the arrow keys.
         browser.tabTo("#totp-disable-start");
         browser.keys(Keys.ENTER);
-        browser.await().until(d -> "disable-code".equals(browser.focusedId()));
-        browser.tabTo("#disable-with-code");
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+        browser.tabTo("#stepup-with-code");
         browser.keys(Keys.ARROW_DOWN);
-        browser.await().until(d -> browser.visible("#disable-recovery").isDisplayed());
+        browser.await().until(d -> browser.visible("#stepup-recovery").isDisplayed());
         browser.keys(Keys.TAB);
-        assertThat(browser.focusedId()).isEqualTo("disable-recovery");
-        browser.keys(codes.get(1), Keys.ENTER);
+        assertThat(browser.focusedId()).isEqualTo("stepup-recovery");
+        browser.keys(fresh.get(0), Keys.ENTER);
         browser.visible("#totp-off");
         browser.awaitAnnounced("Two-factor authentication is off");
     }
@@ -338,20 +367,25 @@ class BrowserE2EIT {
         browser.visible("#totp-on");
         browser.awaitText("#sum-recovery", "10");
 
-        // Shown only while the app is on, next to the count; a wrong code is refused next to the field.
+        // Shown only while the app is on, next to the count. No sign-in step was passed in this tab, so
+        // it asks for a proof and says why; a wrong code is refused next to the field.
         browser.click("#regen-start");
         assertThat(browser.visible("#regen-start").getDomAttribute("aria-expanded"))
                 .isEqualTo("true");
-        browser.await().until(d -> "regen-code".equals(browser.focusedId()));
-        browser.typeAndEnter("#regen-code", "000000");
-        browser.awaitText("#regen-code-error", "That code is not valid");
-        assertThat(browser.visible("#regen-code").getDomAttribute("aria-invalid"))
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+        assertThat(browser.textOf("#stepup-about")).contains("The codes you have now stop working");
+        assertThat(browser.textOf("#stepup-why"))
+                .isEqualTo("To protect your account, confirm it's you with a code from your authenticator app or a"
+                        + " recovery code.");
+        browser.typeAndEnter("#stepup-code", "000000");
+        browser.awaitText("#stepup-code-error", "That code is not valid");
+        assertThat(browser.visible("#stepup-code").getDomAttribute("aria-invalid"))
                 .isEqualTo("true");
         browser.awaitAnnounced("That code is not valid");
 
         // The step spent at enrollment is refused as a replay: the next one, from the secret.
         String code = Rfc6238.totp(enrolled.secret(), Math.max(enrolled.step() + 1, Rfc6238.currentStep()));
-        browser.typeAndEnter("#regen-code", code);
+        browser.typeAndEnter("#stepup-code", code);
         browser.visible("#view-settings #activate-codes");
         browser.awaitAnnounced("New recovery codes are ready");
         List<String> fresh = browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream()
@@ -365,9 +399,12 @@ class BrowserE2EIT {
         assertThat(browser.textOf("#codes-replaced")).contains("earlier recovery codes no longer work");
         assertThat(browser.visible("#codes-copy").isDisplayed()).isTrue();
         assertThat(browser.visible("#codes-download").isDisplayed()).isTrue();
-        assertThat(browser.driver().findElement(By.id("regen-code")).getDomProperty("value"))
+        assertThat(browser.driver().findElement(By.id("stepup-code")).getDomProperty("value"))
                 .as("the authenticator code is not kept in the field")
                 .isEmpty();
+        assertThat(displayed("#stepup-form")).isFalse();
+        assertThat(browser.visible("#regen-start").getDomAttribute("aria-expanded"))
+                .isEqualTo("false");
         browser.screenshot("settings-regenerate-codes");
 
         browser.click("#codes-form button[type=submit]");
@@ -451,6 +488,152 @@ class BrowserE2EIT {
     }
 
     @Test
+    void stepUp_enablingSmsWhileTheAppIsOn_asksForACodeAndSaysWhy_thenTextsTheNumber() throws Exception {
+        User user = newUser("stepup-sms");
+        Enrolled enrolled = enableTotpOverApi(user);
+        String phone = "+45 20 " + twoDigits() + " 36 " + twoDigits();
+        String e164 = phone.replace(" ", "");
+        String masked = "+45 •••• ••" + e164.substring(e164.length() - 2);
+        // Signed in with the password only: the sign-in step is not passed in this tab.
+        submitDevSignIn(user);
+        browser.visible("#verify-totp-form");
+        browser.click("a[data-nav=settings]");
+        browser.visible("#sms-off");
+
+        // The number first; the API wants a proof of the app before it texts anything.
+        browser.typeAndEnter("#sms-phone", phone);
+        browser.visible("#sms-off-stepup #stepup-form");
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+        assertThat(browser.textOf("#stepup-title")).isEqualTo("Confirm it's you");
+        assertThat(browser.textOf("#stepup-about")).contains(phone);
+        assertThat(browser.textOf("#stepup-why"))
+                .isEqualTo("To protect your account, confirm it's you with a code from your authenticator app or a"
+                        + " recovery code.");
+        browser.awaitAnnounced("To protect your account, confirm it's you");
+        assertThat(browser.visible("label[for=stepup-with-recovery]").getText()).isEqualTo("A recovery code");
+        assertThat(displayed("label[for=stepup-with-sms]"))
+                .as("SMS is not on yet")
+                .isFalse();
+        assertThat(browser.textOf("#stepup-submit")).isEqualTo("Confirm and send code");
+        assertThat(client.smsCount(e164)).as("texts before the proof").isZero();
+        browser.screenshot("settings-step-up-code");
+
+        browser.typeAndEnter("#stepup-code", "000000");
+        browser.awaitText("#stepup-code-error", "That code is not valid");
+        assertThat(browser.visible("#stepup-code").getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
+        browser.awaitAnnounced("That code is not valid");
+        assertThat(client.smsCount(e164)).as("texts after a wrong proof").isZero();
+
+        browser.typeAndEnter("#stepup-code", nextCode(enrolled));
+        lastSms = Instant.now();
+        browser.visible("#sms-enable-confirm-form");
+        browser.awaitText("#sms-enable-sent", masked);
+        assertThat(displayed("#stepup-form")).isFalse();
+        browser.typeAndEnter("#sms-enable-code", client.awaitSmsCode(e164, 0));
+        browser.visible("#sms-on");
+        browser.awaitText("#sms-number", masked);
+        assertThat(browser.textOf("#totp-badge")).isEqualTo("On");
+        browser.awaitAnnounced("Text message verification is on");
+    }
+
+    @Test
+    void stepUp_smsOnlyUser_turnsOnTheApp_provingItBySignInByText_thenTurnsSmsOffWithATextedCode() throws Exception {
+        User user = newUser("stepup-app");
+        String phone = "+45 20 " + twoDigits() + " 37 " + twoDigits();
+        String e164 = phone.replace(" ", "");
+        String masked = "+45 •••• ••" + e164.substring(e164.length() - 2);
+        String token = client.devToken(user.sub(), user.email());
+        client.post("/2fa/sms/send", token, Map.of("purpose", "enable", "phoneNumber", phone));
+        lastSms = Instant.now();
+        client.post("/2fa/sms/confirm", token, Map.of("purpose", "enable", "code", client.awaitSmsCode(e164, 0)));
+
+        // Signed in with the password only; Security without passing the sign-in step.
+        submitDevSignIn(user);
+        browser.visible("#verify-sms-send-form");
+        browser.click("a[data-nav=settings]");
+        browser.visible("#totp-off");
+
+        // Enable 2FA: the only proof an SMS-only account has is a sign-in by text message, made here.
+        browser.click("#totp-enable");
+        browser.visible("#totp-off-stepup #stepup-form");
+        browser.await().until(d -> "stepup-sms-send".equals(browser.focusedId()));
+        assertThat(browser.textOf("#stepup-why"))
+                .isEqualTo("To protect your account, confirm it's you with a code we text to " + masked + ".");
+        assertThat(displayed("#stepup-ways")).as("a choice of proofs").isFalse();
+        assertThat(displayed("#stepup-submit"))
+                .as("the change's button, before a code was texted")
+                .isFalse();
+        assertThat(browser.textOf("#stepup-sms-send")).isEqualTo("Send a code to " + masked);
+        assertThat(client.messagesTo(user.email()))
+                .extracting(m -> m.get("subject"))
+                .doesNotContain("Activate two-factor authentication");
+        browser.screenshot("settings-step-up-sms");
+
+        awaitSmsWindow();
+        int before = client.smsCount(e164);
+        browser.click("#stepup-sms-send");
+        lastSms = Instant.now();
+        browser.visible("#stepup-sms-code");
+        browser.await().until(d -> "stepup-sms-code".equals(browser.focusedId()));
+        assertThat(browser.textOf("#stepup-submit")).isEqualTo("Send the setup link");
+        browser.typeAndEnter("#stepup-sms-code", client.awaitSmsCode(e164, before));
+        browser.visible("#totp-check-email");
+        browser.awaitAnnounced("Check your email");
+        assertThat(displayed("#stepup-form")).isFalse();
+
+        // The link completes the setup as for anyone.
+        browser.open(client.activationLink(user.email()));
+        browser.visible("#activate-setup");
+        String secret = browser.textOf("#secret").replace(" ", "");
+        browser.typeAndEnter("#confirm-code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare()));
+        browser.visible("#activate-codes");
+        browser.click("#codes-saved");
+        browser.click("#codes-form button[type=submit]");
+        browser.click("#activate-done a.button");
+        browser.visible("#totp-on");
+        browser.awaitText("#sum-sms", "On");
+
+        // SMS off: the SMS sign-in was spent on the app, so the bin asks: a texted code or a recovery code.
+        browser.click("#sms-disable-start");
+        browser.visible("#sms-on-stepup #stepup-form");
+        assertThat(browser.textOf("#stepup-why"))
+                .isEqualTo("To protect your account, confirm it's you with a code we text to " + masked
+                        + " or a recovery code.");
+        assertThat(browser.visible("#stepup-with-sms").isSelected()).isTrue();
+        assertThat(browser.visible("label[for=stepup-with-recovery]").isDisplayed())
+                .isTrue();
+        awaitSmsWindow();
+        before = client.smsCount(e164);
+        browser.click("#stepup-sms-send");
+        lastSms = Instant.now();
+        String disableCode = client.awaitSmsCode(e164, before);
+        assertThat(client.messagesTo(e164).get(0).get("body").toString()).contains("to turn off SMS verification");
+        browser.typeAndEnter("#stepup-sms-code", disableCode);
+        browser.visible("#sms-off");
+        browser.awaitAnnounced("Text message verification is off");
+        assertThat(browser.textOf("#totp-badge")).isEqualTo("On");
+    }
+
+    @Test
+    void enable2fa_withoutAVerifiedEmail_saysWhyNoLinkCame() throws Exception {
+        User user = newUser("unverified");
+        String token = client.devToken(user.sub(), user.email(), Map.of("email_verified", false));
+        browser.click("#token-signin > summary");
+        browser.type("#access-token", token);
+        browser.click("#token-signin-form button[type=submit]");
+        browser.visible("#totp-off");
+
+        browser.click("#totp-enable");
+        browser.awaitText("#totp-enable-error", "We send the setup link only to a verified email address");
+        assertThat(browser.textOf("#totp-enable-error")).contains(user.email(), "sign in again");
+        browser.awaitAnnounced("verified email address");
+        assertThat(displayed("#totp-check-email")).isFalse();
+        assertThat(client.messagesTo(user.email())).isEmpty();
+        browser.screenshot("settings-email-not-verified");
+    }
+
+    @Test
     void activationLinkOpenedSignedOut_asksToSignInFirst_andEveryScreenFits360Pixels() throws Exception {
         User user = newUser("narrow");
         String token = client.devToken(user.sub(), user.email());
@@ -487,6 +670,13 @@ class BrowserE2EIT {
             browser.awaitText("#sum-recovery", "10");
             browser.assertNoHorizontalScroll();
             browser.screenshot("settings-security-360px");
+
+            browser.click("#totp-disable-start");
+            browser.visible("#stepup-code");
+            browser.click("label[for=stepup-with-recovery]");
+            browser.visible("#stepup-recovery");
+            browser.assertNoHorizontalScroll();
+            browser.screenshot("settings-step-up-360px");
         } finally {
             browser.resize(Browser.WIDTH, Browser.HEIGHT);
         }
@@ -606,6 +796,16 @@ class BrowserE2EIT {
         @SuppressWarnings("unchecked")
         List<String> codes = (List<String>) confirm.get("recoveryCodes");
         return new Enrolled(secret, step, codes);
+    }
+
+    /** A code the server takes now: newer than the step spent at enrollment (RFC 6238 §5.2). */
+    private static String nextCode(Enrolled enrolled) throws Exception {
+        return Rfc6238.totp(enrolled.secret(), Math.max(enrolled.step() + 1, Rfc6238.currentStep()));
+    }
+
+    /** Whether the element is there and shown (not hidden, nor inside something hidden). */
+    private static boolean displayed(String css) {
+        return browser.driver().findElements(By.cssSelector(css)).stream().anyMatch(WebElement::isDisplayed);
     }
 
     /** Keeps this test's sends SECONDS_BETWEEN_SMS apart, as the local run's limit requires. */

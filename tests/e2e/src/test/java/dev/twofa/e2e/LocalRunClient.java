@@ -28,9 +28,15 @@ final class LocalRunClient {
     }
 
     String devToken(String sub, String email) throws Exception {
+        return devToken(sub, email, Map.of());
+    }
+
+    /** A token with {@code more} claims besides {@code sub} and {@code email} (e.g. {@code email_verified}). */
+    String devToken(String sub, String email, Map<String, ?> more) throws Exception {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", sub);
         claims.put("email", email);
+        claims.putAll(more);
         HttpResponse<String> response = send("POST", "/dev/token", null, JSON.std.asString(claims));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return (String) JSON.std.mapFrom(response.body()).get("token");
