@@ -19,13 +19,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalRunE2EIT {
     private static final String INVALID_CODE = "urn:twofa:problem:invalid-code";
+    private static final String STEP_UP_REQUIRED = "urn:twofa:problem:step-up-required";
+    /** The attacker's phone in the issue: French, so France is on this run's SMS allow-list. */
+    private static final String ATTACKER_PHONE = "+33 6 12 34 56 78";
 
     @TempDir
     static Path keyDir;
@@ -53,8 +61,13 @@ class LocalRunE2EIT {
         run = LocalRun.start(LocalRun.Options.defaults()
                 .withPort(0)
                 .withTemplate(TestRepo.root().resolve("template.yaml"))
-                // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
-                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
+                .withEnv(Map.of(
+                        // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
+                        "SMS_SECONDS_BETWEEN_SENDS",
+                        "0",
+                        // France too: the exploit's number must be refused for want of a proof, not for its country.
+                        "SMS_ALLOWED_COUNTRIES",
+                        "DK,SE,NO,DE,GB,US,FR"))
                 .withKeyFile(keyDir.resolve("secret.key")));
     }
 
@@ -188,6 +201,158 @@ class LocalRunE2EIT {
         onlyEmail(email, "SMS verification was turned off");
     }
 
+    /**
+     * The exploit of the issue: an attacker holding only the victim's identity token (a phished
+     * password) binds their own phone as a second factor, then signs in with the codes texted to it.
+     * While the authenticator app is on, binding a number needs a proof of it.
+     */
+    @Test
+    void passwordOnly_cannotBindAPhone_overHttp() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String email = "victim-" + id + "@example.test";
+        String token = devToken("victim-" + id, email);
+        Totp victim = enableTotp(token, email);
+        String attackerE164 = ATTACKER_PHONE.replace(" ", "");
+
+        // The token alone: 403, and no text message goes anywhere.
+        Reply bind = post("/2fa/sms/send", token, json(Map.of("purpose", "enable", "phoneNumber", ATTACKER_PHONE)));
+        assertThat(bind.status()).as(bind.body()).isEqualTo(403);
+        assertThat(bind.contentType()).startsWith("application/problem+json");
+        assertThat(bind.string("type")).isEqualTo(STEP_UP_REQUIRED);
+        assertThat(bind.list("acceptedProofs")).containsExactly("code", "recoveryCode", "assertion");
+        assertThat(messagesTo(attackerE164)).as("texts to the attacker's phone").isEmpty();
+
+        // Nor with a guessed code: a failed sign-in attempt like any other.
+        Reply guessed = post(
+                "/2fa/sms/send",
+                token,
+                json(Map.of(
+                        "purpose",
+                        "enable",
+                        "phoneNumber",
+                        ATTACKER_PHONE,
+                        "code",
+                        Rfc6238.wrongCode(victim.secret()))));
+        assertThat(guessed.status()).as(guessed.body()).isEqualTo(400);
+        assertThat(guessed.string("type")).isEqualTo(INVALID_CODE);
+
+        // SMS is not on, so there is no sign-in code to have texted either.
+        Reply login = post("/2fa/sms/send", token, json(Map.of("purpose", "login")));
+        assertThat(login.status()).as(login.body()).isEqualTo(409);
+        assertThat(login.string("type")).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(get("/2fa/status", token).map("sms")).containsEntry("enabled", false);
+        assertThat(messagesTo(attackerE164)).as("texts to the attacker's phone").isEmpty();
+        assertThat(messagesTo(email)).extracting(m -> m.get("subject")).doesNotContain("SMS verification is on");
+
+        // The owner, with the app at hand, adds a number: the rule asks for a factor, it does not forbid.
+        String ownerPhone = "+45 20 " + twoDigits() + " 34 " + twoDigits();
+        Reply owner = post(
+                "/2fa/sms/send",
+                token,
+                json(Map.of("purpose", "enable", "phoneNumber", ownerPhone, "code", victim.nextCode())));
+        assertThat(owner.status()).as(owner.body()).isEqualTo(202);
+        assertThat(messagesTo(ownerPhone.replace(" ", ""))).hasSize(1);
+    }
+
+    /** An SMS-only account proves with the assertion of an SMS sign-in, and each assertion proves once. */
+    @Test
+    void smsOnlyAccount_addsTheApp_withTheAssertionOfAnSmsSignIn_once() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String email = "smsonly-" + id + "@example.test";
+        String token = devToken("smsonly-" + id, email);
+        String phone = "+45 20 " + twoDigits() + " 35 " + twoDigits();
+        String e164 = phone.replace(" ", "");
+        assertThat(post("/2fa/sms/send", token, json(Map.of("purpose", "enable", "phoneNumber", phone)))
+                        .status())
+                .as("the first factor needs no proof")
+                .isEqualTo(202);
+        assertThat(post("/2fa/sms/confirm", token, json(Map.of("purpose", "enable", "code", smsCode(e164))))
+                        .status())
+                .isEqualTo(200);
+
+        Reply bare = post("/2fa/totp/enable", token, "");
+        assertThat(bare.status()).as(bare.body()).isEqualTo(403);
+        assertThat(bare.string("type")).isEqualTo(STEP_UP_REQUIRED);
+        assertThat(bare.list("acceptedProofs")).containsExactly("assertion");
+        assertThat(messagesTo(email))
+                .extracting(m -> m.get("subject"))
+                .doesNotContain("Activate two-factor authentication");
+
+        assertThat(post("/2fa/sms/send", token, json(Map.of("purpose", "login")))
+                        .status())
+                .isEqualTo(202);
+        Reply signIn = post("/2fa/sms/confirm", token, json(Map.of("purpose", "login", "code", smsCode(e164))));
+        assertThat(signIn.status()).as(signIn.body()).isEqualTo(200);
+        String assertion = signIn.string("assertion");
+
+        Reply enable = post("/2fa/totp/enable", token, json(Map.of("assertion", assertion)));
+        assertThat(enable.status()).as(enable.body()).isEqualTo(202);
+        onlyEmail(email, "Activate two-factor authentication");
+
+        Reply again = post("/2fa/totp/enable", token, json(Map.of("assertion", assertion)));
+        assertThat(again.status())
+                .as("each assertion proves once: " + again.body())
+                .isEqualTo(400);
+        assertThat(again.string("type")).isEqualTo(INVALID_CODE);
+    }
+
+    /**
+     * The "AuthQuake" race over HTTP: 40 wrong codes at once on one account, each on a connection
+     * of its own, served in parallel by the local run (one handler instance each, as Lambda would).
+     * Every guess is counted before its answer leaves, so only the 5 free failures are answered
+     * 400 and the others 429 with Retry-After (tests/integration's AttemptBudgetIT does 200 on the
+     * handlers; this is the same rule through the whole HTTP path).
+     */
+    @Test
+    void fortyParallelWrongCodes_overHttp_onlyTheFreeFailuresAreAnswered() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String email = "burst-" + id + "@example.test";
+        String token = devToken("burst-" + id, email);
+        Totp totp = enableTotp(token, email);
+        HttpRequest guess = HttpRequest.newBuilder(URI.create(run.baseUrl() + "/2fa/verify"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("code", Rfc6238.wrongCode(totp.secret())))))
+                .build();
+        List<HttpResponse<String>> answers;
+        long started = System.nanoTime();
+        try (HttpClient burst = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build()) {
+            List<CompletableFuture<HttpResponse<String>>> pending = IntStream.range(0, 40)
+                    .mapToObj(i -> burst.sendAsync(guess, HttpResponse.BodyHandlers.ofString()))
+                    .toList();
+            answers = pending.stream().map(CompletableFuture::join).toList();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        Map<Integer, List<HttpResponse<String>>> byStatus =
+                answers.stream().collect(Collectors.groupingBy(HttpResponse::statusCode));
+        assertThat(byStatus.keySet()).as("statuses").isSubsetOf(400, 429);
+        assertThat(byStatus.getOrDefault(400, List.of()))
+                .as("answered guesses in a burst of %s", took)
+                .hasSizeBetween(5, 5 + failuresAnsweredAfterWaitsWithin(took));
+        assertThat(byStatus.getOrDefault(429, List.of())).allSatisfy(refused -> {
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(JSON.std.mapFrom(refused.body())).containsEntry("type", "urn:twofa:problem:too-many-attempts");
+        });
+    }
+
+    /**
+     * After the 5 free failures each further one waits 2^(n−5) s after the previous (1 s, 2 s, 4 s…),
+     * so a burst lasting {@code took} may have had k more answered, where 2^k − 1 ≤ its seconds.
+     */
+    private static int failuresAnsweredAfterWaitsWithin(Duration took) {
+        double seconds = took.toNanos() / 1e9;
+        int extra = 0;
+        while (Math.pow(2, extra + 1) - 1 <= seconds) {
+            extra++;
+        }
+        return extra;
+    }
+
     /** The code in the newest SMS the outbox holds for {@code e164}. */
     private static String smsCode(String e164) throws Exception {
         List<Object> messages = JSON.std.listFrom(get("/dev/outbox", null).body());
@@ -234,6 +399,47 @@ class LocalRunE2EIT {
         assertThat(Rfc6238.totp(seed, 59 / 30, 8)).isEqualTo("94287082");
         assertThat(Rfc6238.totp(seed, 1111111109L / 30, 8)).isEqualTo("07081804");
         assertThat(Rfc6238.totp(seed, 20000000000L / 30, 8)).isEqualTo("65353130");
+    }
+
+    // --- Setting up -------------------------------------------------------------------------
+
+    /** The authenticator app, on: its secret and the step its first code spent. */
+    private record Totp(String secret, long step, List<String> recoveryCodes) {
+        /** A code the server takes now: newer than the step spent at enrollment (RFC 6238 §5.2). */
+        String nextCode() throws Exception {
+            return Rfc6238.totp(secret, Math.max(step + 1, Rfc6238.currentStep()));
+        }
+    }
+
+    private static Totp enableTotp(String token, String email) throws Exception {
+        assertThat(post("/2fa/totp/enable", token, "").status()).isEqualTo(202);
+        String link = linkIn(
+                (String) onlyEmail(email, "Activate two-factor authentication").get("body"));
+        String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
+        Reply activate = post("/2fa/totp/activate", token, json(Map.of("token", activationToken)));
+        assertThat(activate.status()).as(activate.body()).isEqualTo(200);
+        String secret = queryParameter(activate.string("otpauthUri"), "secret");
+        long step = Rfc6238.stepWithTimeToSpare();
+        Reply confirm = post("/2fa/totp/confirm", token, json(Map.of("code", Rfc6238.totp(secret, step))));
+        assertThat(confirm.status()).as(confirm.body()).isEqualTo(200);
+        return new Totp(secret, step, confirm.list("recoveryCodes"));
+    }
+
+    private static String twoDigits() {
+        return Integer.toString(ThreadLocalRandom.current().nextInt(10, 100));
+    }
+
+    /** Everything the outbox holds for {@code to}, newest first. */
+    private static List<Map<String, Object>> messagesTo(String to) throws Exception {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        for (Object m : JSON.std.listFrom(get("/dev/outbox", null).body())) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> message = (Map<String, Object>) m;
+            if (to.equals(message.get("to"))) {
+                messages.add(message);
+            }
+        }
+        return messages;
     }
 
     // --- HTTP -------------------------------------------------------------------------------

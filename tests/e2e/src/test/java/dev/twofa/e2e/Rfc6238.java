@@ -2,7 +2,9 @@ package dev.twofa.e2e;
 
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.codec.binary.Base32;
@@ -33,6 +35,21 @@ final class Rfc6238 {
             Thread.sleep(left + 100);
         }
         return System.currentTimeMillis() / periodMillis;
+    }
+
+    /** A 6-digit code no step near now (one back, two ahead) has: wrong whenever it arrives. */
+    static String wrongCode(String base32Secret) throws GeneralSecurityException {
+        long now = currentStep();
+        Set<String> near = new HashSet<>();
+        for (long step = now - 1; step <= now + 2; step++) {
+            near.add(totp(base32Secret, step));
+        }
+        for (int candidate = 0; ; candidate++) {
+            String code = String.format("%06d", candidate);
+            if (!near.contains(code)) {
+                return code;
+            }
+        }
     }
 
     static String totp(String base32Secret, long step) throws GeneralSecurityException {
