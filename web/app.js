@@ -1502,8 +1502,10 @@
 
     /**
      * Every change on this page, each described once for changeWithProof(): {@code send} takes the
-     * proof (an object to merge into the body), {@code done} the answer; {@code confirm}: the panel
-     * opens first (the change is confirmed even when the recent sign-in is its proof).
+     * proof (an object to merge into the body), {@code done} the answer, {@code failed} (optional) a
+     * refusal it says itself; {@code confirm}: the panel opens first (the change is confirmed even when
+     * the recent sign-in is its proof); {@code opener} gets the focus back on Cancel (and
+     * aria-expanded, when it has that attribute).
      */
     function bindSettings() {
         bindStepUp();
@@ -1512,6 +1514,7 @@
         const totpEnable = {
             scope: $("totp-off"),
             slot: $("totp-off-stepup"),
+            opener: $("totp-enable"),
             errorElement: $("totp-enable-error"),
             context: "enable",
             about: "We will email you a link to set up your authenticator app.",
@@ -1611,6 +1614,7 @@
         const smsEnable = {
             scope: phoneForm,
             slot: $("sms-off-stepup"),
+            opener: phoneInput,
             context: "sms-send",
             about: () => `We will text a code to ${state.smsEnablePhone} to check that it is yours.`,
             action: "Confirm and send code",
