@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
+import com.google.zxing.ReaderException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import dev.twofa.localrun.LocalRun;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -119,7 +121,7 @@ class BrowserE2EIT {
         assertThat(browser.currentUrl()).isEqualTo(base + "/#activate");
 
         // Scan: the QR code as the screen shows it.
-        String otpauth = decodeQr(browser.pictureOfLoadedImage("#qr"));
+        String otpauth = scanQr("#qr");
         assertThat(otpauth)
                 .startsWith("otpauth://totp/")
                 .contains(URLEncoder.encode(user.email(), StandardCharsets.UTF_8));
@@ -488,7 +490,8 @@ class BrowserE2EIT {
     }
 
     @Test
-    void stepUp_enablingSmsWhileTheAppIsOn_asksForACodeAndSaysWhy_thenTextsTheNumber() throws Exception {
+    void stepUp_enablingSmsWhileTheAppIsOn_asksForACodeAndSaysWhy_thenTextsTheNumber_resendAsksAgain()
+            throws Exception {
         User user = newUser("stepup-sms");
         Enrolled enrolled = enableTotpOverApi(user);
         String phone = "+45 20 " + twoDigits() + " 36 " + twoDigits();
@@ -530,7 +533,21 @@ class BrowserE2EIT {
         browser.visible("#sms-enable-confirm-form");
         browser.awaitText("#sms-enable-sent", masked);
         assertThat(displayed("#stepup-form")).isFalse();
-        browser.typeAndEnter("#sms-enable-code", client.awaitSmsCode(e164, 0));
+        client.awaitSmsCode(e164, 0);
+
+        // "Resend code": each proof works once, so a new code needs a new proof, and the panel says so;
+        // a recovery code this time.
+        browser.click("#sms-enable-resend");
+        browser.visible("#sms-off-stepup #stepup-form");
+        browser.awaitText("#stepup-note", "to get a new code, confirm it's you again");
+        assertThat(displayed("#sms-enable-confirm-form")).isFalse();
+        assertThat(browser.visible("#sms-phone").getDomProperty("value")).isEqualTo(phone);
+        browser.click("label[for=stepup-with-recovery]");
+        awaitSmsWindow();
+        browser.typeAndEnter("#stepup-recovery", enrolled.codes().get(0));
+        lastSms = Instant.now();
+        browser.visible("#sms-enable-confirm-form");
+        browser.typeAndEnter("#sms-enable-code", client.awaitSmsCode(e164, 1));
         browser.visible("#sms-on");
         browser.awaitText("#sms-number", masked);
         assertThat(browser.textOf("#totp-badge")).isEqualTo("On");
@@ -822,7 +839,21 @@ class BrowserE2EIT {
         return Integer.toString(ThreadLocalRandom.current().nextInt(10, 100));
     }
 
-    private static String decodeQr(byte[] png) throws Exception {
+    /**
+     * The QR code as the screen shows it, read as a phone camera would: again until a picture
+     * decodes (on a busy machine a capture can catch the page while it is still being laid out).
+     */
+    private static String scanQr(String css) {
+        return browser.await().withMessage(() -> "a readable QR code in " + css).until(d -> {
+            try {
+                return decodeQr(browser.pictureOfLoadedImage(css));
+            } catch (ReaderException | IOException e) {
+                return null;
+            }
+        });
+    }
+
+    private static String decodeQr(byte[] png) throws ReaderException, IOException {
         var image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image).as("a picture of the QR code").isNotNull();
         var bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
