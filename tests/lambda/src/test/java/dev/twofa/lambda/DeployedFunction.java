@@ -97,23 +97,7 @@ final class DeployedFunction implements AutoCloseable {
                 "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + name + (snapStart ? ":live" : ""), timeout);
         AwsWire wire = AwsWire.start(stack.dynamoDbEndpoint(), stack.awsEndpoint());
 
-        List<String> command = new ArrayList<>();
-        command.add(LambdaJava.home().resolve("bin/java").toString());
-        // The managed java21 runtime's launcher flags: heap 85 % of the memory size, serial GC, CDS,
-        // C1 only, and the CRaC compatibility shim of the runtime interface client.
-        command.add("-XX:MaxHeapSize=" + Math.round(memory * 1024 * 0.85) + "k");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xshare:auto");
-        command.add("-XX:+TieredCompilation");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
-        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
-        command.add("-XX:+ErrorFileToStderr");
-        command.add("-classpath");
-        command.add(LambdaJava.runtimeClassPath());
-        command.add(MAIN);
-        command.add((String) function.properties().get("Handler"));
-
+        List<String> command = command(function, memory);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(taskRoot.toFile())
                 .redirectErrorStream(true)
@@ -122,37 +106,7 @@ final class DeployedFunction implements AutoCloseable {
         Map<String, String> env = builder.environment();
         // Lambda's environment, not the test's: nothing of the developer's AWS profile or PATH.
         env.clear();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("LAMBDA_RUNTIME_DIR", LambdaJava.runtimeDirectory().toString());
-        env.put("_HANDLER", (String) function.properties().get("Handler"));
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_REGION", REGION);
-        env.put("AWS_DEFAULT_REGION", REGION);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", snapStart ? "1" : "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + DeployedStack.STACK_NAME + "/" + function.module());
-        env.put(
-                "AWS_LAMBDA_LOG_STREAM_NAME",
-                "[1]" + UUID.randomUUID().toString().replace("-", ""));
-        Map<String, Object> logging = map(function.properties().get("LoggingConfig"));
-        if (logging.get("LogFormat") instanceof String format) {
-            env.put("AWS_LAMBDA_LOG_FORMAT", format);
-            env.put("AWS_LAMBDA_LOG_LEVEL", stack.resolve(logging.getOrDefault("ApplicationLogLevel", "INFO")));
-        }
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", snapStart ? "snap-start" : "on-demand");
-        env.put("AWS_LAMBDA_RUNTIME_API", runtime.hostAndPort());
-        if (snapStart) {
-            // SnapStart functions get container credentials, never the access-key variables.
-            env.putAll(runtime.containerCredentials());
-        } else {
-            env.put("AWS_ACCESS_KEY_ID", "test");
-            env.put("AWS_SECRET_ACCESS_KEY", "test");
-            env.put("AWS_SESSION_TOKEN", "test");
-        }
+        env.putAll(lambdaVariables(function, stack, name, memory, snapStart, taskRoot, runtime));
         // No shared config or credentials files exist in Lambda.
         env.put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
         env.put(
@@ -177,6 +131,71 @@ final class DeployedFunction implements AutoCloseable {
             init = Duration.ofNanos(runtime.firstNext().join() - started);
         }
         return new DeployedFunction(function, process, runtime, wire, log, timeout, init, failure);
+    }
+
+    /** The managed java21 runtime's command line: its launcher's JVM flags, class path and main class. */
+    private static List<String> command(SamTemplate.Function function, int memory) {
+        List<String> command = new ArrayList<>();
+        command.add(LambdaJava.home().resolve("bin/java").toString());
+        // Heap 85 % of the memory size, serial GC, CDS, C1 only, the RIC's CRaC compatibility shim.
+        command.add("-XX:MaxHeapSize=" + Math.round(memory * 1024 * 0.85) + "k");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Xshare:auto");
+        command.add("-XX:+TieredCompilation");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
+        command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+        command.add("-XX:+ErrorFileToStderr");
+        command.add("-classpath");
+        command.add(LambdaJava.runtimeClassPath());
+        command.add(MAIN);
+        command.add((String) function.properties().get("Handler"));
+        return command;
+    }
+
+    /** The variables the Lambda service sets for a function (its reserved ones). */
+    private static Map<String, String> lambdaVariables(
+            SamTemplate.Function function,
+            DeployedStack stack,
+            String name,
+            int memory,
+            boolean snapStart,
+            Path taskRoot,
+            RuntimeApi runtime) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("TZ", ":UTC");
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_RUNTIME_DIR", LambdaJava.runtimeDirectory().toString());
+        env.put("_HANDLER", (String) function.properties().get("Handler"));
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+        env.put("AWS_REGION", REGION);
+        env.put("AWS_DEFAULT_REGION", REGION);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", snapStart ? "1" : "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + DeployedStack.STACK_NAME + "/" + function.module());
+        env.put(
+                "AWS_LAMBDA_LOG_STREAM_NAME",
+                "[1]" + UUID.randomUUID().toString().replace("-", ""));
+        Map<String, Object> logging = map(function.properties().get("LoggingConfig"));
+        if (logging.get("LogFormat") instanceof String format) {
+            env.put("AWS_LAMBDA_LOG_FORMAT", format);
+            env.put("AWS_LAMBDA_LOG_LEVEL", stack.resolve(logging.getOrDefault("ApplicationLogLevel", "INFO")));
+        }
+        // SnapStart runs init when a version is published; its functions get container credentials,
+        // never the access-key variables.
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", snapStart ? "snap-start" : "on-demand");
+        env.put("AWS_LAMBDA_RUNTIME_API", runtime.hostAndPort());
+        if (snapStart) {
+            env.putAll(runtime.containerCredentials());
+        } else {
+            env.put("AWS_ACCESS_KEY_ID", "test");
+            env.put("AWS_SECRET_ACCESS_KEY", "test");
+            env.put("AWS_SESSION_TOKEN", "test");
+        }
+        return env;
     }
 
     private static String awaitInit(Process process, RuntimeApi runtime, Path log) {

@@ -20,12 +20,12 @@ final class TierReport {
                 .append('\n');
         out.append(String.format(
                 Locale.ROOT,
-                "%-35s %8s %9s %9s %6s %12s  %s%n",
+                "%-35s %8s %9s %9s %8s %10s  %s%n",
                 "function",
                 "init ms",
                 "first ms",
-                "warm ms",
-                "calls",
+                "later ms",
+                "requests",
                 "AWS calls",
                 "first request"));
         for (DeployedFunction f : functions) {
@@ -42,7 +42,7 @@ final class TierReport {
                                     .orElse(0);
             out.append(String.format(
                     Locale.ROOT,
-                    "%-35s %8s %9s %9s %6d %12s  %s%n",
+                    "%-35s %8s %9s %9s %8d %10s  %s%n",
                     f.function().logicalId(),
                     init,
                     first,
@@ -51,7 +51,8 @@ final class TierReport {
                     calls,
                     runs.isEmpty() ? "-" : runs.getFirst().what()));
         }
-        out.append('\n');
+        out.append("init: JVM start until the runtime asks for its first event; first: the first request it got (named"
+                + " at the end); later: the median of the others, of any kind; AWS calls: fewest–most per request\n\n");
         out.append(
                 String.format(Locale.ROOT, "%-46s %6s %7s %5s  %s%n", "event", "status", "ms", "calls", "on the wire"));
         for (DeployedFunction f : functions) {
