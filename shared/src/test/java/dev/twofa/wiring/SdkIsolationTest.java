@@ -95,7 +95,7 @@ class SdkIsolationTest {
     }
 
     @Test
-    void awsAdaptersAndWiring_build_withNoSdkClientAtAll() {
+    void awsAdapters_build_withNoSdkClientAtAll() {
         try (var loader = new WithoutSdks(SERVICES)) {
             assertThatCode(() -> loader.run(loader::awsAdapters)).doesNotThrowAnyException();
         }
