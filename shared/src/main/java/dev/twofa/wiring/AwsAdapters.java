@@ -2,13 +2,6 @@ package dev.twofa.wiring;
 
 import dev.twofa.app.AuditedEvents;
 import dev.twofa.app.SecurityEvents;
-import dev.twofa.aws.DynamoAuditTrail;
-import dev.twofa.aws.DynamoTwoFactorStore;
-import dev.twofa.aws.KmsAssertionSigner;
-import dev.twofa.aws.KmsKeyedHash;
-import dev.twofa.aws.KmsSecretCipher;
-import dev.twofa.aws.SesMailer;
-import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
 import dev.twofa.http.LambdaSecurityLog;
 import dev.twofa.port.AssertionSigner;
@@ -18,65 +11,46 @@ import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.ses.SesClient;
-import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * KMS, DynamoDB, SES and SNS adapters, with SDK clients built at init (outside the handler, so SnapStart
- * snapshots them): region from AWS_REGION, one url-connection HTTP client, the default credentials
- * chain (a hard-coded environment provider breaks under SnapStart), and AWS_ENDPOINT_URL honoured
- * for emulators.
+ * snapshots them) by {@link AwsClients}: region from AWS_REGION, one url-connection HTTP client, the
+ * default credentials chain, and AWS_ENDPOINT_URL honoured for emulators.
+ *
+ * <p>Each SDK is reached only through its own factory ({@link DynamoDbAdapters}, {@link KmsAdapters},
+ * {@link SesAdapters}, {@link SnsAdapters}), the first time one of its adapters is asked for. This class
+ * names no SDK client type, not even in a field or lambda: a function jar ships only the clients its
+ * use case calls, and a lambda whose method returns, say, {@code KmsClient} loads that class when it is
+ * created, so building these adapters killed the functions without KMS at init (NoClassDefFoundError).
+ * SdkIsolationTest keeps it so.
  */
 public final class AwsAdapters implements Adapters {
-    private final Config config;
-    private final Region region;
-    private final Optional<URI> endpoint;
-    private final Lazy<SdkHttpClient> http = new Lazy<>(UrlConnectionHttpClient::create);
-    private final Lazy<DynamoDbClient> dynamo;
+    private final Lazy<DynamoDbAdapters> dynamoDb;
+    private final Lazy<KmsAdapters> kms;
     private final Lazy<TwoFactorStore> store;
-    private final Lazy<SecretCipher> cipher;
-    private final Lazy<Mailer> mailer;
-    private final Lazy<KmsClient> kms;
-    private final Lazy<KeyedHash> keyedHash;
-    private final Lazy<SmsSender> smsSender;
     private final Lazy<AuditTrail> auditTrail;
+    private final Lazy<SecretCipher> cipher;
+    private final Lazy<KeyedHash> keyedHash;
     private final Lazy<AssertionSigner> assertionSigner;
+    private final Lazy<Mailer> mailer;
+    private final Lazy<SmsSender> smsSender;
     private final Lazy<SecurityEvents> events;
 
     public AwsAdapters(Config config) {
-        this.config = config;
-        this.region = Region.of(config.required("AWS_REGION"));
-        this.endpoint = config.optionalUrl("AWS_ENDPOINT_URL");
-        this.dynamo = new Lazy<>(() -> configure(DynamoDbClient.builder()).build());
-        this.store = new Lazy<>(() -> new DynamoTwoFactorStore(dynamo.get(), this.config.required("TABLE_NAME")));
-        this.kms = new Lazy<>(() -> configure(KmsClient.builder()).build());
-        this.cipher = new Lazy<>(() -> new KmsSecretCipher(kms.get(), this.config.required("KMS_KEY_ID")));
-        this.keyedHash = new Lazy<>(() -> new KmsKeyedHash(kms.get(), this.config.required("MAC_KEY_ID")));
-        this.auditTrail = new Lazy<>(() -> new DynamoAuditTrail(
-                dynamo.get(), this.config.required("TABLE_NAME"), auditRetention(this.config), Wiring.secureRandom()));
-        this.assertionSigner =
-                new Lazy<>(() -> new KmsAssertionSigner(kms.get(), this.config.required("ASSERTION_KEY_ID")));
+        AwsClients clients =
+                new AwsClients(Region.of(config.required("AWS_REGION")), config.optionalUrl("AWS_ENDPOINT_URL"));
+        this.dynamoDb = new Lazy<>(() -> new DynamoDbAdapters(clients, config.required("TABLE_NAME")));
+        this.kms = new Lazy<>(() -> new KmsAdapters(clients));
+        this.store = new Lazy<>(() -> dynamoDb.get().store());
+        this.auditTrail = new Lazy<>(() -> dynamoDb.get().auditTrail(auditRetention(config), Wiring.secureRandom()));
+        this.cipher = new Lazy<>(() -> kms.get().cipher(config.required("KMS_KEY_ID")));
+        this.keyedHash = new Lazy<>(() -> kms.get().keyedHash(config.required("MAC_KEY_ID")));
+        this.assertionSigner = new Lazy<>(() -> kms.get().assertionSigner(config.required("ASSERTION_KEY_ID")));
+        this.mailer = new Lazy<>(() -> SesAdapters.mailer(clients, config.required("SENDER_EMAIL")));
+        this.smsSender = new Lazy<>(() -> SnsAdapters.smsSender(clients, config.optional("SMS_SENDER_ID")));
         this.events = new Lazy<>(() -> new AuditedEvents(auditTrail.get(), new LambdaSecurityLog()));
-        this.smsSender = new Lazy<>(
-                () -> new SnsSmsSender(configure(SnsClient.builder()).build(), this.config.optional("SMS_SENDER_ID")));
-        this.mailer = new Lazy<>(
-                () -> new SesMailer(configure(SesClient.builder()).build(), this.config.required("SENDER_EMAIL")));
-    }
-
-    private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder) {
-        builder.region(region).httpClient(http.get());
-        endpoint.ifPresent(builder::endpointOverride);
-        return builder;
     }
 
     @Override

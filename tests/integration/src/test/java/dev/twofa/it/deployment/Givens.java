@@ -16,9 +16,9 @@ import java.util.Map;
  * event's user, over a {@link Driver}: the handlers in-process, or the local run over HTTP. Each
  * returns the values the scenario may {@code fill} into its event's body.
  */
-final class Givens {
+public final class Givens {
     /** How a test reaches the API and reads what it sent by email and SMS. */
-    interface Driver {
+    public interface Driver {
         Reply call(String method, String path, String body);
 
         /** The token of the newest activation link mailed to the user. */
@@ -33,8 +33,8 @@ final class Givens {
         Instant now();
     }
 
-    record Reply(int status, Map<String, String> headers, String body) {
-        Map<String, Object> json() {
+    public record Reply(int status, Map<String, String> headers, String body) {
+        public Map<String, Object> json() {
             try {
                 return JSON.std.mapFrom(body);
             } catch (IOException e) {
@@ -42,7 +42,7 @@ final class Givens {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(Map.Entry::getValue)
@@ -53,7 +53,7 @@ final class Givens {
 
     private Givens() {}
 
-    static Map<String, String> prepare(String given, Driver api) {
+    public static Map<String, String> prepare(String given, Driver api) {
         if (given == null) {
             return Map.of();
         }
@@ -124,7 +124,7 @@ final class Givens {
         return reply;
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         try {
             return JSON.std.asString(value);
         } catch (IOException e) {

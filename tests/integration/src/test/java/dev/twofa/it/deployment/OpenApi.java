@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.Yaml;
  * of their schema's value, and the body valid against the schema (JSON Schema 2020-12 in the
  * OpenAPI 3.1 dialect, by networknt's validator).
  */
-final class OpenApi {
+public final class OpenApi {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     record Operation(String method, String path, Map<String, Object> spec) {
@@ -61,7 +61,7 @@ final class OpenApi {
         this.schemas = SchemaRegistry.withDialect(Dialects.getOpenApi31(), b -> b.schemas(Map.of(IRI, text)));
     }
 
-    static OpenApi ofRepo() {
+    public static OpenApi ofRepo() {
         return new OpenApi(Repo.root().resolve("docs/openapi.yaml"));
     }
 
@@ -87,7 +87,7 @@ final class OpenApi {
     }
 
     /** Every way {@code reply} departs from the description of {@code method path}; empty if none. */
-    List<String> violations(String method, String path, Givens.Reply reply) {
+    public List<String> violations(String method, String path, Givens.Reply reply) {
         List<String> problems = new ArrayList<>();
         Optional<Operation> operation = operation(method, path);
         if (operation.isEmpty()) {

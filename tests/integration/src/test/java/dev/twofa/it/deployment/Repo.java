@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The repository root (system property twofa.repoRoot, set by the pom) and the files the tests read. */
-final class Repo {
+public final class Repo {
     private Repo() {}
 
-    static Path root() {
+    public static Path root() {
         return Path.of(System.getProperty("twofa.repoRoot", "../.."))
                 .toAbsolutePath()
                 .normalize();

@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * to the template. Read with a reader for the part of TOML the file uses (section headers, full-line comments, a
  * string or an array of strings); SamToolsIT checks it against Python's tomllib.
  */
-final class SamConfig {
+public final class SamConfig {
     private static final Pattern SECTION = Pattern.compile("\\[([^\\]]+)]");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private SamConfig() {}
 
-    static Map<String, String> parameterOverrides(String environment) {
+    public static Map<String, String> parameterOverrides(String environment) {
         String section = null;
         StringBuilder value = null;
         for (String raw :

@@ -26,13 +26,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@link Intrinsic} values (so a test can tell {@code !Ref Table} from the string "Table"), and each
  * serverless function is seen with its Globals merged in, as SAM merges them.
  */
-final class SamTemplate {
+public final class SamTemplate {
     static final String FUNCTION = "AWS::Serverless::Function";
 
     /** {@code !Ref X}, {@code !GetAtt X.Arn}, {@code !Sub ...}: the tag without "!" and its value. */
-    record Intrinsic(String tag, Object value) {
+    public record Intrinsic(String tag, Object value) {
         /** The logical id a !Ref or !GetAtt points at. */
-        Optional<String> target() {
+        public Optional<String> target() {
             return switch (tag) {
                 case "Ref" -> Optional.of((String) value);
                 case "GetAtt" ->
@@ -53,8 +53,8 @@ final class SamTemplate {
         }
     }
 
-    record Route(String method, String path, Map<String, Object> properties) {
-        String routeKey() {
+    public record Route(String method, String path, Map<String, Object> properties) {
+        public String routeKey() {
             return method + " " + path;
         }
 
@@ -70,15 +70,15 @@ final class SamTemplate {
         }
 
         /** An operator route: SigV4-signed requests only, the caller's IAM ARN in the event. */
-        boolean iam() {
+        public boolean iam() {
             return authorizer().equals("AWS_IAM");
         }
     }
 
     /** One AWS::Serverless::Function, its properties with Globals.Function merged in. */
-    record Function(String logicalId, Map<String, Object> properties, List<Route> routes) {
+    public record Function(String logicalId, Map<String, Object> properties, List<Route> routes) {
         /** functions/&lt;module&gt;: the module the CodeUri names. */
-        String module() {
+        public String module() {
             String codeUri = (String) properties.get("CodeUri");
             return Path.of(codeUri).getFileName().toString();
         }
@@ -99,7 +99,7 @@ final class SamTemplate {
             return separator < 0 ? "handleRequest" : handler.substring(separator + 2);
         }
 
-        Map<String, Object> environment() {
+        public Map<String, Object> environment() {
             return map(map(properties.getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
         }
 
@@ -124,7 +124,7 @@ final class SamTemplate {
         }
     }
 
-    static SamTemplate ofRepo() {
+    public static SamTemplate ofRepo() {
         return load(Repo.root().resolve("template.yaml"));
     }
 
@@ -148,7 +148,7 @@ final class SamTemplate {
         return (String) resource(logicalId).get("Type");
     }
 
-    Map<String, Object> parameters() {
+    public Map<String, Object> parameters() {
         return map(document.getOrDefault("Parameters", Map.of()));
     }
 
@@ -157,7 +157,7 @@ final class SamTemplate {
     }
 
     /** A parameter's default as a string, as CloudFormation passes it to an environment variable. */
-    Optional<String> parameterDefault(String name) {
+    public Optional<String> parameterDefault(String name) {
         Object parameter = parameters().get(name);
         if (parameter == null) {
             return Optional.empty();
@@ -200,7 +200,7 @@ final class SamTemplate {
         return String.valueOf(value);
     }
 
-    List<Function> functions() {
+    public List<Function> functions() {
         Map<String, Object> globals =
                 map(map(document.getOrDefault("Globals", Map.of())).getOrDefault("Function", Map.of()));
         List<Function> functions = new ArrayList<>();

@@ -29,12 +29,12 @@ import java.util.Set;
  * token): the test puts the live value in, as a tester replaces it before {@code sam local invoke}.
  * Everything else is used as the file says.
  */
-final class Scenarios {
+public final class Scenarios {
     static final String INDEX = "scenarios.json";
 
     private static final Set<String> KEYS = Set.of("status", "type", "field", "given", "fill");
 
-    record Scenario(
+    public record Scenario(
             String file,
             SamTemplate.Function function,
             int status,
@@ -57,7 +57,7 @@ final class Scenarios {
         }
 
         /** The template route the event is for (its routeKey). */
-        Optional<SamTemplate.Route> route() {
+        public Optional<SamTemplate.Route> route() {
             Object routeKey = event(this).get("routeKey");
             return function.routes().stream()
                     .filter(r -> r.routeKey().equals(routeKey))
@@ -87,7 +87,7 @@ final class Scenarios {
                 .max(Comparator.comparingInt(f -> f.module().length()));
     }
 
-    static List<Scenario> all() {
+    public static List<Scenario> all() {
         List<SamTemplate.Function> functions = SamTemplate.ofRepo().functions();
         Map<String, Object> index = index();
         return Repo.eventFiles().stream()
@@ -127,7 +127,7 @@ final class Scenarios {
                 (List<String>) entry.getOrDefault("fill", List.of()));
     }
 
-    static Map<String, Object> event(Scenario scenario) {
+    public static Map<String, Object> event(Scenario scenario) {
         try {
             return JSON.std.mapFrom(Repo.read(scenario.path()));
         } catch (IOException e) {

@@ -1,0 +1,32 @@
+package dev.twofa.wiring;
+
+import dev.twofa.aws.DynamoAuditTrail;
+import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.port.AuditTrail;
+import dev.twofa.port.TwoFactorStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The DynamoDB adapters, on one client. With {@link KmsAdapters}, {@link SesAdapters} and {@link
+ * SnsAdapters}, the only wiring that names an SDK client: {@link AwsAdapters} reaches it on first
+ * use only, so a function whose jar leaves the DynamoDB SDK out never loads a class of it.
+ */
+final class DynamoDbAdapters {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    DynamoDbAdapters(AwsClients clients, String table) {
+        this.dynamo = clients.build(DynamoDbClient.builder());
+        this.table = table;
+    }
+
+    TwoFactorStore store() {
+        return new DynamoTwoFactorStore(dynamo, table);
+    }
+
+    AuditTrail auditTrail(Duration retention, SecureRandom random) {
+        return new DynamoAuditTrail(dynamo, table, retention, random);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.twofa.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.it.deployment.Givens;
+import dev.twofa.it.deployment.OpenApi;
+import dev.twofa.it.deployment.SamTemplate;
+import dev.twofa.it.deployment.Scenarios;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every function of template.yaml as Lambda runs it ({@link DeployedFunction}: its deployment jar
+ * alone, in a JVM of its own, under the real runtime interface client, with its template settings):
+ * each gets through init, then answers each of its events/ files with the status, problem type and
+ * field events/scenarios.json expects and a response docs/openapi.yaml describes. The {@code given}
+ * state of a scenario is prepared through the deployed functions too, for the event's user. The
+ * in-process handlers of tests/integration share the class path of every SDK; here a function has
+ * only what its jar ships, so a class its init reaches but its jar lacks fails here first.
+ *
+ * <p>Prints init, first-request and warm times and the AWS calls of each request, counted on the
+ * wire: numbers to read, never asserted.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeployedFunctionsIT {
+    private static final OpenApi OPEN_API = OpenApi.ofRepo();
+    /** The email of the user an operator event's {@code userId} names, when its state is prepared. */
+    private static final String OPERATOR_SCENARIO_EMAIL = "support-case@example.com";
+
+    private static DeployedStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = DeployedStack.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            System.out.println(TierReport.of(stack.functions()));
+            stack.close();
+        }
+    }
+
+    static Stream<String> functions() {
+        return SamTemplate.ofRepo().functions().stream().map(SamTemplate.Function::logicalId);
+    }
+
+    static Stream<Scenarios.Scenario> scenarios() {
+        return Scenarios.all().stream();
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_getsThroughInit_asDeployed(String logicalId) {
+        DeployedFunction function = stack.functions().stream()
+                .filter(f -> f.function().logicalId().equals(logicalId))
+                .findFirst()
+                .orElseThrow();
+        assertThat(function.initFailure())
+                .as(
+                        "%s (functions/%s/target/function.jar) under the runtime interface client",
+                        logicalId, function.function().module())
+                .isEmpty();
+    }
+
+    @Order(2)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void event_isAnsweredByTheDeployedFunction_asScenariosJsonExpects(Scenarios.Scenario scenario) throws IOException {
+        SamTemplate.Route route =
+                scenario.route().orElseThrow(() -> new AssertionError(scenario + " is for no route of its function"));
+        Map<String, Object> event = Scenarios.event(scenario);
+        stack.emptyTable();
+
+        // GIVEN the state the scenario names, prepared through the deployed functions for the event's
+        // user: the JWT's sub, or on an operator route the user the body names
+        Givens.Driver api;
+        if (route.iam()) {
+            Object userId = JSON.std.mapFrom((String) event.get("body")).get("userId");
+            api = stack.driver(String.valueOf(userId), OPERATOR_SCENARIO_EMAIL);
+        } else {
+            Map<String, String> claims = claims(event);
+            api = stack.driver(claims.get("sub"), claims.get("email"));
+        }
+        Map<String, String> values = Givens.prepare(scenario.given(), api);
+        fill(scenario, event, values);
+
+        // WHEN the deployed function gets the event
+        Givens.Reply reply = stack.function(scenario.function()).invoke(scenario.file(), JSON.std.asString(event));
+
+        // THEN
+        assertThat(reply.status()).as("%s answered %s", scenario, reply.body()).isEqualTo(scenario.status());
+        if (scenario.type() != null) {
+            assertThat(reply.json().get("type")).as(reply.body()).isEqualTo("urn:twofa:problem:" + scenario.type());
+        }
+        if (scenario.field() != null) {
+            assertThat(reply.json().get("field")).as(reply.body()).isEqualTo(scenario.field());
+        }
+        assertThat(OPEN_API.violations(route.method(), route.path(), reply))
+                .as("%s: the response against docs/openapi.yaml", scenario)
+                .isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> claims(Map<String, Object> event) {
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        Object authorizer = context.get("authorizer");
+        if (!(authorizer instanceof Map<?, ?> a) || !(a.get("jwt") instanceof Map<?, ?> jwt)) {
+            return Map.of("sub", "anonymous");
+        }
+        return (Map<String, String>) jwt.get("claims");
+    }
+
+    /** Puts the live values of the prepared state into the body fields the scenario names. */
+    private static void fill(Scenarios.Scenario scenario, Map<String, Object> event, Map<String, String> values)
+            throws IOException {
+        if (scenario.fill().isEmpty()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
+        for (String field : scenario.fill()) {
+            assertThat(values)
+                    .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
+                    .containsKey(field);
+            body.put(field, values.get(field));
+        }
+        event.put("body", JSON.std.asString(body));
+    }
+}
