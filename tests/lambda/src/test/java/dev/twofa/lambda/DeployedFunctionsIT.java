@@ -8,7 +8,6 @@ import dev.twofa.it.deployment.OpenApi;
 import dev.twofa.it.deployment.SamTemplate;
 import dev.twofa.it.deployment.Scenarios;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -91,11 +90,11 @@ class DeployedFunctionsIT {
             Object userId = JSON.std.mapFrom((String) event.get("body")).get("userId");
             api = stack.driver(String.valueOf(userId), OPERATOR_SCENARIO_EMAIL);
         } else {
-            Map<String, String> claims = claims(event);
+            Map<String, String> claims = Scenarios.claimsOf(event);
             api = stack.driver(claims.get("sub"), claims.get("email"));
         }
         Map<String, String> values = Givens.prepare(scenario.given(), api);
-        fill(scenario, event, values);
+        Scenarios.fill(scenario, event, values);
 
         // WHEN the deployed function gets the event
         Givens.Reply reply = stack.function(scenario.function()).invoke(scenario.file(), JSON.std.asString(event));
@@ -111,31 +110,5 @@ class DeployedFunctionsIT {
         assertThat(OPEN_API.violations(route.method(), route.path(), reply))
                 .as("%s: the response against docs/openapi.yaml", scenario)
                 .isEmpty();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> claims(Map<String, Object> event) {
-        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
-        Object authorizer = context.get("authorizer");
-        if (!(authorizer instanceof Map<?, ?> a) || !(a.get("jwt") instanceof Map<?, ?> jwt)) {
-            return Map.of("sub", "anonymous");
-        }
-        return (Map<String, String>) jwt.get("claims");
-    }
-
-    /** Puts the live values of the prepared state into the body fields the scenario names. */
-    private static void fill(Scenarios.Scenario scenario, Map<String, Object> event, Map<String, String> values)
-            throws IOException {
-        if (scenario.fill().isEmpty()) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
-        for (String field : scenario.fill()) {
-            assertThat(values)
-                    .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
-                    .containsKey(field);
-            body.put(field, values.get(field));
-        }
-        event.put("body", JSON.std.asString(body));
     }
 }

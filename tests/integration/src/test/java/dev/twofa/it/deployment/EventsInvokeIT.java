@@ -18,7 +18,6 @@ import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,11 +99,11 @@ class EventsInvokeIT {
                     .isTrue();
             api = new InProcessApi(app, TEMPLATE.functions(), (String) userId, OPERATOR_SCENARIO_EMAIL);
         } else {
-            Map<String, String> claims = claims(context);
+            Map<String, String> claims = Scenarios.claimsOf(event);
             api = new InProcessApi(app, TEMPLATE.functions(), claims.get("sub"), claims.get("email"));
         }
         Map<String, String> values = Givens.prepare(scenario.given(), api);
-        fill(scenario, event, values);
+        Scenarios.fill(scenario, event, values);
 
         // WHEN the function's handler gets the event, with every AWS call recorded
         Object handler = InProcessApi.handler(function, recordingWiring(function, app, calls));
@@ -124,35 +123,6 @@ class EventsInvokeIT {
                 .as("%s: the response against docs/openapi.yaml", scenario)
                 .isEmpty();
         return Integer.toString(reply.status());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> claims(Map<String, Object> context) {
-        Object authorizer = context.get("authorizer");
-        if (authorizer == null || !((Map<String, Object>) authorizer).containsKey("jwt")) {
-            return Map.of("sub", "anonymous");
-        }
-        Map<String, Object> jwt = (Map<String, Object>) ((Map<String, Object>) authorizer).get("jwt");
-        return (Map<String, String>) jwt.get("claims");
-    }
-
-    /** Puts the live values of the prepared state into the body fields the scenario names. */
-    private static void fill(Scenarios.Scenario scenario, Map<String, Object> event, Map<String, String> values)
-            throws IOException {
-        if (scenario.fill().isEmpty()) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
-        for (String field : scenario.fill()) {
-            assertThat(body)
-                    .as("%s fills %s, which its body lacks", scenario, field)
-                    .containsKey(field);
-            assertThat(values)
-                    .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
-                    .containsKey(field);
-            body.put(field, values.get(field));
-        }
-        event.put("body", JSON.std.asString(body));
     }
 
     /**

@@ -134,4 +134,37 @@ public final class Scenarios {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The verified JWT claims an API event carries; {@code sub: anonymous} when it has none. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, String> claimsOf(Map<String, Object> event) {
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        Object authorizer = context == null ? null : context.get("authorizer");
+        if (!(authorizer instanceof Map<?, ?> a) || !(a.get("jwt") instanceof Map<?, ?> jwt)) {
+            return Map.of("sub", "anonymous");
+        }
+        return (Map<String, String>) jwt.get("claims");
+    }
+
+    /** Puts the live values of the prepared state into the body fields the scenario names. */
+    public static void fill(Scenario scenario, Map<String, Object> event, Map<String, String> values) {
+        if (scenario.fill().isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, Object> body = new java.util.LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
+            for (String field : scenario.fill()) {
+                org.assertj.core.api.Assertions.assertThat(body)
+                        .as("%s fills %s, which its body lacks", scenario, field)
+                        .containsKey(field);
+                org.assertj.core.api.Assertions.assertThat(values)
+                        .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
+                        .containsKey(field);
+                body.put(field, values.get(field));
+            }
+            event.put("body", JSON.std.asString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
