@@ -154,7 +154,10 @@ public final class Priming implements Resource {
         }
     }
 
-    /** The class only: an SDK message may quote a request, and priming failures are expected when a dependency is down. */
+    /**
+     * The class only: an SDK message may quote a request, and a failure here is expected whenever a
+     * dependency is down at publish.
+     */
     private static void skipped(String what, RuntimeException failure) {
         Log.log(
                 LogLevel.WARN,
