@@ -12,6 +12,7 @@ import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -29,6 +30,8 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsAdapters implements Adapters {
     private final Lazy<DynamoDbAdapters> dynamoDb;
     private final Lazy<KmsAdapters> kms;
+    private final Lazy<SesAdapters> ses;
+    private final Lazy<SnsAdapters> sns;
     private final Lazy<TwoFactorStore> store;
     private final Lazy<AuditTrail> auditTrail;
     private final Lazy<SecretCipher> cipher;
@@ -43,13 +46,15 @@ public final class AwsAdapters implements Adapters {
                 new AwsClients(Region.of(config.required("AWS_REGION")), config.optionalUrl("AWS_ENDPOINT_URL"));
         this.dynamoDb = new Lazy<>(() -> new DynamoDbAdapters(clients, config.required("TABLE_NAME")));
         this.kms = new Lazy<>(() -> new KmsAdapters(clients));
+        this.ses = new Lazy<>(() -> new SesAdapters(clients));
+        this.sns = new Lazy<>(() -> new SnsAdapters(clients));
         this.store = new Lazy<>(() -> dynamoDb.get().store());
         this.auditTrail = new Lazy<>(() -> dynamoDb.get().auditTrail(auditRetention(config), Wiring.secureRandom()));
         this.cipher = new Lazy<>(() -> kms.get().cipher(config.required("KMS_KEY_ID")));
         this.keyedHash = new Lazy<>(() -> kms.get().keyedHash(config.required("MAC_KEY_ID")));
         this.assertionSigner = new Lazy<>(() -> kms.get().assertionSigner(config.required("ASSERTION_KEY_ID")));
-        this.mailer = new Lazy<>(() -> SesAdapters.mailer(clients, config.required("SENDER_EMAIL")));
-        this.smsSender = new Lazy<>(() -> SnsAdapters.smsSender(clients, config.optional("SMS_SENDER_ID")));
+        this.mailer = new Lazy<>(() -> ses.get().mailer(config.required("SENDER_EMAIL")));
+        this.smsSender = new Lazy<>(() -> sns.get().smsSender(config.optional("SMS_SENDER_ID")));
         this.events = new Lazy<>(() -> new AuditedEvents(auditTrail.get(), new LambdaSecurityLog()));
     }
 
@@ -91,6 +96,26 @@ public final class AwsAdapters implements Adapters {
     @Override
     public SecurityEvents events() {
         return events.get();
+    }
+
+    /**
+     * SnapStart priming of the SDK request path: one harmless read per client this function built
+     * (none is built here), each failure left to {@code failed} so that a dependency down at init
+     * costs a slower first request, never a failed init.
+     */
+    void prime(BiConsumer<String, RuntimeException> failed) {
+        dynamoDb.ifBuilt(f -> attempt("DynamoDB", f::prime, failed));
+        kms.ifBuilt(f -> attempt("KMS", f::prime, failed));
+        ses.ifBuilt(f -> attempt("SES", f::prime, failed));
+        sns.ifBuilt(f -> attempt("SNS", f::prime, failed));
+    }
+
+    private static void attempt(String service, Runnable call, BiConsumer<String, RuntimeException> failed) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            failed.accept(service, e);
+        }
     }
 
     /** How long audit items live (AUDIT_RETENTION_DAYS, default 400: a year and a bit, for yearly reviews). */

@@ -1,5 +1,6 @@
 package dev.twofa.wiring;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** A value built once, on first use, thread-safely. */
@@ -24,5 +25,13 @@ final class Lazy<T> implements Supplier<T> {
             }
         }
         return v;
+    }
+
+    /** Runs {@code action} on the value if it was built, never building it (priming only what a function uses). */
+    void ifBuilt(Consumer<T> action) {
+        T v = value;
+        if (v != null) {
+            action.accept(v);
+        }
     }
 }

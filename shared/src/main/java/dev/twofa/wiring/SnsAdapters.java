@@ -7,9 +7,18 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The SNS SMS sender, reached on first use only (see {@link DynamoDbAdapters}). */
 final class SnsAdapters {
-    private SnsAdapters() {}
+    private final SnsClient sns;
 
-    static SmsSender smsSender(AwsClients clients, Optional<String> senderId) {
-        return new SnsSmsSender(clients.build(SnsClient.builder()), senderId);
+    SnsAdapters(AwsClients clients) {
+        this.sns = clients.build(SnsClient.builder());
+    }
+
+    SmsSender smsSender(Optional<String> senderId) {
+        return new SnsSmsSender(sns, senderId);
+    }
+
+    /** SnapStart priming: GetSMSAttributes, a read of the account's SMS settings; no message is sent. */
+    void prime() {
+        sns.getSMSAttributes(r -> {});
     }
 }

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -55,18 +56,31 @@ public final class Wiring {
     private final Config config;
     private final Clock clock;
     private final SecureRandom random;
+    /** Production only: tests and the local run wire their own adapters and prime nothing. */
+    private final Optional<Priming> priming;
 
     public Wiring(Adapters adapters, Config config, Clock clock, SecureRandom random) {
+        this(adapters, config, clock, random, Optional.empty());
+    }
+
+    private Wiring(Adapters adapters, Config config, Clock clock, SecureRandom random, Optional<Priming> priming) {
         this.adapters = adapters;
         this.config = config;
         this.clock = clock;
         this.random = random;
+        this.priming = priming;
     }
 
     /** Production wiring: AWS adapters configured from the Lambda environment. */
     public static Wiring fromEnvironment() {
-        Config config = Config.fromEnvironment();
-        return new Wiring(new AwsAdapters(config), config, Clock.systemUTC(), secureRandom());
+        return from(Config.fromEnvironment());
+    }
+
+    /** Production wiring from the given configuration. */
+    static Wiring from(Config config) {
+        AwsAdapters adapters = new AwsAdapters(config);
+        return new Wiring(
+                adapters, config, Clock.systemUTC(), secureRandom(), Optional.of(new Priming(adapters, config)));
     }
 
     /**
@@ -82,22 +96,22 @@ public final class Wiring {
     }
 
     public StartEnable startEnable() {
-        return new StartEnable(
-                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock, totpSettings());
+        return primed(new StartEnable(
+                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock, totpSettings()));
     }
 
     public ActivateLink activateLink() {
-        return new ActivateLink(
+        return primed(new ActivateLink(
                 adapters.store(),
                 adapters.cipher(),
                 new SecretGenerator(random),
                 adapters.events(),
                 clock,
-                totpSettings());
+                totpSettings()));
     }
 
     public ConfirmTotp confirmTotp() {
-        return new ConfirmTotp(
+        return primed(new ConfirmTotp(
                 adapters.store(),
                 adapters.cipher(),
                 guard(),
@@ -105,40 +119,41 @@ public final class Wiring {
                 adapters.events(),
                 random,
                 clock,
-                totp());
+                totp()));
     }
 
     public VerifyLogin verifyLogin() {
-        return new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock);
+        return primed(
+                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock));
     }
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {
-        return new RegenerateRecoveryCodes(
-                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock);
+        return primed(new RegenerateRecoveryCodes(
+                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock));
     }
 
     public Activity activity() {
-        return new Activity(adapters.auditTrail());
+        return primed(new Activity(adapters.auditTrail()));
     }
 
     public Jwks jwks() {
-        return new Jwks(adapters.assertionSigner());
+        return primed(new Jwks(adapters.assertionSigner()));
     }
 
     public SupportReset supportReset() {
-        return new SupportReset(adapters.store(), notifications(), adapters.events(), clock);
+        return primed(new SupportReset(adapters.store(), notifications(), adapters.events(), clock));
     }
 
     public OrgPolicyChange orgPolicyChange() {
-        return new OrgPolicyChange(adapters.store(), adapters.events(), clock);
+        return primed(new OrgPolicyChange(adapters.store(), adapters.events(), clock));
     }
 
     public DisableTotp disableTotp() {
-        return new DisableTotp(adapters.store(), stepUp(), notifications(), adapters.events(), clock);
+        return primed(new DisableTotp(adapters.store(), stepUp(), notifications(), adapters.events(), clock));
     }
 
     public SmsSend smsSend() {
-        return new SmsSend(
+        return primed(new SmsSend(
                 adapters.store(),
                 adapters.cipher(),
                 adapters.keyedHash(),
@@ -148,11 +163,11 @@ public final class Wiring {
                 adapters.events(),
                 random,
                 clock,
-                smsSettings());
+                smsSettings()));
     }
 
     public SmsConfirm smsConfirm() {
-        return new SmsConfirm(
+        return primed(new SmsConfirm(
                 adapters.store(),
                 adapters.keyedHash(),
                 guard(),
@@ -160,11 +175,20 @@ public final class Wiring {
                 notifications(),
                 adapters.events(),
                 assertions(),
-                clock);
+                clock));
     }
 
     public Status status() {
-        return new Status(adapters.store(), LockoutPolicy.DEFAULT, clock);
+        return primed(new Status(adapters.store(), LockoutPolicy.DEFAULT, clock));
+    }
+
+    /**
+     * Every use case goes out through here, once built (so the SDK clients it calls exist): in
+     * production, its request path is primed before the SnapStart snapshot ({@link Priming}).
+     */
+    private <T> T primed(T useCase) {
+        priming.ifPresent(Priming::armed);
+        return useCase;
     }
 
     /**

@@ -115,6 +115,9 @@ final class DeployedFunction implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL", wire.endpoint().toString());
         // The template's variables (Globals merged in: TABLE_NAME, JAVA_TOOL_OPTIONS), !Ref resolved.
         function.environment().forEach((key, value) -> env.put(key, stack.resolve(value)));
+        // SnapStart primes before its snapshot; with no CRaC JVM here, the function primes at init instead
+        // (-Dtwofa.prime=false measures it unprimed).
+        env.put("TWOFA_PRIME_AT_INIT", Boolean.toString(DeployedStack.PRIMED));
 
         long started = System.nanoTime();
         Process process;

@@ -1,6 +1,7 @@
 package dev.twofa.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.deployment.Givens;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,6 +59,20 @@ class DeployedFunctionsIT {
 
     static Stream<Scenarios.Scenario> scenarios() {
         return Scenarios.all().stream();
+    }
+
+    /**
+     * Priming runs a real request path against the real table before the snapshot: it must read
+     * only. Every function has been through init (and primed) when the stack has started, and no
+     * scenario has run yet.
+     */
+    @Order(0)
+    @Test
+    void priming_atInit_writesNoItem() {
+        assumeTrue(DeployedStack.PRIMED, "run with -Dtwofa.prime=false: nothing primed");
+        assertThat(stack.itemCount())
+                .as("items in the table after every function primed")
+                .isZero();
     }
 
     @Order(1)

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
@@ -52,6 +53,9 @@ final class DeployedStack implements AutoCloseable {
     private final String table = "twofa-lambda-" + UUID.randomUUID();
     private final Map<String, String> resources = new HashMap<>();
     private final Map<String, String> parameters = new HashMap<>();
+    /** Whether each function primes its request path at init, as SnapStart's beforeCheckpoint would (default true). */
+    static final boolean PRIMED = Boolean.parseBoolean(System.getProperty("twofa.prime", "true"));
+
     private final Map<String, DeployedFunction> functions = new LinkedHashMap<>();
     private boolean closed;
 
@@ -140,6 +144,11 @@ final class DeployedStack implements AutoCloseable {
                         .anyMatch(r -> r.method().equals(method) && r.path().equals(path)))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("template.yaml has no route " + method + " " + path));
+    }
+
+    /** How many items the table holds. */
+    int itemCount() {
+        return dynamo.scan(s -> s.tableName(table).select(Select.COUNT)).count();
     }
 
     /** Deletes every item: each event starts from the state its scenario prepares, as in EventsInvokeIT. */

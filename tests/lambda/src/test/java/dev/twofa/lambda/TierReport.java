@@ -17,14 +17,16 @@ final class TierReport {
         StringBuilder out = new StringBuilder("\n");
         out.append("Lambda tier: each function.jar under the runtime interface client, JDK ")
                 .append(LambdaJava.home())
+                .append(DeployedStack.PRIMED ? ", primed at init" : ", not primed (-Dtwofa.prime=false)")
                 .append('\n');
         out.append(String.format(
                 Locale.ROOT,
-                "%-35s %8s %9s %9s %8s %10s  %s%n",
+                "%-35s %8s %9s %9s %11s %8s %10s  %s%n",
                 "function",
                 "init ms",
                 "first ms",
                 "later ms",
+                "first/later",
                 "requests",
                 "AWS calls",
                 "first request"));
@@ -32,7 +34,14 @@ final class TierReport {
             List<DeployedFunction.Invocation> runs = f.invocations();
             String init = f.init().map(TierReport::millis).orElse("FAILED");
             String first = runs.isEmpty() ? "-" : millis(runs.getFirst().duration());
-            String warm = runs.size() < 2 ? "-" : millis(median(runs.subList(1, runs.size())));
+            Duration median = runs.size() < 2 ? null : median(runs.subList(1, runs.size()));
+            String warm = median == null ? "-" : millis(median);
+            String ratio = median == null
+                    ? "-"
+                    : String.format(
+                            Locale.ROOT,
+                            "%.1f×",
+                            runs.getFirst().duration().toNanos() / (double) Math.max(1, median.toNanos()));
             String calls = runs.isEmpty()
                     ? "-"
                     : runs.stream().mapToInt(r -> r.awsCalls().size()).min().orElse(0) + "–"
@@ -42,17 +51,19 @@ final class TierReport {
                                     .orElse(0);
             out.append(String.format(
                     Locale.ROOT,
-                    "%-35s %8s %9s %9s %8d %10s  %s%n",
+                    "%-35s %8s %9s %9s %11s %8d %10s  %s%n",
                     f.function().logicalId(),
                     init,
                     first,
                     warm,
+                    ratio,
                     runs.size(),
                     calls,
                     runs.isEmpty() ? "-" : runs.getFirst().what()));
         }
-        out.append("init: JVM start until the runtime asks for its first event; first: the first request it got (named"
-                + " at the end); later: the median of the others, of any kind; AWS calls: fewest–most per request\n\n");
+        out.append(
+                "init: JVM start until the runtime asks for its first event; first: the first request it got (named"
+                        + " at the end); later: the median of the others, of any kind (the issue's target: first ≤ 1.5× later); AWS calls: fewest–most per request\n\n");
         out.append(
                 String.format(Locale.ROOT, "%-46s %6s %7s %5s  %s%n", "event", "status", "ms", "calls", "on the wire"));
         for (DeployedFunction f : functions) {

@@ -1,0 +1,166 @@
+package dev.twofa.wiring;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import dev.twofa.config.Config;
+import dev.twofa.domain.otp.OtpPolicy;
+import dev.twofa.domain.otp.Totp;
+import dev.twofa.http.ApiResponse;
+import dev.twofa.http.Http;
+import dev.twofa.http.Log;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * SnapStart priming: before the snapshot ({@code beforeCheckpoint}, run by Lambda after init when a
+ * version is published), walks the request path once so its classes are loaded, linked and warm in
+ * the snapshot rather than on a user's first request: JSON mapping and problem rendering of a request
+ * that ends in a 401, the TOTP HMAC and ES256 the use cases run, and one harmless read on every SDK
+ * client the function built (see {@link AwsAdapters#prime}).
+ *
+ * <p>Nothing secret or per-user enters the snapshot: the TOTP key is zeros, the EC key pair is thrown
+ * away, the SDK reads name a key no item has or read metadata only, and no random value the service
+ * uses is drawn ({@link Wiring#secureRandom()} reads /dev/urandom on every call, after restore).
+ * Every step's failure is logged and ignored: a dependency down at publish costs a slower first
+ * request, never a failed init.
+ *
+ * <p>Without a CRaC JVM (tests, a function without SnapStart) nothing calls {@code beforeCheckpoint};
+ * {@value #AT_INIT} = true runs the same priming at the end of init, which is how the Lambda tier
+ * measures its effect.
+ */
+public final class Priming implements Resource {
+    /** Runs the priming at init, for a JVM without CRaC (the Lambda tier's measurements). */
+    public static final String AT_INIT = "TWOFA_PRIME_AT_INIT";
+
+    /**
+     * org.crac holds registered resources weakly: this keeps them alive until the checkpoint. A
+     * function registers one, at init; the list is never read.
+     */
+    private static final List<Resource> REGISTERED = new CopyOnWriteArrayList<>();
+
+    private final AwsAdapters adapters;
+    private final boolean atInit;
+    private final AtomicBoolean armed = new AtomicBoolean();
+
+    Priming(AwsAdapters adapters, Config config) {
+        this.adapters = adapters;
+        this.atInit = switch (config.orDefault(AT_INIT, "false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new Config.ConfigException(AT_INIT, "must be true or false");
+        };
+    }
+
+    /**
+     * Called by {@link Wiring} once a use case is built (so its clients exist): registers for the
+     * checkpoint and, with {@value #AT_INIT}, primes now. Only the first call does anything.
+     */
+    void armed() {
+        if (!armed.compareAndSet(false, true)) {
+            return;
+        }
+        REGISTERED.add(this);
+        Core.getGlobalContext().register(this);
+        if (atInit) {
+            prime();
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to renew: clients hold no connection state worth keeping, randomness is drawn per call.
+    }
+
+    /** Primes the request path; never throws. */
+    public void prime() {
+        long start = System.nanoTime();
+        attempt("JSON", Priming::json);
+        attempt("crypto", Priming::crypto);
+        adapters.prime((service, failure) -> skipped(service, failure));
+        Log.log(LogLevel.INFO, "primed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /**
+     * The parsing, problem mapping and JSON writing of every handler: a body read, then no verified
+     * caller, so a 401 problem is rendered. The route is the priming's own, never a real one.
+     */
+    private static void json() {
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("PRIME /priming")
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody("{\"code\":\"000000\",\"nonce\":\"priming\"}")
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod("POST")
+                                .withPath("/priming")
+                                .build())
+                        .build())
+                .build();
+        Http.handle(event, request -> {
+            request.sixDigitCode("code");
+            request.optionalString("nonce", 64);
+            request.principal();
+            return ApiResponse.ok(ApiResponse.object("primed", true));
+        });
+    }
+
+    /** TOTP (HMAC-SHA1) on an all-zero key, SHA-256, and ES256 sign and verify with a throwaway key pair. */
+    private static void crypto() {
+        try {
+            Totp totp = new Totp(OtpPolicy.DEFAULT);
+            totp.check(new byte[OtpPolicy.DEFAULT.secretBytes()], "000000", Instant.EPOCH, Totp.NO_STEP);
+            MessageDigest.getInstance("SHA-256").digest("priming".getBytes(StandardCharsets.UTF_8));
+
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), Wiring.secureRandom());
+            KeyPair throwaway = generator.generateKeyPair();
+            byte[] message = "priming".getBytes(StandardCharsets.UTF_8);
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(throwaway.getPrivate(), Wiring.secureRandom());
+            signer.update(message);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(throwaway.getPublic());
+            verifier.update(message);
+            verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void attempt(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            skipped(what, e);
+        }
+    }
+
+    /**
+     * The class only: an SDK message may quote a request, and a failure here is expected whenever a
+     * dependency is down at publish.
+     */
+    private static void skipped(String what, RuntimeException failure) {
+        Log.log(
+                LogLevel.WARN,
+                "priming of " + what + " skipped: " + failure.getClass().getName());
+    }
+}
