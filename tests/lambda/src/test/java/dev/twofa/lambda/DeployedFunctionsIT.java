@@ -114,15 +114,6 @@ class DeployedFunctionsIT {
         Givens.Reply reply = stack.function(scenario.function()).invoke(scenario.file(), JSON.std.asString(event));
 
         // THEN
-        assertThat(reply.status()).as("%s answered %s", scenario, reply.body()).isEqualTo(scenario.status());
-        if (scenario.type() != null) {
-            assertThat(reply.json().get("type")).as(reply.body()).isEqualTo("urn:twofa:problem:" + scenario.type());
-        }
-        if (scenario.field() != null) {
-            assertThat(reply.json().get("field")).as(reply.body()).isEqualTo(scenario.field());
-        }
-        assertThat(OPEN_API.violations(route.method(), route.path(), reply))
-                .as("%s: the response against docs/openapi.yaml", scenario)
-                .isEmpty();
+        Scenarios.assertAnswered(scenario, reply, OPEN_API, route.method(), route.path());
     }
 }

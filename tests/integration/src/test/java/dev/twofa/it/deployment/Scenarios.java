@@ -167,4 +167,28 @@ public final class Scenarios {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * What every tier checks of a scenario's answer: its status, problem type and field, and the
+     * response against docs/openapi.yaml for the route it was sent to.
+     */
+    public static void assertAnswered(
+            Scenario scenario, Givens.Reply reply, OpenApi openApi, String method, String path) {
+        org.assertj.core.api.Assertions.assertThat(reply.status())
+                .as("%s answered %s", scenario, reply.body())
+                .isEqualTo(scenario.status());
+        if (scenario.type() != null) {
+            org.assertj.core.api.Assertions.assertThat(reply.json().get("type"))
+                    .as(reply.body())
+                    .isEqualTo("urn:twofa:problem:" + scenario.type());
+        }
+        if (scenario.field() != null) {
+            org.assertj.core.api.Assertions.assertThat(reply.json().get("field"))
+                    .as(reply.body())
+                    .isEqualTo(scenario.field());
+        }
+        org.assertj.core.api.Assertions.assertThat(openApi.violations(method, path, reply))
+                .as("%s: the response against docs/openapi.yaml", scenario)
+                .isEmpty();
+    }
 }
