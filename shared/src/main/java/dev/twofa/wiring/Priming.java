@@ -55,6 +55,7 @@ public final class Priming implements Resource {
     private final AwsAdapters adapters;
     private final boolean atInit;
     private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile List<Runnable> domainSteps = List.of();
 
     Priming(AwsAdapters adapters, Config config) {
         this.adapters = adapters;
@@ -66,13 +67,15 @@ public final class Priming implements Resource {
     }
 
     /**
-     * Called by {@link Wiring} once a use case is built (so its clients exist): registers for the
-     * checkpoint and, with {@value #AT_INIT}, primes now. Only the first call does anything.
+     * Called by {@link Wiring} once a use case is built (so its clients exist), with the domain steps
+     * of its own request path ({@link DomainPriming}): registers for the checkpoint and, with {@value
+     * #AT_INIT}, primes now. Only the first call does anything.
      */
-    void armed() {
+    void armed(List<Runnable> domainSteps) {
         if (!armed.compareAndSet(false, true)) {
             return;
         }
+        this.domainSteps = List.copyOf(domainSteps);
         REGISTERED.add(this);
         Core.getGlobalContext().register(this);
         if (atInit) {
@@ -95,6 +98,9 @@ public final class Priming implements Resource {
         long start = System.nanoTime();
         attempt("JSON", Priming::json);
         attempt("crypto", Priming::crypto);
+        for (Runnable step : domainSteps) {
+            attempt("the use case's domain", step);
+        }
         adapters.prime((service, failure) -> skipped(service, failure));
         Log.log(LogLevel.INFO, "primed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }

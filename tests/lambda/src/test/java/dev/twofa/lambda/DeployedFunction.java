@@ -59,6 +59,7 @@ final class DeployedFunction implements AutoCloseable {
     private final AwsWire wire;
     private final Path log;
     private final Duration timeout;
+    private volatile List<String> callsBeforeFirstRequest = List.of();
     private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
     private final Duration init;
     private final String initFailure;
@@ -255,6 +256,14 @@ final class DeployedFunction implements AutoCloseable {
     }
 
     /** Why init failed (init error, JVM exit, no answer), with the end of the function's log; empty when it started. */
+    /**
+     * The AWS calls made on the wire before the function's first request: init's and priming's (once
+     * the runtime has asked for its first event, SnapStart's checkpoint hooks have run too).
+     */
+    List<String> callsBeforeFirstRequest() {
+        return invocations.isEmpty() ? wire.since(0) : callsBeforeFirstRequest;
+    }
+
     Optional<String> initFailure() {
         return Optional.ofNullable(initFailure);
     }
@@ -274,6 +283,9 @@ final class DeployedFunction implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError(
                     function.logicalId() + "'s JVM has exited (code " + process.exitValue() + ")\n" + tail(log));
+        }
+        if (invocations.isEmpty()) {
+            callsBeforeFirstRequest = wire.since(0);
         }
         int mark = wire.mark();
         RuntimeApi.Answer answer;
