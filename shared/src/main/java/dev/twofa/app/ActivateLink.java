@@ -20,7 +20,8 @@ import java.util.Arrays;
  * generate the TOTP secret and show it as text, otpauth URI and QR code.
  */
 public final class ActivateLink {
-    private static final int QR_MODULE_SCALE = 6;
+    /** Pixels per QR module of the activation page's code (also what priming renders). */
+    public static final int QR_MODULE_SCALE = 6;
 
     private final TwoFactorStore store;
     private final SecretCipher cipher;

@@ -1,6 +1,7 @@
 package dev.twofa.wiring;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.twofa.config.Config;
 import dev.twofa.domain.otp.OtpPolicy;
@@ -54,6 +55,7 @@ public final class Priming implements Resource {
     private final AwsAdapters adapters;
     private final boolean atInit;
     private final AtomicBoolean armed = new AtomicBoolean();
+    private volatile List<Runnable> domainSteps = List.of();
 
     Priming(AwsAdapters adapters, Config config) {
         this.adapters = adapters;
@@ -65,13 +67,15 @@ public final class Priming implements Resource {
     }
 
     /**
-     * Called by {@link Wiring} once a use case is built (so its clients exist): registers for the
-     * checkpoint and, with {@value #AT_INIT}, primes now. Only the first call does anything.
+     * Called by {@link Wiring} once a use case is built (so its clients exist), with the domain steps
+     * of its own request path ({@link DomainPriming}): registers for the checkpoint and, with {@value
+     * #AT_INIT}, primes now. Only the first call does anything.
      */
-    void armed() {
+    void armed(List<Runnable> domainSteps) {
         if (!armed.compareAndSet(false, true)) {
             return;
         }
+        this.domainSteps = List.copyOf(domainSteps);
         REGISTERED.add(this);
         Core.getGlobalContext().register(this);
         if (atInit) {
@@ -94,32 +98,74 @@ public final class Priming implements Resource {
         long start = System.nanoTime();
         attempt("JSON", Priming::json);
         attempt("crypto", Priming::crypto);
+        for (Runnable step : domainSteps) {
+            attempt("the use case's domain", step);
+        }
         adapters.prime((service, failure) -> skipped(service, failure));
         Log.log(LogLevel.INFO, "primed in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
     /**
-     * The parsing, problem mapping and JSON writing of every handler: a body read, then no verified
-     * caller, so a 401 problem is rendered. The route is the priming's own, never a real one.
+     * The event as the runtime reads it and the response as it writes it, then the parsing, problem
+     * mapping and JSON writing of every handler: a request with no verified caller, which ends in a
+     * 401 problem, and one with a caller, which ends in a 200. The route and the caller are the
+     * priming's own ({@code PRIME /priming}, sub {@code #priming}), never a real one, and the action
+     * reads its body and caller only: it reaches no use case and no adapter.
      */
     private static void json() {
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+        RuntimeSerialization runtime = RuntimeSerialization.find();
+        APIGatewayV2HTTPEvent signedIn = runtime.event(SIGNED_IN_EVENT).orElseGet(Priming::signedInEvent);
+        APIGatewayV2HTTPEvent anonymous = signedInEvent();
+        anonymous.getRequestContext().setAuthorizer(null);
+        for (APIGatewayV2HTTPEvent event : List.of(anonymous, signedIn)) {
+            APIGatewayV2HTTPResponse response = Http.handle(event, request -> {
+                request.sixDigitCode("code");
+                request.optionalString("nonce", 64);
+                request.principal();
+                return ApiResponse.ok(ApiResponse.object("primed", true));
+            });
+            runtime.write(response);
+        }
+    }
+
+    /** What API Gateway sends for a signed-in caller: claims of the JWT authorizer, headers, a body. */
+    private static final String SIGNED_IN_EVENT =
+            """
+            {"version":"2.0","routeKey":"PRIME /priming","rawPath":"/priming","rawQueryString":"",
+             "headers":{"content-type":"application/json","user-agent":"priming","x-forwarded-for":"192.0.2.1"},
+             "requestContext":{"accountId":"000000000000","apiId":"priming",
+              "authorizer":{"jwt":{"claims":{"sub":"#priming","email":"priming@example.invalid",
+               "email_verified":"true","iat":"0","exp":"0"},"scopes":null}},
+              "domainName":"priming.invalid","domainPrefix":"priming",
+              "http":{"method":"POST","path":"/priming","protocol":"HTTP/1.1","sourceIp":"192.0.2.1",
+               "userAgent":"priming"},
+              "requestId":"priming","routeKey":"PRIME /priming","stage":"$default",
+              "time":"01/Jan/2026:00:00:00 +0000","timeEpoch":0},
+             "body":"{\\"code\\":\\"000000\\",\\"nonce\\":\\"priming\\"}","isBase64Encoded":false}
+            """;
+
+    /** The same event built here, when no runtime serialization is on the class path (tests, local run). */
+    private static APIGatewayV2HTTPEvent signedInEvent() {
+        return APIGatewayV2HTTPEvent.builder()
                 .withRouteKey("PRIME /priming")
                 .withHeaders(Map.of("content-type", "application/json"))
                 .withBody("{\"code\":\"000000\",\"nonce\":\"priming\"}")
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                        .builder()
+                                        .withClaims(Map.of(
+                                                "sub", "#priming",
+                                                "email", "priming@example.invalid",
+                                                "email_verified", "true"))
+                                        .build())
+                                .build())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                                 .withMethod("POST")
                                 .withPath("/priming")
                                 .build())
                         .build())
                 .build();
-        Http.handle(event, request -> {
-            request.sixDigitCode("code");
-            request.optionalString("nonce", 64);
-            request.principal();
-            return ApiResponse.ok(ApiResponse.object("primed", true));
-        });
     }
 
     /** TOTP (HMAC-SHA1) on an all-zero key, SHA-256, and ES256 sign and verify with a throwaway key pair. */

@@ -16,8 +16,16 @@ final class SesAdapters {
         return new SesMailer(ses, sender);
     }
 
-    /** SnapStart priming: GetSendQuota, a read of the account's sending limits; no mail is sent. */
+    /**
+     * SnapStart priming: a SendEmail answered locally ({@link PrimingHttpClient}): its marshalling and
+     * unmarshalling, no mail sent; then a real GetSendQuota (a read of the account's sending limits).
+     */
     void prime() {
+        PrimingHttpClient.answeringLocally(() -> ses.sendEmail(s -> s.source("priming@example.invalid")
+                .destination(d -> d.toAddresses("priming@example.invalid"))
+                .message(m -> m.subject(c -> c.data("priming").charset("UTF-8"))
+                        .body(b -> b.text(c -> c.data("priming").charset("UTF-8"))
+                                .html(c -> c.data("<p>priming</p>").charset("UTF-8"))))));
         ses.getSendQuota();
     }
 }

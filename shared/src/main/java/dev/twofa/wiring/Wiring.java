@@ -101,35 +101,42 @@ public final class Wiring {
     }
 
     public ActivateLink activateLink() {
-        return primed(new ActivateLink(
-                adapters.store(),
-                adapters.cipher(),
-                new SecretGenerator(random),
-                adapters.events(),
-                clock,
-                totpSettings()));
+        return primed(
+                new ActivateLink(
+                        adapters.store(),
+                        adapters.cipher(),
+                        new SecretGenerator(random),
+                        adapters.events(),
+                        clock,
+                        totpSettings()),
+                DomainPriming::qrCode);
     }
 
     public ConfirmTotp confirmTotp() {
-        return primed(new ConfirmTotp(
-                adapters.store(),
-                adapters.cipher(),
-                guard(),
-                notifications(),
-                adapters.events(),
-                random,
-                clock,
-                totp()));
+        return primed(
+                new ConfirmTotp(
+                        adapters.store(),
+                        adapters.cipher(),
+                        guard(),
+                        notifications(),
+                        adapters.events(),
+                        random,
+                        clock,
+                        totp()),
+                DomainPriming::recoveryCodes);
     }
 
     public VerifyLogin verifyLogin() {
         return primed(
-                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock));
+                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock),
+                DomainPriming::recoveryCodes);
     }
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {
-        return primed(new RegenerateRecoveryCodes(
-                adapters.store(), stepUp(), notifications(), adapters.events(), random, clock));
+        return primed(
+                new RegenerateRecoveryCodes(
+                        adapters.store(), stepUp(), notifications(), adapters.events(), random, clock),
+                DomainPriming::recoveryCodes);
     }
 
     public Activity activity() {
@@ -153,17 +160,20 @@ public final class Wiring {
     }
 
     public SmsSend smsSend() {
-        return primed(new SmsSend(
-                adapters.store(),
-                adapters.cipher(),
-                adapters.keyedHash(),
-                adapters.smsSender(),
-                guard(),
-                stepUp(),
-                adapters.events(),
-                random,
-                clock,
-                smsSettings()));
+        SmsSettings settings = smsSettings();
+        return primed(
+                new SmsSend(
+                        adapters.store(),
+                        adapters.cipher(),
+                        adapters.keyedHash(),
+                        adapters.smsSender(),
+                        guard(),
+                        stepUp(),
+                        adapters.events(),
+                        random,
+                        clock,
+                        settings),
+                () -> DomainPriming.phoneNumber(settings.phoneNumbers()));
     }
 
     public SmsConfirm smsConfirm() {
@@ -186,8 +196,8 @@ public final class Wiring {
      * Every use case goes out through here, once built (so the SDK clients it calls exist): in
      * production, its request path is primed before the SnapStart snapshot ({@link Priming}).
      */
-    private <T> T primed(T useCase) {
-        priming.ifPresent(Priming::armed);
+    private <T> T primed(T useCase, Runnable... domainSteps) {
+        priming.ifPresent(p -> p.armed(List.of(domainSteps)));
         return useCase;
     }
 

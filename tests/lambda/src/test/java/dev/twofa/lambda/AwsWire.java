@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,10 @@ final class AwsWire implements AutoCloseable {
     private final ExecutorService threads;
     private final URI dynamoDb;
     private final URI others;
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    /** A call on the wire, {@code service:Action}, and how long it waited on its emulator (ns, once answered). */
+    private record Call(String name, AtomicLong upstreamNanos) {}
 
     private AwsWire(HttpServer server, ExecutorService threads, URI dynamoDb, URI others) {
         this.server = server;
@@ -84,14 +88,26 @@ final class AwsWire implements AutoCloseable {
 
     /** The calls made after {@code mark}, in order, e.g. {@code dynamodb:GetItem}, {@code kms:Decrypt}. */
     List<String> since(int mark) {
-        return List.copyOf(calls.subList(mark, calls.size()));
+        return calls.subList(mark, calls.size()).stream().map(Call::name).toList();
+    }
+
+    /**
+     * How long the calls after {@code mark} waited on the emulators: time the function spent on the
+     * emulators' own work and warm-up (DynamoDB Local's first transaction takes a quarter of a second),
+     * which a deployed function spends on AWS's instead. The function's own time is the rest.
+     */
+    Duration upstreamSince(int mark) {
+        return Duration.ofNanos(calls.subList(mark, calls.size()).stream()
+                .mapToLong(c -> c.upstreamNanos().get())
+                .sum());
     }
 
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String service = service(exchange.getRequestHeaders().getFirst("Authorization"));
-            calls.add(service + ":" + action(exchange, body));
+            Call call = new Call(service + ":" + action(exchange, body), new AtomicLong());
+            calls.add(call);
             URI base = service.equals("dynamodb") ? dynamoDb : others;
             HttpRequest.Builder request = HttpRequest.newBuilder(
                             URI.create(base.toString().replaceAll("/$", "") + exchange.getRequestURI()))
@@ -107,6 +123,7 @@ final class AwsWire implements AutoCloseable {
                 }
             });
             HttpResponse<byte[]> response;
+            long sent = System.nanoTime();
             try {
                 response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (InterruptedException e) {
@@ -118,6 +135,8 @@ final class AwsWire implements AutoCloseable {
                 exchange.sendResponseHeaders(502, message.length);
                 exchange.getResponseBody().write(message);
                 return;
+            } finally {
+                call.upstreamNanos().set(System.nanoTime() - sent);
             }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {

@@ -42,7 +42,16 @@ final class DeployedFunction implements AutoCloseable {
     private static final Duration INIT_WAIT = Duration.ofSeconds(120);
 
     /** One request the function answered (or failed). */
-    record Invocation(String what, int status, Duration duration, List<String> awsCalls) {}
+    /**
+     * One request: its answer's status (-1 for a function error), how long it took, its AWS calls on the
+     * wire and how long they waited on the emulators.
+     */
+    record Invocation(String what, int status, Duration duration, List<String> awsCalls, Duration upstream) {
+        /** The function's own time: the request less its wait on the emulators. */
+        Duration own() {
+            return duration.minus(upstream);
+        }
+    }
 
     private final SamTemplate.Function function;
     private final Process process;
@@ -50,6 +59,7 @@ final class DeployedFunction implements AutoCloseable {
     private final AwsWire wire;
     private final Path log;
     private final Duration timeout;
+    private volatile List<String> callsBeforeFirstRequest = List.of();
     private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
     private final Duration init;
     private final String initFailure;
@@ -149,6 +159,13 @@ final class DeployedFunction implements AutoCloseable {
         command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
         command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
         command.add("-XX:+ErrorFileToStderr");
+        // A diagnosis's extra JVM flags, e.g. -Dtwofa.lambda.jvmArgs=-Xlog:class+load to see what a request
+        // loads that priming did not.
+        for (String extra : System.getProperty("twofa.lambda.jvmArgs", "").split(" ")) {
+            if (!extra.isBlank()) {
+                command.add(extra);
+            }
+        }
         command.add("-classpath");
         command.add(LambdaJava.runtimeClassPath());
         command.add(MAIN);
@@ -239,6 +256,14 @@ final class DeployedFunction implements AutoCloseable {
     }
 
     /** Why init failed (init error, JVM exit, no answer), with the end of the function's log; empty when it started. */
+    /**
+     * The AWS calls made on the wire before the function's first request: init's and priming's (once
+     * the runtime has asked for its first event, SnapStart's checkpoint hooks have run too).
+     */
+    List<String> callsBeforeFirstRequest() {
+        return invocations.isEmpty() ? wire.since(0) : callsBeforeFirstRequest;
+    }
+
     Optional<String> initFailure() {
         return Optional.ofNullable(initFailure);
     }
@@ -259,6 +284,9 @@ final class DeployedFunction implements AutoCloseable {
             throw new AssertionError(
                     function.logicalId() + "'s JVM has exited (code " + process.exitValue() + ")\n" + tail(log));
         }
+        if (invocations.isEmpty()) {
+            callsBeforeFirstRequest = wire.since(0);
+        }
         int mark = wire.mark();
         RuntimeApi.Answer answer;
         try {
@@ -267,8 +295,9 @@ final class DeployedFunction implements AutoCloseable {
             throw new AssertionError(function.logicalId() + " gave no answer to " + what + "\n" + tail(log));
         }
         List<String> calls = wire.since(mark);
+        Duration upstream = wire.upstreamSince(mark);
         if (answer.failed()) {
-            invocations.add(new Invocation(what, -1, answer.duration(), calls));
+            invocations.add(new Invocation(what, -1, answer.duration(), calls, upstream));
             throw new AssertionError(function.logicalId() + " failed on " + what + " with " + answer.errorType() + ": "
                     + answer.text() + "\n" + tail(log));
         }
@@ -279,7 +308,7 @@ final class DeployedFunction implements AutoCloseable {
             throw new AssertionError(function.logicalId() + " answered " + what + " with no JSON: " + answer.text());
         }
         int status = ((Number) response.get("statusCode")).intValue();
-        invocations.add(new Invocation(what, status, answer.duration(), calls));
+        invocations.add(new Invocation(what, status, answer.duration(), calls, upstream));
         Map<String, String> headers = new LinkedHashMap<>();
         map(response.get("headers")).forEach((k, v) -> headers.put(k, String.valueOf(v)));
         return new Givens.Reply(status, headers, (String) response.get("body"));

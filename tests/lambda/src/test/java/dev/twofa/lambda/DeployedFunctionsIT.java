@@ -73,14 +73,41 @@ class DeployedFunctionsIT {
                 .isZero();
     }
 
+    /**
+     * Priming makes every kind of call its function's adapters make, and all but one harmless read
+     * per client are answered in the function's own process: on the wire before the first request
+     * there may be only those reads. A write, a key use or a send here would mean priming's locally
+     * answered calls leaked out (and wrote, decrypted, mailed or texted before the snapshot).
+     */
+    @Order(0)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void priming_callsOnTheWire_areOnlyItsHarmlessReads(String logicalId) {
+        DeployedFunction function = function(logicalId);
+
+        assertThat(function.callsBeforeFirstRequest())
+                .as("%s: AWS calls on the wire before its first request", logicalId)
+                .allSatisfy(call -> assertThat(call)
+                        .isIn("dynamodb:GetItem", "kms:DescribeKey", "ses:GetSendQuota", "sns:GetSMSAttributes"));
+        if (DeployedStack.PRIMED) {
+            assertThat(function.callsBeforeFirstRequest())
+                    .as("%s primed: its real reads happened", logicalId)
+                    .isNotEmpty();
+        }
+    }
+
+    private static DeployedFunction function(String logicalId) {
+        return stack.functions().stream()
+                .filter(f -> f.function().logicalId().equals(logicalId))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Order(1)
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void function_getsThroughInit_asDeployed(String logicalId) {
-        DeployedFunction function = stack.functions().stream()
-                .filter(f -> f.function().logicalId().equals(logicalId))
-                .findFirst()
-                .orElseThrow();
+        DeployedFunction function = function(logicalId);
         assertThat(function.initFailure())
                 .as(
                         "%s (functions/%s/target/function.jar) under the runtime interface client",
