@@ -121,7 +121,9 @@ public final class ApiRequest {
 
     /** A 6-digit code, format checked before anything is hashed or counted. */
     public String sixDigitCode(String field) {
-        String code = requiredString(field, 16).strip();
+        // Apps show codes as "123 456": ASCII spaces are dropped, and nothing else is (no tab, newline,
+        // Unicode space or non-ASCII digit), as docs/openapi.yaml's SixDigits pattern says.
+        String code = requiredString(field, 16).replace(" ", "");
         if (!SIX_DIGITS.matcher(code).matches()) {
             throw new InvalidRequest(field, "The code must be 6 digits.");
         }

@@ -1,5 +1,6 @@
 package dev.twofa.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,9 +20,21 @@ public final class Json {
         }
     }
 
-    /** @throws IOException when the text is not one JSON object */
+    /**
+     * Exactly one JSON object and nothing after it but whitespace: no second value, no comment, no stray
+     * character (jackson-jr alone reads the first value and ignores the rest, a parser differential with
+     * any proxy or WAF in front of us). Duplicate keys are refused too.
+     *
+     * @throws IOException when the text is not exactly one JSON object
+     */
     public static Map<String, Object> readObject(String text) throws IOException {
-        Object value = MAPPER.anyFrom(text);
+        Object value;
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            value = MAPPER.anyFrom(parser);
+            if (parser.nextToken() != null) {
+                throw new IOException("content after the JSON object");
+            }
+        }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IOException("not a JSON object");
         }

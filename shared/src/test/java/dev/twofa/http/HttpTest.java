@@ -103,9 +103,64 @@ class HttpTest {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"", "not json", "[1,2]", "\"text\"", "{\"code\":", "{\"code\":123456}", "{\"code\":\"12345\"}"})
+            strings = {
+                "",
+                "not json",
+                "[1,2]",
+                "\"text\"",
+                "{\"code\":",
+                "{\"code\":123456}",
+                "{\"code\":\"12345\"}",
+                // trailing content: a proxy or WAF reading the whole body would see something else
+                "{\"code\":\"123456\"}x",
+                "{\"code\":\"123456\"}{\"code\":\"000000\"}",
+                "{\"code\":\"123456\"} // comment",
+                "{\"code\":\"123456\"} /* comment */",
+                "{\"code\":\"123456\"},",
+                "{\"code\":\"123456\"}]",
+                "{\"code\":\"123456\"}\u0000",
+                // a duplicate key: which one counts depends on the reader
+                "{\"code\":\"000000\",\"code\":\"123456\"}"
+            })
     void malformedBodiesAndFields_are400Problems(String raw) throws IOException {
         var response = run(event("u", raw), request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response)).containsEntry("type", "urn:twofa:problem:invalid-request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"code\":\"123456\"}", " {\"code\":\"123456\"} ", "{\"code\":\"123456\"}\r\n\t"})
+    void oneObject_withWhitespaceAround_isRead(String raw) throws IOException {
+        var response = run(event("u", raw), request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getStatusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"123456", "123 456", " 123456 ", "1 2 3 4 5 6"})
+    void sixDigitCode_dropsAsciiSpacesOnly(String code) throws IOException {
+        var response = run(
+                event("u", "{\"code\":\"" + code + "\"}"),
+                request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(body(response)).containsEntry("c", "123456");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "\\t123456",
+                "123456\\n",
+                "123456\\u0000",
+                "\\u2003123456", // em space: String.strip() used to drop it
+                "123\\u00a0456", // no-break space
+                "\\u0661\\u0662\\u0663\\u0664\\u0665\\u0666", // Arabic-Indic digits
+                "１２３４５６", // full-width digits
+                "123-456"
+            })
+    void sixDigitCode_withAnythingButAsciiSpaces_is400(String code) throws IOException {
+        var response = run(
+                event("u", "{\"code\":\"" + code + "\"}"),
+                request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(body(response)).containsEntry("type", "urn:twofa:problem:invalid-request");
     }

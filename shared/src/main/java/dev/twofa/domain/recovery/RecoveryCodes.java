@@ -73,18 +73,19 @@ public final class RecoveryCodes {
     }
 
     /**
-     * Turns what a user typed into the canonical 12-symbol form: trimmed, upper case, spaces and hyphens dropped, and
-     * Crockford's look-alikes mapped (O to 0, I and L to 1). Empty for anything else, so callers can answer the same
-     * "invalid code" without hashing garbage.
+     * Turns what a user typed into the canonical 12-symbol form: spaces and hyphens dropped, ASCII letters upper-cased
+     * and Crockford's look-alikes mapped (O to 0, I and L to 1). Nothing else is dropped or mapped: a tab, a newline,
+     * a NUL or any other control character makes the input invalid ({@code String.trim()} would strip them all, so a
+     * code followed by NUL matched). Empty for anything else, so callers can answer the same "invalid code" without
+     * hashing garbage.
      */
     public static Optional<String> normalize(String input) {
         if (input == null) {
             return Optional.empty();
         }
-        String trimmed = input.trim();
         StringBuilder out = new StringBuilder(CODE_LENGTH);
-        for (int i = 0; i < trimmed.length(); i++) {
-            char c = trimmed.charAt(i);
+        for (int i = 0; i < input.length(); i++) {
+            char c = input.charAt(i);
             if (c == ' ' || c == '-') {
                 continue;
             }

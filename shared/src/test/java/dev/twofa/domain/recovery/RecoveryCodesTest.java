@@ -90,7 +90,15 @@ class RecoveryCodesTest {
                 "ABCD_EFGH_JKMN",
                 "ABCD.EFGH.JKMN",
                 "ABCD-EFGH-JKM\u0131", // dotless i: String.toUpperCase would turn it into I
-                "ABCD-EFGH-JKMＮ" // full-width N
+                "ABCD-EFGH-JKMＮ", // full-width N
+                "ABCD-EFGH-JKMN\u0000", // NUL after a valid code: trim() used to strip it
+                "\u0000ABCD-EFGH-JKMN",
+                "ABCD-EFGH-JKMN\t",
+                "ABCD-EFGH-JKMN\n",
+                "\rABCD-EFGH-JKMN",
+                "ABCD\u0001EFGH-JKMN",
+                "ABCD-EFGH-JKMN\u001f",
+                "ABCD\u00a0EFGH\u00a0JKMN" // no-break spaces: only the ASCII space is documented
             })
     void normalize_rejectsEverythingElse(String input) {
         assertThat(RecoveryCodes.normalize(input)).isEmpty();
