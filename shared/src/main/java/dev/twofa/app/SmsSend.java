@@ -118,24 +118,29 @@ public final class SmsSend {
             masked = factor.maskedPhone();
         }
 
-        // Every limit before SNS is called; a refusal leaves none of them spent.
-        limiter.take(principal, purpose, phoneHash(phone.e164()), phone.region(), now);
+        // Every limit before SNS is called; a refusal leaves none of them spent, and so does a fault
+        // before or in the send (a 5xx spends nothing the user needs: they may retry at once).
+        SmsSendLimiter.Taken taken = limiter.take(principal, purpose, phoneHash(phone.e164()), phone.region(), now);
 
         String code = codes.newCode();
         String challengeId = newId();
         Instant expiresAt = now.plus(settings.codeLifetime());
-        byte[] codeHash = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challengeId));
-        SmsChallenge challenge = new SmsChallenge(
-                userId,
-                challengeId,
-                purpose,
-                codeHash,
-                purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
-                masked,
-                0,
-                expiresAt,
-                steppedUp);
-        store.putSmsChallenge(challenge);
+        try {
+            byte[] codeHash = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challengeId));
+            store.putSmsChallenge(new SmsChallenge(
+                    userId,
+                    challengeId,
+                    purpose,
+                    codeHash,
+                    purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
+                    masked,
+                    0,
+                    expiresAt,
+                    steppedUp));
+        } catch (RuntimeException fault) {
+            taken.giveBack(fault);
+            throw fault;
+        }
         try {
             sms.send(phone.e164(), text(purpose, code));
         } catch (SmsRejectedException | DependencyException e) {
@@ -143,6 +148,11 @@ public final class SmsSend {
             store.deleteSmsChallenge(userId, challengeId);
             events.record(SecurityEvent.of(
                     principal, "sms_send_failed", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
+            // A fault gives the sends back; a refusal (opted out, not a mobile) keeps them spent, or a
+            // loop on a refused number would call SNS without limit.
+            if (e instanceof DependencyException) {
+                taken.giveBack(e);
+            }
             throw e;
         }
         events.record(

@@ -81,34 +81,49 @@ final class SmsSendLimiter {
      * Takes one send from each limit, or refuses with {@link Throttled} having given back what it took.
      *
      * @param region the ISO 3166-1 code of the number's country
+     * @return what was taken, for {@link Taken#giveBack} when the send it paid for never happens
      */
-    void take(Principal principal, SmsPurpose purpose, String phoneHash, String region, Instant now) {
-        Deque<Runnable> giveBack = new ArrayDeque<>();
+    Taken take(Principal principal, SmsPurpose purpose, String phoneHash, String region, Instant now) {
+        Taken taken = new Taken();
         try {
             String userKey = userKey(principal.userId());
             histories.spend(userKey, now);
-            giveBack.push(() -> histories.giveBack(userKey, now));
+            taken.parts.push(() -> histories.giveBack(userKey, now));
 
             String phoneKey = phoneKey(purpose, phoneHash);
             histories.spend(phoneKey, now);
-            giveBack.push(() -> histories.giveBack(phoneKey, now));
+            taken.parts.push(() -> histories.giveBack(phoneKey, now));
 
             String countryShard = takeFromBudget(countryBudget, "COUNTRY#" + region, now)
                     .orElseThrow(() -> exhausted(principal, purpose, "country", region, now));
-            giveBack.push(() -> store.returnSmsBudget(countryShard));
+            taken.parts.push(() -> store.returnSmsBudget(countryShard));
 
-            takeFromBudget(accountBudget, "ACCOUNT", now)
+            String accountShard = takeFromBudget(accountBudget, "ACCOUNT", now)
                     .orElseThrow(() -> exhausted(principal, purpose, "account", region, now));
+            taken.parts.push(() -> store.returnSmsBudget(accountShard));
         } catch (RuntimeException refused) {
-            while (!giveBack.isEmpty()) {
+            taken.giveBack(refused);
+            throw refused;
+        }
+        return taken;
+    }
+
+    /** The sends {@link #take} spent, last first. */
+    static final class Taken {
+        private final Deque<Runnable> parts = new ArrayDeque<>();
+
+        /**
+         * Gives back every send taken, for a send that never happened: a refused limit, or a fault before or
+         * in the send. What cannot be given back stays spent, noted on {@code cause}, which the caller sees.
+         */
+        void giveBack(RuntimeException cause) {
+            while (!parts.isEmpty()) {
                 try {
-                    giveBack.pop().run();
+                    parts.pop().run();
                 } catch (RuntimeException e) {
-                    // The refusal is what the caller must see; what could not be given back stays spent.
-                    refused.addSuppressed(e);
+                    cause.addSuppressed(e);
                 }
             }
-            throw refused;
         }
     }
 

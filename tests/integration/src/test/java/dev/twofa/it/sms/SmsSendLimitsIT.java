@@ -136,6 +136,44 @@ class SmsSendLimitsIT {
         assertThat(guess.getStatusCode()).isEqualTo(400);
     }
 
+    @Test
+    void snsDown_spendsNoSend_soTheUserMayRetryAtOnce() {
+        // GIVEN a send that fails because SNS is down (503)
+        SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
+                .build();
+        Wiring broken = app.withAdapters(
+                new DynamoTwoFactorStore(app.dynamo, app.table),
+                new KmsSecretCipher(app.kms, app.keyId),
+                new SesMailer(app.ses, TestApp.SENDER),
+                new KmsKeyedHash(app.kms, app.macKeyId),
+                new SnsSmsSender(deadSns, Optional.empty()));
+        for (int i = 0; i < 6; i++) {
+            APIGatewayV2HTTPResponse failed = new SmsSendHandler(broken.smsSend())
+                    .handleRequest(
+                            Api.request(
+                                    "POST /2fa/sms/send",
+                                    user,
+                                    Api.json(Map.of("purpose", "enable", "phoneNumber", phone))),
+                            null);
+            assertThat(failed.getStatusCode()).as(failed.getBody()).isEqualTo(503);
+        }
+
+        // WHEN the user retries at once, SNS back (six failures: more than the hourly five, within 30 s)
+        APIGatewayV2HTTPResponse retry = Sms.send(app, user, "enable", phone);
+
+        // THEN the send goes out: the failures spent neither the 30-second spacing nor the hourly limit
+        assertThat(retry.getStatusCode()).as(retry.getBody()).isEqualTo(202);
+        assertThat(Sms.count(phone)).isEqualTo(1);
+        var budget = app.dynamo.scan(s -> s.tableName(app.table)).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("SMSBUDGET#"))
+                .mapToInt(i -> Integer.parseInt(
+                        i.get("sends") == null ? "0" : i.get("sends").n()))
+                .sum();
+        assertThat(budget)
+                .as("sends counted in the country and account budgets")
+                .isEqualTo(2);
+    }
+
     private void assertNoChallengeLeft() {
         var items = app.dynamo.scan(s -> s.tableName(app.table)).items();
         assertThat(items).noneMatch(i -> i.get("sk").s().equals("SMS#CHALLENGE"));
