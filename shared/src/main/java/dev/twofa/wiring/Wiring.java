@@ -123,8 +123,7 @@ public final class Wiring {
     }
 
     public VerifyLogin verifyLogin() {
-        return primed(
-                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock));
+        return primed(new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), clock));
     }
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {
