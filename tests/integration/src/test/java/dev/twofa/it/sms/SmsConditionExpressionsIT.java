@@ -162,6 +162,31 @@ class SmsConditionExpressionsIT {
     }
 
     @Test
+    void login_consumesTheChallenge_andAppendsTheSignIn_inOneTransaction() {
+        Sms.enable(app, user, phone);
+        app.clock.advance(Duration.ofSeconds(31));
+        Sms.send(app, user, "login", null);
+        app.dynamoRequests.clear();
+        Sms.confirm(app, user, "login", Sms.lastCode(phone));
+        List<String> transaction = app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
+                .flatMap(t -> t.transactItems().stream())
+                .map(i -> i.delete() != null
+                        ? "delete " + i.delete().conditionExpression()
+                        : i.update() != null
+                                ? "update " + i.update().conditionExpression()
+                                : "put " + i.put().item().get("event").s() + " IF "
+                                        + i.put().conditionExpression())
+                .toList();
+        assertThat(transaction)
+                .containsExactly(
+                        "delete challengeId = :cid",
+                        "update (attribute_exists(smsEnabledAt)) AND (attribute_not_exists(failures) OR failures <= :seen)",
+                        // No sign-in without its audit item, and no audit item of a refused one.
+                        "put verify_succeeded IF attribute_not_exists(pk)");
+        assertThat(app.dynamoRequests.requestsOf(PutItemRequest.class)).isEmpty();
+    }
+
+    @Test
     void aFailedSend_removesOnlyItsOwnChallenge() {
         String optedOut = phone.substring(0, phone.length() - 2) + "99";
         Sms.send(app, user, "enable", optedOut);
