@@ -159,13 +159,15 @@ class ConditionExpressionsIT {
         app.dynamoRequests.clear();
         Enrollment.disable(app, user, "recoveryCode", enrolled.recoveryCodes().get(1));
         List<String> conditions = transactionConditions();
-        // First the recovery code spent to prove the factor, then the removal.
-        assertThat(conditions.subList(0, 2))
+        // First the recovery code spent to prove the factor, with its recovery_code_used audit item,
+        // then the removal.
+        assertThat(conditions.subList(0, 3))
                 .containsExactly(
                         "delete attribute_exists(pk)",
                         "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
-                                + " :seen)");
-        assertThat(conditions.subList(2, conditions.size()))
+                                + " :seen)",
+                        "put attribute_not_exists(pk)");
+        assertThat(conditions.subList(3, conditions.size()))
                 .startsWith("update attribute_exists(totpEnabledAt)", "delete null")
                 .hasSize(2 + 9);
     }
