@@ -34,4 +34,9 @@ public final class AuditedEvents implements SecurityEvents {
                     Map.of("event", event.type(), "dependency", e.dependency())));
         }
     }
+
+    @Override
+    public void committed(SecurityEvent event) {
+        log.record(event);
+    }
 }

@@ -15,9 +15,11 @@ import dev.twofa.port.TwoFactorStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Checks a proof of an existing factor and spends it: an authenticator code, a recovery code, or
@@ -55,14 +57,35 @@ public final class CodeVerifier {
         this.totp = totp;
     }
 
+    /**
+     * What a check proved.
+     *
+     * @param recoveryCodesLeft after a recovery code: how many stay unused (from the codes read to
+     *     compare against, less the one spent); empty for other methods
+     */
+    public record Passed(VerifiedMethod method, OptionalInt recoveryCodesLeft) {}
+
+    /** Checks and spends a proof for a factor change (step-up): no sign-in is recorded. */
     public VerifiedMethod verify(Principal principal, Account account, Credential credential, Instant now) {
+        return check(principal, account, credential, now, false).method();
+    }
+
+    /**
+     * Checks and spends a sign-in code: its {@code verify_succeeded} audit item is written in the
+     * transaction that spends the code, so a sign-in is recorded with its audit item or not at all.
+     */
+    public Passed signIn(Principal principal, Account account, Credential credential, Instant now) {
+        return check(principal, account, credential, now, true);
+    }
+
+    private Passed check(Principal principal, Account account, Credential credential, Instant now, boolean signIn) {
         if (!(credential instanceof SignInAssertion)) {
             account.totpFactor().orElseThrow(() -> new WrongState("the authenticator app is not enabled"));
         }
         guard.ensureOpen(account, now);
         return switch (credential) {
-            case TotpCode code -> verifyTotp(principal, account, code.code(), now);
-            case RecoveryCode code -> verifyRecovery(principal, account, code.normalized(), now);
+            case TotpCode code -> verifyTotp(principal, account, code.code(), now, signIn);
+            case RecoveryCode code -> verifyRecovery(principal, account, code.normalized(), now, signIn);
             case SignInAssertion assertion -> verifyAssertion(principal, account, assertion.token(), now);
         };
     }
@@ -74,7 +97,7 @@ public final class CodeVerifier {
         return Instant.ofEpochSecond((step + 1 + totp.policy().driftSteps()) * period + period);
     }
 
-    private VerifiedMethod verifyTotp(Principal principal, Account account, String code, Instant now) {
+    private Passed verifyTotp(Principal principal, Account account, String code, Instant now, boolean signIn) {
         String userId = principal.userId();
         TotpFactor factor = account.totpFactor().orElseThrow();
         byte[] secret = cipher.decrypt(factor.secretCiphertext(), SecretContext.totpSecret(userId));
@@ -92,32 +115,48 @@ public final class CodeVerifier {
         // RFC 6238 §5.2 / CVE-2024-41800: two requests with one code may both pass the check above;
         // the conditional transaction lets exactly one of them through.
         long step = check.step();
-        if (!store.acceptTotpStep(userId, step, stepRecordExpiry(totp, step), account.consecutiveFailures(), now)) {
+        List<SecurityEvent> audit = signIn ? List.of(signedIn(principal, VerifiedMethod.TOTP, now)) : List.of();
+        if (!store.acceptTotpStep(
+                userId, step, stepRecordExpiry(totp, step), account.consecutiveFailures(), now, audit)) {
             throw guard.lostRace(principal, account, now, current -> replay(principal, account, step, now));
         }
-        return VerifiedMethod.TOTP;
+        audit.forEach(events::committed);
+        return new Passed(VerifiedMethod.TOTP, OptionalInt.empty());
     }
 
-    private VerifiedMethod verifyRecovery(Principal principal, Account account, String normalized, Instant now) {
+    private Passed verifyRecovery(
+            Principal principal, Account account, String normalized, Instant now, boolean signIn) {
         byte[] salt = account.recoverySalt();
-        String presented = salt == null ? null : RecoveryCodes.hash(normalized, salt);
-        String matched = presented == null ? null : matching(presented, store.recoveryCodeHashes(principal.userId()));
+        List<String> unused = salt == null ? List.of() : store.recoveryCodeHashes(principal.userId());
+        String matched = salt == null ? null : matching(RecoveryCodes.hash(normalized, salt), unused);
         if (matched == null) {
             throw guard.fail(principal, account, RECOVERY, now, "wrong recovery code");
         }
+        List<SecurityEvent> audit = new ArrayList<>();
+        // OWASP MFA cheat sheet: a used recovery code is recorded, sign-in or step-up alike.
+        audit.add(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now));
+        if (signIn) {
+            audit.add(signedIn(principal, VerifiedMethod.RECOVERY, now));
+        }
         // Keycloak #26106: two parallel requests with one code; the conditional delete admits one.
-        if (!store.consumeRecoveryCode(principal.userId(), matched, account.consecutiveFailures())) {
+        if (!store.consumeRecoveryCode(principal.userId(), matched, account.consecutiveFailures(), audit)) {
             throw guard.lostRace(
                     principal,
                     account,
                     now,
                     current -> guard.fail(principal, account, RECOVERY, now, "recovery code used"));
         }
-        events.record(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now));
-        return VerifiedMethod.RECOVERY;
+        audit.forEach(events::committed);
+        // The codes read less the one spent; a different code spent in parallel is counted by the next use.
+        return new Passed(VerifiedMethod.RECOVERY, OptionalInt.of(unused.size() - 1));
     }
 
-    private VerifiedMethod verifyAssertion(Principal principal, Account account, String token, Instant now) {
+    /** Recorded for a sign-in only: the same check guards factor changes, which record events of their own. */
+    private static SecurityEvent signedIn(Principal principal, VerifiedMethod method, Instant now) {
+        return SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now);
+    }
+
+    private Passed verifyAssertion(Principal principal, Account account, String token, Instant now) {
         var spendable = assertions
                 .check(principal.userId(), token, now)
                 .orElseThrow(() -> guard.fail(principal, account, ASSERTION, now, "invalid assertion"));
@@ -130,7 +169,7 @@ public final class CodeVerifier {
                     now,
                     current -> guard.fail(principal, account, ASSERTION, now, "assertion reused"));
         }
-        return VerifiedMethod.ASSERTION;
+        return new Passed(VerifiedMethod.ASSERTION, OptionalInt.empty());
     }
 
     /** Constant-time over every stored hash, no early exit: timing says nothing about which matched. */

@@ -11,6 +11,7 @@ import dev.twofa.port.TwoFactorStore;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -108,8 +109,15 @@ public final class SmsConfirm {
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
-                consumed(store.consumeSmsLogin(challenge, seen), principal, account, now, current -> Optional.empty());
-                events.record(SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now));
+                // Written with the spent challenge, in one transaction: no sign-in without its audit item.
+                SecurityEvent signedIn = SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now);
+                consumed(
+                        store.consumeSmsLogin(challenge, seen, List.of(signedIn)),
+                        principal,
+                        account,
+                        now,
+                        current -> Optional.empty());
+                events.committed(signedIn);
                 yield new Confirmed(
                         Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now, nonce)));
             }

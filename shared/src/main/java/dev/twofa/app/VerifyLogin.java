@@ -18,7 +18,6 @@ public final class VerifyLogin {
     private final CodeVerifier verifier;
     private final Notifications notifications;
     private final AssertionIssuer assertions;
-    private final SecurityEvents events;
     private final Clock clock;
 
     public VerifyLogin(
@@ -26,13 +25,11 @@ public final class VerifyLogin {
             CodeVerifier verifier,
             Notifications notifications,
             AssertionIssuer assertions,
-            SecurityEvents events,
             Clock clock) {
         this.store = store;
         this.verifier = verifier;
         this.notifications = notifications;
         this.assertions = assertions;
-        this.events = events;
         this.clock = clock;
     }
 
@@ -43,12 +40,11 @@ public final class VerifyLogin {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        VerifiedMethod method = verifier.verify(principal, account, credential, now);
-        // Recorded here, not in the verifier: the same check also guards disabling and regenerating
-        // codes, which record events of their own and are not sign-ins.
-        events.record(SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now));
-        if (method == VerifiedMethod.RECOVERY) {
-            int remaining = store.countRecoveryCodes(userId);
+        // The verifier spends the code and writes verify_succeeded in one transaction (and logs it).
+        CodeVerifier.Passed passed = verifier.signIn(principal, account, credential, now);
+        VerifiedMethod method = passed.method();
+        if (passed.recoveryCodesLeft().isPresent()) {
+            int remaining = passed.recoveryCodesLeft().getAsInt();
             Recipients to = Recipients.of(principal, account);
             notifications.recoveryCodeUsed(to, remaining);
             if (remaining <= LOW_RECOVERY_CODES) {

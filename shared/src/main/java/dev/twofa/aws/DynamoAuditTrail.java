@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
@@ -45,6 +46,23 @@ public final class DynamoAuditTrail implements AuditTrail {
 
     @Override
     public void append(SecurityEvent event) {
+        Put put = appendPut(event);
+        try {
+            dynamo.putItem(
+                    p -> p.tableName(put.tableName()).item(put.item()).conditionExpression(put.conditionExpression()));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("audit key collision", e);
+        } catch (SdkException e) {
+            throw AwsErrors.translate(DynamoTwoFactorStore.DEPENDENCY, e);
+        }
+    }
+
+    /**
+     * The write that appends {@code event}, for a transaction that records the event together with
+     * the change it describes (a sign-in and its audit item are written both or neither). Its
+     * condition fails only on a key collision: never a reason to refuse the change.
+     */
+    public Put appendPut(SecurityEvent event) {
         byte[] suffix = new byte[8];
         random.nextBytes(suffix);
         Map<String, AttributeValue> item = new HashMap<>();
@@ -67,13 +85,11 @@ public final class DynamoAuditTrail implements AuditTrail {
         item.put(
                 "expiresAt",
                 AttributeValue.fromN(Long.toString(event.at().plus(retention).getEpochSecond())));
-        try {
-            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression(COND_APPEND_ONLY));
-        } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException("audit key collision", e);
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DynamoTwoFactorStore.DEPENDENCY, e);
-        }
+        return Put.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression(COND_APPEND_ONLY)
+                .build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.twofa.aws;
 
+import dev.twofa.app.SecurityEvent;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
@@ -45,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * USER#id       SMS#CHALLENGE      the latest SMS code's keyed hash, purpose, checks left (expires)
  * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires)
  * ORG#id        POLICY             an organisation's "2FA required" rule
- * AUDIT#id      <millis>#<rand>    one audit event (DynamoAuditTrail; expires after retention)
+ * AUDIT#id      <millis>#<rand>    one audit event (DynamoAuditTrail; expires after retention), put
+ *                                  alone or in the transaction of the change it records
  * SMSRATE#k     HISTORY            recent SMS send times for a user or a number's keyed hash (expires)
  * </pre>
  *
@@ -111,10 +113,13 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final DynamoAuditTrail audit;
 
-    public DynamoTwoFactorStore(DynamoDbClient dynamo, String table) {
+    /** @param audit builds the audit items a transaction appends with the change they record */
+    public DynamoTwoFactorStore(DynamoDbClient dynamo, String table, DynamoAuditTrail audit) {
         this.dynamo = dynamo;
         this.table = table;
+        this.audit = audit;
     }
 
     @Override
@@ -331,23 +336,32 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean acceptTotpStep(String userId, long step, Instant recordExpiresAt, int seenFailures, Instant now) {
+    public boolean acceptTotpStep(
+            String userId,
+            long step,
+            Instant recordExpiresAt,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit) {
         // RFC 6238 §5.2 / CVE-2024-41800: of two requests with one code, only one writes the step.
-        return transact(List.of(
-                TransactWriteItem.builder()
-                        .put(p -> p.tableName(table)
-                                .item(stepItem(userId, step, recordExpiresAt))
-                                .conditionExpression(COND_STEP_UNUSED)
-                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
-                        .build(),
-                TransactWriteItem.builder()
-                        .update(u -> u.tableName(table)
-                                .key(key(userKey(userId), "ACCOUNT"))
-                                .updateExpression("SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
-                                .conditionExpression(and(COND_STEP_ADVANCES, COND_NO_NEW_FAILURES))
-                                .expressionAttributeValues(
-                                        Map.of(":step", num(step), ":zero", num(0), ":seen", num(seenFailures))))
-                        .build()));
+        return transactAudited(
+                List.of(
+                        TransactWriteItem.builder()
+                                .put(p -> p.tableName(table)
+                                        .item(stepItem(userId, step, recordExpiresAt))
+                                        .conditionExpression(COND_STEP_UNUSED)
+                                        .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .update(u -> u.tableName(table)
+                                        .key(key(userKey(userId), "ACCOUNT"))
+                                        .updateExpression(
+                                                "SET totpLastStep = :step, failures = :zero REMOVE lastFailureAt")
+                                        .conditionExpression(and(COND_STEP_ADVANCES, COND_NO_NEW_FAILURES))
+                                        .expressionAttributeValues(Map.of(
+                                                ":step", num(step), ":zero", num(0), ":seen", num(seenFailures))))
+                                .build()),
+                audit);
     }
 
     @Override
@@ -358,21 +372,23 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures) {
+    public boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures, List<SecurityEvent> audit) {
         String user = userKey(userId);
-        return transact(List.of(
-                TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table)
-                                .key(key(user, "RECOVERY#" + codeHash))
-                                .conditionExpression(COND_RECOVERY_CODE_UNUSED))
-                        .build(),
-                TransactWriteItem.builder()
-                        .update(u -> u.tableName(table)
-                                .key(key(user, "ACCOUNT"))
-                                .updateExpression(RESET_FAILURES)
-                                .conditionExpression(and(COND_TOTP_ENABLED, COND_NO_NEW_FAILURES))
-                                .expressionAttributeValues(Map.of(":zero", num(0), ":seen", num(seenFailures))))
-                        .build()));
+        return transactAudited(
+                List.of(
+                        TransactWriteItem.builder()
+                                .delete(d -> d.tableName(table)
+                                        .key(key(user, "RECOVERY#" + codeHash))
+                                        .conditionExpression(COND_RECOVERY_CODE_UNUSED))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .update(u -> u.tableName(table)
+                                        .key(key(user, "ACCOUNT"))
+                                        .updateExpression(RESET_FAILURES)
+                                        .conditionExpression(and(COND_TOTP_ENABLED, COND_NO_NEW_FAILURES))
+                                        .expressionAttributeValues(Map.of(":zero", num(0), ":seen", num(seenFailures))))
+                                .build()),
+                audit);
     }
 
     @Override
@@ -622,27 +638,29 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         String condition = challenge.steppedUp()
                 ? and(COND_SMS_NOT_ENABLED, COND_NO_NEW_FAILURES)
                 : and(COND_SMS_NOT_ENABLED, COND_TOTP_NOT_ENABLED, COND_NO_NEW_FAILURES);
-        return consumeChallengeAnd(challenge, update, condition, values);
+        return transact(consumeChallengeAnd(challenge, update, condition, values));
     }
 
     @Override
-    public boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures) {
-        return consumeChallengeAnd(
-                challenge,
-                RESET_FAILURES,
-                and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
-                Map.of(":zero", num(0), ":seen", num(seenFailures)));
+    public boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures, List<SecurityEvent> audit) {
+        return transactAudited(
+                consumeChallengeAnd(
+                        challenge,
+                        RESET_FAILURES,
+                        and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
+                        Map.of(":zero", num(0), ":seen", num(seenFailures))),
+                audit);
     }
 
     @Override
     public boolean disableSms(SmsChallenge challenge, boolean keepAnotherFactor, int seenFailures) {
-        return consumeChallengeAnd(
+        return transact(consumeChallengeAnd(
                 challenge,
                 "SET failures = :zero REMOVE lastFailureAt, smsPhone, smsMasked, smsEnabledAt",
                 keepAnotherFactor
                         ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED, COND_NO_NEW_FAILURES)
                         : and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
-                Map.of(":zero", num(0), ":seen", num(seenFailures)));
+                Map.of(":zero", num(0), ":seen", num(seenFailures))));
     }
 
     @Override
@@ -698,10 +716,10 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     // ---- end of SMS budgets ----
 
     /** Single use: the challenge is deleted in the same transaction that acts on the account. */
-    private boolean consumeChallengeAnd(
+    private List<TransactWriteItem> consumeChallengeAnd(
             SmsChallenge challenge, String accountUpdate, String accountCondition, Map<String, AttributeValue> values) {
         String user = userKey(challenge.userId());
-        return transact(List.of(
+        return List.of(
                 TransactWriteItem.builder()
                         .delete(d -> d.tableName(table)
                                 .key(key(user, "SMS#CHALLENGE"))
@@ -714,7 +732,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                                 .updateExpression(accountUpdate)
                                 .conditionExpression(accountCondition)
                                 .expressionAttributeValues(values))
-                        .build()));
+                        .build());
     }
 
     /** Deletes of every recovery code: at most 10, well within the 100 items of one transaction. */
@@ -757,10 +775,28 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     /**
-     * Runs one transaction. False when a condition failed; retried when DynamoDB cancelled it for a
-     * conflict with a concurrent transaction, so that of N racing requests one still wins.
+     * Runs {@code writes} and appends the {@code events} to the audit trail in the same transaction:
+     * both or neither. The audit puts go last, so a failed condition among them (a key collision,
+     * never a refusal of the change) is told apart from the change's own conditions.
      */
+    private boolean transactAudited(List<TransactWriteItem> writes, List<SecurityEvent> events) {
+        List<TransactWriteItem> all = new ArrayList<>(writes);
+        for (SecurityEvent event : events) {
+            all.add(TransactWriteItem.builder().put(audit.appendPut(event)).build());
+        }
+        return transact(all, writes.size());
+    }
+
     private boolean transact(List<TransactWriteItem> writes) {
+        return transact(writes, writes.size());
+    }
+
+    /**
+     * Runs one transaction. False when a condition of one of the first {@code guarded} writes
+     * failed; retried when DynamoDB cancelled it for a conflict with a concurrent transaction, so
+     * that of N racing requests one still wins.
+     */
+    private boolean transact(List<TransactWriteItem> writes, int guarded) {
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamo.transactWriteItems(t -> t.transactItems(writes));
@@ -769,6 +805,10 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                 List<String> reasons = e.cancellationReasons().stream()
                         .map(CancellationReason::code)
                         .toList();
+                if (reasons.subList(Math.min(guarded, reasons.size()), reasons.size())
+                        .contains("ConditionalCheckFailed")) {
+                    throw new IllegalStateException("audit key collision", e);
+                }
                 if (reasons.contains("ConditionalCheckFailed")) {
                     return false;
                 }

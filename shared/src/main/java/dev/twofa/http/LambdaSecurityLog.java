@@ -14,6 +14,12 @@ public final class LambdaSecurityLog implements SecurityEvents {
         Log.log(LogLevel.INFO, Json.write(asLogLine(event)));
     }
 
+    /** The log has no audit item to skip: the line is the same. */
+    @Override
+    public void committed(SecurityEvent event) {
+        record(event);
+    }
+
     /** The JSON object logged for an event: flat, so CloudWatch Logs Insights can filter on each field. */
     public static Map<String, Object> asLogLine(SecurityEvent event) {
         Map<String, Object> line = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.twofa.port;
 
+import dev.twofa.app.SecurityEvent;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
@@ -72,20 +73,28 @@ public interface TwoFactorStore {
 
     /**
      * Accepts a TOTP code's matched step in one transaction: records the step as used (the replay
-     * record), moves the last accepted step forward and resets the failure count. False when the
+     * record), moves the last accepted step forward, resets the failure count and appends {@code
+     * audit}. False when the
      * step was used, is not above the last accepted one, TOTP is off, or a failure was counted since
-     * {@code seenFailures}.
+     * {@code seenFailures}; then nothing is written, the audit items neither.
      */
-    boolean acceptTotpStep(String userId, long step, Instant recordExpiresAt, int seenFailures, Instant now);
+    boolean acceptTotpStep(
+            String userId,
+            long step,
+            Instant recordExpiresAt,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit);
 
     /** The hashes of the unused recovery codes (at most ten), to compare against before consuming. */
     List<String> recoveryCodeHashes(String userId);
 
     /**
-     * Deletes one recovery code and resets the failure count; false if it did not exist (used
-     * meanwhile) or a failure was counted since {@code seenFailures}.
+     * Deletes one recovery code, resets the failure count and appends {@code audit}, in one
+     * transaction; false (nothing written) if it did not exist (used meanwhile) or a failure was
+     * counted since {@code seenFailures}.
      */
-    boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures);
+    boolean consumeRecoveryCode(String userId, String codeHash, int seenFailures, List<SecurityEvent> audit);
 
     int countRecoveryCodes(String userId);
 
@@ -165,8 +174,12 @@ public interface TwoFactorStore {
      */
     boolean enableSms(SmsChallenge challenge, SmsFactor factor, String email, int seenFailures);
 
-    /** Consumes a login challenge and resets the failure count, in one transaction. */
-    boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures);
+    /**
+     * Consumes a login challenge, resets the failure count and appends {@code audit}, in one
+     * transaction; false (nothing written) when the challenge was used or replaced, SMS is off, or a
+     * failure was counted since {@code seenFailures}.
+     */
+    boolean consumeSmsLogin(SmsChallenge challenge, int seenFailures, List<SecurityEvent> audit);
 
     /**
      * Consumes a disable challenge, removes the number and factor and resets the failure count (the

@@ -48,7 +48,7 @@ public final class AwsAdapters implements Adapters {
         this.kms = new Lazy<>(() -> new KmsAdapters(clients));
         this.ses = new Lazy<>(() -> new SesAdapters(clients));
         this.sns = new Lazy<>(() -> new SnsAdapters(clients));
-        this.store = new Lazy<>(() -> dynamoDb.get().store());
+        this.store = new Lazy<>(() -> dynamoDb.get().store(auditRetention(config), Wiring.secureRandom()));
         this.auditTrail = new Lazy<>(() -> dynamoDb.get().auditTrail(auditRetention(config), Wiring.secureRandom()));
         this.cipher = new Lazy<>(() -> kms.get().cipher(config.required("KMS_KEY_ID")));
         this.keyedHash = new Lazy<>(() -> kms.get().keyedHash(config.required("MAC_KEY_ID")));

@@ -30,8 +30,9 @@ final class DynamoDbAdapters {
         this.table = table;
     }
 
-    TwoFactorStore store() {
-        return new DynamoTwoFactorStore(dynamo, table);
+    /** The store appends the audit items of sign-ins in its own transactions, under the trail's retention. */
+    TwoFactorStore store(Duration auditRetention, SecureRandom random) {
+        return new DynamoTwoFactorStore(dynamo, table, new DynamoAuditTrail(dynamo, table, auditRetention, random));
     }
 
     AuditTrail auditTrail(Duration retention, SecureRandom random) {

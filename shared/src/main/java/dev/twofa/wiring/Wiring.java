@@ -128,7 +128,7 @@ public final class Wiring {
 
     public VerifyLogin verifyLogin() {
         return primed(
-                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), adapters.events(), clock),
+                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), clock),
                 DomainPriming::recoveryCodes);
     }
 

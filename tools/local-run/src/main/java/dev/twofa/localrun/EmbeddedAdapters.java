@@ -38,7 +38,7 @@ final class EmbeddedAdapters {
             var auditTrail = new DynamoAuditTrail(dynamo, table, Duration.ofDays(400), random);
             return new Started(
                     new FixedAdapters(
-                            new DynamoTwoFactorStore(dynamo, table),
+                            new DynamoTwoFactorStore(dynamo, table, auditTrail),
                             new AesGcmSecretCipher(keyFile, random),
                             new OutboxMailer(outbox, clock),
                             new FileKeyedHash(keyFile.resolveSibling("mac.key"), random),

@@ -55,7 +55,7 @@ class AttemptBudgetIT {
     }
 
     private int failures() {
-        return new DynamoTwoFactorStore(app.dynamo, app.table)
+        return new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail)
                 .findAccount(userId)
                 .orElseThrow()
                 .consecutiveFailures();

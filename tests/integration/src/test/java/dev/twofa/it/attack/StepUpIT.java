@@ -270,7 +270,7 @@ class StepUpIT {
     }
 
     private int failures() {
-        return new DynamoTwoFactorStore(app.dynamo, app.table)
+        return new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail)
                 .findAccount(victim)
                 .orElseThrow()
                 .consecutiveFailures();
@@ -278,7 +278,7 @@ class StepUpIT {
 
     @Test
     void twoParallelDisables_underAMandatoryOrganisation_leaveOneFactor() throws Exception {
-        DynamoTwoFactorStore store = new DynamoTwoFactorStore(app.dynamo, app.table);
+        DynamoTwoFactorStore store = new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail);
         String org = "org-" + UUID.randomUUID();
         store.saveOrgPolicy(new OrgPolicy(org, true, app.clock.instant(), "test", "mandatory 2FA"));
         Map<String, String> orgClaim = Map.of("org_id", org);

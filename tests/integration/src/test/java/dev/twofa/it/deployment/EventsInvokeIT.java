@@ -132,7 +132,7 @@ class EventsInvokeIT {
                 .build();
         // The audit trail and events write through app.dynamo, whose requests app.dynamoRequests records.
         Adapters adapters = new FixedAdapters(
-                new DynamoTwoFactorStore(app.dynamo, app.table),
+                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
                 new KmsSecretCipher(kms, app.keyId),
                 new SesMailer(ses, TestApp.SENDER),
                 new KmsKeyedHash(kms, app.macKeyId),

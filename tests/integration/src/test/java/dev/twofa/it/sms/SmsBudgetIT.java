@@ -97,7 +97,7 @@ class SmsBudgetIT {
 
         assertThat(Sms.send(app, user, "enable", number).getStatusCode()).isEqualTo(429);
 
-        DynamoTwoFactorStore store = new DynamoTwoFactorStore(app.dynamo, app.table);
+        DynamoTwoFactorStore store = new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail);
         assertThat(store.findSendHistory("SMSRATE#USER#" + user).sends())
                 .as("the user's history, given back")
                 .isEmpty();

@@ -104,6 +104,19 @@ class SmsConditionExpressionsIT {
                 .toList();
     }
 
+    /** Each write of the recorded transactions with its condition; an audit put with its event. */
+    private static List<String> transactionConditions(TestApp app) {
+        return app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
+                .flatMap(t -> t.transactItems().stream())
+                .map(i -> i.delete() != null
+                        ? "delete " + i.delete().conditionExpression()
+                        : i.update() != null
+                                ? "update " + i.update().conditionExpression()
+                                : "put " + i.put().item().get("event").s() + " IF "
+                                        + i.put().conditionExpression())
+                .toList();
+    }
+
     private static List<String> budgetUpdates(TestApp app) {
         return app.dynamoRequests.requestsOf(UpdateItemRequest.class).stream()
                 .filter(u -> u.key().get("pk").s().startsWith("SMSBUDGET#"))
@@ -126,12 +139,7 @@ class SmsConditionExpressionsIT {
         // and never on an expired-but-undeleted challenge.
         assertThat(updates).containsExactly("challengeId = :cid AND checks < :max AND expiresAt > :now");
 
-        List<String> transaction = app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
-                .flatMap(t -> t.transactItems().stream())
-                .map(i -> i.delete() != null
-                        ? "delete " + i.delete().conditionExpression()
-                        : "update " + i.update().conditionExpression())
-                .toList();
+        List<String> transaction = transactionConditions(app);
         // Single use: the challenge is deleted in the transaction that turns the factor on. Sent while
         // the account had no factor, it may only enable SMS while the app is still off (step-up), and
         // only if no failure was counted since the account was read (a right code hidden in a burst).
@@ -142,23 +150,33 @@ class SmsConditionExpressionsIT {
                                 + " AND (attribute_not_exists(failures) OR failures <= :seen)");
     }
 
-    @Test
-    void loginAndDisable_needTheFactorOn() {
+    /** The transaction of a confirm for {@code purpose} once SMS is on. */
+    private List<String> confirmWithSmsOn(String purpose) {
         Sms.enable(app, user, phone);
         app.clock.advance(Duration.ofSeconds(31));
-        Sms.send(app, user, "disable", null);
+        Sms.send(app, user, purpose, null);
         app.dynamoRequests.clear();
-        Sms.confirm(app, user, "disable", Sms.lastCode(phone));
-        List<String> transaction = app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
-                .flatMap(t -> t.transactItems().stream())
-                .map(i -> i.delete() != null
-                        ? "delete " + i.delete().conditionExpression()
-                        : "update " + i.update().conditionExpression())
-                .toList();
-        assertThat(transaction)
+        Sms.confirm(app, user, purpose, Sms.lastCode(phone));
+        return transactionConditions(app);
+    }
+
+    @Test
+    void loginAndDisable_needTheFactorOn() {
+        assertThat(confirmWithSmsOn("disable"))
                 .containsExactly(
                         "delete challengeId = :cid",
                         "update (attribute_exists(smsEnabledAt)) AND (attribute_not_exists(failures) OR failures <= :seen)");
+    }
+
+    @Test
+    void login_consumesTheChallenge_andAppendsTheSignIn_inOneTransaction() {
+        assertThat(confirmWithSmsOn("login"))
+                .containsExactly(
+                        "delete challengeId = :cid",
+                        "update (attribute_exists(smsEnabledAt)) AND (attribute_not_exists(failures) OR failures <= :seen)",
+                        // No sign-in without its audit item, and no audit item of a refused one.
+                        "put verify_succeeded IF attribute_not_exists(pk)");
+        assertThat(app.dynamoRequests.requestsOf(PutItemRequest.class)).isEmpty();
     }
 
     @Test

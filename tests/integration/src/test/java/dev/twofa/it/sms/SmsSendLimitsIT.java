@@ -112,7 +112,7 @@ class SmsSendLimitsIT {
         SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
                 .build();
         Wiring broken = app.withAdapters(
-                new DynamoTwoFactorStore(app.dynamo, app.table),
+                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
                 new KmsSecretCipher(app.kms, app.keyId),
                 new SesMailer(app.ses, TestApp.SENDER),
                 new KmsKeyedHash(app.kms, app.macKeyId),

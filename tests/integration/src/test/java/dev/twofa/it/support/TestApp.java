@@ -109,7 +109,9 @@ public final class TestApp {
         Emulators.verifySesIdentity(SENDER);
         DynamoTable.create(dynamo, table);
         wiring = withAdapters(
-                new DynamoTwoFactorStore(dynamo, table), new KmsSecretCipher(kms, keyId), new SesMailer(ses, SENDER));
+                new DynamoTwoFactorStore(dynamo, table, auditTrail),
+                new KmsSecretCipher(kms, keyId),
+                new SesMailer(ses, SENDER));
     }
 
     /** The same wiring with some adapters swapped, e.g. for a failing dependency. */

@@ -23,6 +23,12 @@ public final class TestSecurityEvents implements SecurityEvents {
         production.record(event);
     }
 
+    @Override
+    public void committed(SecurityEvent event) {
+        events.add(event);
+        production.committed(event);
+    }
+
     public List<String> namesFor(String userId) {
         return events.stream()
                 .filter(e -> e.userId().equals(userId))

@@ -100,7 +100,9 @@ class ConditionExpressionsIT {
                         // java-totp #63: a step at or below the last accepted one is refused; AuthQuake:
                         // a right code passes only if no guess was counted since the account was read.
                         "update (attribute_exists(totpEnabledAt) AND totpLastStep < :step)"
-                                + " AND (attribute_not_exists(failures) OR failures <= :seen)");
+                                + " AND (attribute_not_exists(failures) OR failures <= :seen)",
+                        // The sign-in's audit item, in the same transaction: both or neither. Append-only.
+                        "put attribute_not_exists(pk)");
         TransactWriteItem step = app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class).stream()
                 .flatMap(t -> t.transactItems().stream())
                 .filter(i -> i.put() != null)
@@ -108,9 +110,9 @@ class ConditionExpressionsIT {
                 .orElseThrow();
         assertThat(step.put().item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
         assertThat(app.dynamoRequests.requestsOf(UpdateItemRequest.class)).isEmpty();
-        // A sign-in on the wire: one read, one conditional transaction, the audit item; KMS Decrypt of
-        // the secret and KMS Sign of the assertion. No call was added by counting every guess.
-        assertThat(app.dynamoRequests.operations()).containsExactly("GetItem", "TransactWriteItems", "PutItem");
+        // A sign-in on the wire: one read, one conditional transaction that holds the audit item too;
+        // KMS Decrypt of the secret and KMS Sign of the assertion. No call was added by counting every guess.
+        assertThat(app.dynamoRequests.operations()).containsExactly("GetItem", "TransactWriteItems");
         // (GetPublicKey, for the kid, is once per instance, not per sign-in.)
         assertThat(app.kmsRequests.operations().stream().filter(op -> !op.equals("GetPublicKey")))
                 .containsExactly("Decrypt", "Sign");
@@ -128,7 +130,10 @@ class ConditionExpressionsIT {
                 .containsExactly(
                         "delete attribute_exists(pk)",
                         "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
-                                + " :seen)");
+                                + " :seen)",
+                        // recovery_code_used and verify_succeeded, written with the spent code.
+                        "put attribute_not_exists(pk)",
+                        "put attribute_not_exists(pk)");
 
         app.dynamoRequests.clear();
         verify(
@@ -154,13 +159,15 @@ class ConditionExpressionsIT {
         app.dynamoRequests.clear();
         Enrollment.disable(app, user, "recoveryCode", enrolled.recoveryCodes().get(1));
         List<String> conditions = transactionConditions();
-        // First the recovery code spent to prove the factor, then the removal.
-        assertThat(conditions.subList(0, 2))
+        // First the recovery code spent to prove the factor, with its recovery_code_used audit item,
+        // then the removal.
+        assertThat(conditions.subList(0, 3))
                 .containsExactly(
                         "delete attribute_exists(pk)",
                         "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
-                                + " :seen)");
-        assertThat(conditions.subList(2, conditions.size()))
+                                + " :seen)",
+                        "put attribute_not_exists(pk)");
+        assertThat(conditions.subList(3, conditions.size()))
                 .startsWith("update attribute_exists(totpEnabledAt)", "delete null")
                 .hasSize(2 + 9);
     }

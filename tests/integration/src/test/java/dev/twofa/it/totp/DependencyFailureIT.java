@@ -51,7 +51,7 @@ class DependencyFailureIT {
     }
 
     private DynamoTwoFactorStore store() {
-        return new DynamoTwoFactorStore(app.dynamo, app.table);
+        return new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail);
     }
 
     private SesMailer ses() {
@@ -154,7 +154,8 @@ class DependencyFailureIT {
     void dynamoDown_is503() {
         DynamoDbClient dead =
                 Emulators.at(deadEndpoint, DynamoDbClient.builder()).build();
-        Wiring broken = app.withAdapters(new DynamoTwoFactorStore(dead, app.table), unreachableKms(), ses());
+        Wiring broken =
+                app.withAdapters(new DynamoTwoFactorStore(dead, app.table, app.auditTrail), unreachableKms(), ses());
         assert503(new StatusHandler(broken.status()).handleRequest(Api.request("GET /2fa/status", user, null), null));
     }
 }
