@@ -1,8 +1,10 @@
 package dev.twofa.wiring;
 
 import dev.twofa.aws.DynamoAuditTrail;
+import dev.twofa.aws.DynamoKeyItems;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.port.AuditTrail;
+import dev.twofa.port.KeyItems;
 import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,6 +28,10 @@ final class DynamoDbAdapters {
 
     TwoFactorStore store() {
         return new DynamoTwoFactorStore(dynamo, table);
+    }
+
+    KeyItems keyItems() {
+        return new DynamoKeyItems(dynamo, table);
     }
 
     AuditTrail auditTrail(Duration retention, SecureRandom random) {
