@@ -46,7 +46,8 @@ public final class AssertionIssuer {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "ES256");
         header.put("typ", TYPE);
-        header.put("kid", signer.keyId());
+        AssertionSigner.SigningKey key = signer.signingKey();
+        header.put("kid", key.kid());
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", settings.issuer());
         claims.put("aud", settings.audience());
@@ -59,7 +60,7 @@ public final class AssertionIssuer {
         claims.put("jti", jti());
         nonce.ifPresent(n -> claims.put("nonce", n));
         String signingInput = part(header) + "." + part(claims);
-        byte[] signature = signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + B64.encodeToString(signature);
     }
 

@@ -2,6 +2,7 @@ package dev.twofa.app;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.PublishedKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -48,11 +49,16 @@ public final class AssertionVerifier {
             Map<String, Object> header = JSON.std.mapFrom(new String(B64.decode(parts[0]), StandardCharsets.UTF_8));
             if (!"ES256".equals(header.get("alg"))
                     || !AssertionIssuer.TYPE.equals(header.get("typ"))
-                    || !signer.keyId().equals(header.get("kid"))) {
+                    || !(header.get("kid") instanceof String kid)) {
+                return Optional.empty();
+            }
+            // Any key we publish now (keys rotate); a kid we do not publish is a forgery or long expired.
+            Optional<PublishedKey> key = signer.publishedKey(kid);
+            if (key.isEmpty()) {
                 return Optional.empty();
             }
             Signature es256 = Signature.getInstance("SHA256withECDSAinP1363Format");
-            es256.initVerify(signer.publicKey());
+            es256.initVerify(key.get().key());
             es256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
             if (!es256.verify(B64.decode(parts[2]))) {
                 return Optional.empty();

@@ -2,11 +2,12 @@ package dev.twofa.aws;
 
 import dev.twofa.domain.assertion.EcJwk;
 import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.PublishedKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Map;
+import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -20,22 +21,36 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 public final class KmsAssertionSigner implements AssertionSigner {
     private final KmsClient kms;
     private final String keyId;
-    private volatile PublicHalf publicHalf;
-
-    private record PublicHalf(ECPublicKey key, Map<String, Object> jwk) {}
+    private volatile PublishedKey publicHalf;
 
     public KmsAssertionSigner(KmsClient kms, String keyId) {
         this.kms = kms;
         this.keyId = keyId;
     }
 
+    /** One key, never rotated by this service (KMS does not rotate asymmetric keys). */
     @Override
-    public String keyId() {
-        return (String) publicJwk().get("kid");
+    public SigningKey signingKey() {
+        String kid = publicHalf().kid();
+        return new SigningKey() {
+            @Override
+            public String kid() {
+                return kid;
+            }
+
+            @Override
+            public byte[] sign(byte[] signingInput) {
+                return kmsSign(signingInput);
+            }
+        };
     }
 
     @Override
-    public byte[] sign(byte[] signingInput) {
+    public List<PublishedKey> publishedKeys() {
+        return List.of(publicHalf());
+    }
+
+    private byte[] kmsSign(byte[] signingInput) {
         try {
             byte[] der = kms.sign(s -> s.keyId(keyId)
                             .message(SdkBytes.fromByteArray(signingInput))
@@ -49,18 +64,8 @@ public final class KmsAssertionSigner implements AssertionSigner {
         }
     }
 
-    @Override
-    public Map<String, Object> publicJwk() {
-        return publicHalf().jwk();
-    }
-
-    @Override
-    public ECPublicKey publicKey() {
-        return publicHalf().key();
-    }
-
-    private PublicHalf publicHalf() {
-        PublicHalf known = publicHalf;
+    private PublishedKey publicHalf() {
+        PublishedKey known = publicHalf;
         if (known == null) {
             known = fetchPublicHalf();
             publicHalf = known;
@@ -68,11 +73,11 @@ public final class KmsAssertionSigner implements AssertionSigner {
         return known;
     }
 
-    private PublicHalf fetchPublicHalf() {
+    private PublishedKey fetchPublicHalf() {
         try {
             byte[] spki = kms.getPublicKey(g -> g.keyId(keyId)).publicKey().asByteArray();
             ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
-            return new PublicHalf(key, EcJwk.of(key));
+            return PublishedKey.of(key);
         } catch (SdkException e) {
             throw AwsErrors.translate(KmsSecretCipher.DEPENDENCY, e);
         } catch (GeneralSecurityException | ClassCastException e) {

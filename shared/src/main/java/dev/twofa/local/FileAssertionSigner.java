@@ -1,7 +1,7 @@
 package dev.twofa.local;
 
-import dev.twofa.domain.assertion.EcJwk;
 import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.PublishedKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,30 +19,42 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Map;
+import java.util.List;
 
 /** The local run's stand-in for the KMS signing key: a P-256 key pair kept in a file. */
 public final class FileAssertionSigner implements AssertionSigner {
     private final PrivateKey privateKey;
-    private final ECPublicKey publicKey;
-    private final Map<String, Object> jwk;
+    private final PublishedKey publicKey;
     private final SecureRandom random;
 
     public FileAssertionSigner(Path keyFile, SecureRandom random) {
         this.random = random;
         KeyPair pair = loadOrCreate(keyFile, random);
         this.privateKey = pair.getPrivate();
-        this.publicKey = (ECPublicKey) pair.getPublic();
-        this.jwk = EcJwk.of(publicKey);
+        this.publicKey = PublishedKey.of((ECPublicKey) pair.getPublic());
     }
 
     @Override
-    public String keyId() {
-        return (String) jwk.get("kid");
+    public SigningKey signingKey() {
+        return new SigningKey() {
+            @Override
+            public String kid() {
+                return publicKey.kid();
+            }
+
+            @Override
+            public byte[] sign(byte[] signingInput) {
+                return es256(signingInput);
+            }
+        };
     }
 
     @Override
-    public byte[] sign(byte[] signingInput) {
+    public List<PublishedKey> publishedKeys() {
+        return List.of(publicKey);
+    }
+
+    private byte[] es256(byte[] signingInput) {
         try {
             // P1363 format is JOSE's R ‖ S directly.
             Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
@@ -52,16 +64,6 @@ public final class FileAssertionSigner implements AssertionSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ES256 unavailable", e);
         }
-    }
-
-    @Override
-    public ECPublicKey publicKey() {
-        return publicKey;
-    }
-
-    @Override
-    public Map<String, Object> publicJwk() {
-        return jwk;
     }
 
     /** File layout: length-prefixed PKCS#8 private key, then X.509 public key. */

@@ -1,5 +1,7 @@
 package dev.twofa.port;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,5 +31,20 @@ public record SecretContext(String userId, String purpose) {
 
     public Map<String, String> asMap() {
         return Map.of("userId", userId, "purpose", purpose);
+    }
+
+    /**
+     * The context as AES-GCM associated data, for the ciphers that bind it themselves (the local run's,
+     * the envelope one): length-prefixed fields, so ("a", "bc") and ("ab", "c") never give the same bytes.
+     */
+    public byte[] associatedData() {
+        byte[] user = userId.getBytes(StandardCharsets.UTF_8);
+        byte[] what = purpose.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + user.length + what.length)
+                .putInt(user.length)
+                .put(user)
+                .putInt(what.length)
+                .put(what)
+                .array();
     }
 }

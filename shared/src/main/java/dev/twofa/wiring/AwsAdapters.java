@@ -3,14 +3,20 @@ package dev.twofa.wiring;
 import dev.twofa.app.AuditedEvents;
 import dev.twofa.app.SecurityEvents;
 import dev.twofa.config.Config;
+import dev.twofa.envelope.EnvelopeAssertionSigner;
+import dev.twofa.envelope.EnvelopeSecretCipher;
+import dev.twofa.envelope.SecretFormat;
 import dev.twofa.http.LambdaSecurityLog;
 import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.AuditTrail;
+import dev.twofa.port.KeyItems;
+import dev.twofa.port.KeyWrapper;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import software.amazon.awssdk.regions.Region;
@@ -34,6 +40,8 @@ public final class AwsAdapters implements Adapters {
     private final Lazy<SnsAdapters> sns;
     private final Lazy<TwoFactorStore> store;
     private final Lazy<AuditTrail> auditTrail;
+    private final Lazy<KeyItems> keyItems;
+    private final Lazy<KeyWrapper> keyWrapper;
     private final Lazy<SecretCipher> cipher;
     private final Lazy<KeyedHash> keyedHash;
     private final Lazy<AssertionSigner> assertionSigner;
@@ -50,12 +58,44 @@ public final class AwsAdapters implements Adapters {
         this.sns = new Lazy<>(() -> new SnsAdapters(clients));
         this.store = new Lazy<>(() -> dynamoDb.get().store(auditRetention(config), Wiring.secureRandom()));
         this.auditTrail = new Lazy<>(() -> dynamoDb.get().auditTrail(auditRetention(config), Wiring.secureRandom()));
-        this.cipher = new Lazy<>(() -> kms.get().cipher(config.required("KMS_KEY_ID")));
+        this.keyItems = new Lazy<>(() -> dynamoDb.get().keyItems());
+        this.keyWrapper = new Lazy<>(() -> kms.get().keyWrapper(config.required("KMS_KEY_ID")));
+        this.cipher = new Lazy<>(() -> secretCipher(config));
         this.keyedHash = new Lazy<>(() -> kms.get().keyedHash(config.required("MAC_KEY_ID")));
-        this.assertionSigner = new Lazy<>(() -> kms.get().assertionSigner(config.required("ASSERTION_KEY_ID")));
+        this.assertionSigner = new Lazy<>(() -> assertionSigner(config));
         this.mailer = new Lazy<>(() -> ses.get().mailer(config.required("SENDER_EMAIL")));
         this.smsSender = new Lazy<>(() -> sns.get().smsSender(config.optional("SMS_SENDER_ID")));
         this.events = new Lazy<>(() -> new AuditedEvents(auditTrail.get(), new LambdaSecurityLog()));
+    }
+
+    /**
+     * SECRETS_ENCRYPTION: envelope (default) or kms for new ciphertexts; either reads both formats. The
+     * KMS client is built now in both modes (no call is made), so priming reaches it: the first
+     * envelope decrypt unwraps the data key through it.
+     */
+    private SecretCipher secretCipher(Config config) {
+        String keyId = config.required("KMS_KEY_ID");
+        boolean envelope = CryptoModes.secretsEnvelope(config);
+        SecretCipher kmsCipher = kms.get().cipher(keyId);
+        SecretCipher envelopeCipher =
+                new EnvelopeSecretCipher(keyItems.get(), keyWrapper::get, Wiring.secureRandom(), Clock.systemUTC());
+        return new SecretFormat(envelope, kmsCipher, envelopeCipher);
+    }
+
+    /**
+     * ASSERTION_SIGNING: envelope (default; the key items in the table, KMS only to unwrap or create a
+     * key, reached on first use, so the jwks function never builds a KMS client) or kms (KMS Sign).
+     */
+    private AssertionSigner assertionSigner(Config config) {
+        if (!CryptoModes.assertionsEnvelope(config)) {
+            return kms.get().assertionSigner(config.required("ASSERTION_KEY_ID"));
+        }
+        return new EnvelopeAssertionSigner(
+                keyItems.get(),
+                keyWrapper::get,
+                CryptoModes.keySchedule(config),
+                Wiring.secureRandom(),
+                Clock.systemUTC());
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.twofa.wiring;
 
 import dev.twofa.aws.DynamoAuditTrail;
+import dev.twofa.aws.DynamoKeyItems;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.port.AuditTrail;
+import dev.twofa.port.KeyItems;
 import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,6 +35,10 @@ final class DynamoDbAdapters {
     /** The store appends the audit items of sign-ins in its own transactions, under the trail's retention. */
     TwoFactorStore store(Duration auditRetention, SecureRandom random) {
         return new DynamoTwoFactorStore(dynamo, table, new DynamoAuditTrail(dynamo, table, auditRetention, random));
+    }
+
+    KeyItems keyItems() {
+        return new DynamoKeyItems(dynamo, table);
     }
 
     AuditTrail auditTrail(Duration retention, SecureRandom random) {

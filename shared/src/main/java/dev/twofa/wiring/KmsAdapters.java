@@ -1,9 +1,11 @@
 package dev.twofa.wiring;
 
 import dev.twofa.aws.KmsAssertionSigner;
+import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.KeyWrapper;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.SecretCipher;
 import java.util.Map;
@@ -37,6 +39,12 @@ final class KmsAdapters {
     KeyedHash keyedHash(String keyId) {
         keyIds.add(keyId);
         return new KmsKeyedHash(kms, keyId);
+    }
+
+    /** Envelope keys (the secrets' data key, the assertion key) wrapped under the symmetric key. */
+    KeyWrapper keyWrapper(String keyId) {
+        keyIds.add(keyId);
+        return new KmsKeyWrapper(kms, keyId);
     }
 
     AssertionSigner assertionSigner(String keyId) {

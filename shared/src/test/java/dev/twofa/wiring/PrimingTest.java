@@ -3,11 +3,17 @@ package dev.twofa.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.twofa.config.Config;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +81,56 @@ class PrimingTest {
 
         // WHEN primed THEN nothing is built, so nothing fails (no KMS_KEY_ID, no SENDER_EMAIL needed)
         assertThatCode(() -> new Priming(adapters, config).prime()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void priming_ofTheSignInPath_inEnvelopeModes_unwrapsCreatesAndReadsNoKey() throws IOException {
+        // GIVEN an endpoint that records every AWS operation asked of it (and refuses each)
+        List<String> operations = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // JSON protocols name the operation in X-Amz-Target, query protocols (SES) in the body's Action.
+            operations.add(target != null ? target : request.replaceAll("^.*?Action=([A-Za-z]+).*$", "$1"));
+            byte[] body =
+                    "{\"__type\":\"ValidationException\",\"message\":\"refused\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(400, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Config config = new Config(Map.of(
+                    "AWS_REGION",
+                    "eu-west-1",
+                    "AWS_ENDPOINT_URL",
+                    "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "TABLE_NAME",
+                    "twofa",
+                    "KMS_KEY_ID",
+                    "secrets-key",
+                    "SENDER_EMAIL",
+                    "no-reply@example.com",
+                    "ASSERTION_ISSUER",
+                    "twofa",
+                    "ASSERTION_AUDIENCE",
+                    "app",
+                    Priming.AT_INIT,
+                    "true"));
+
+            // WHEN verify-login (secrets and assertions, both envelope by default) and jwks are wired and primed
+            Wiring.from(config).verifyLogin();
+            Wiring.from(config).jwks();
+        } finally {
+            server.stop(0);
+        }
+
+        // THEN priming made only its harmless reads: no key Query, Decrypt, Encrypt or GenerateDataKey
+        // (a key unwrapped or drawn here would be shared by every instance restored from the snapshot)
+        assertThat(operations).isNotEmpty().allSatisfy(op -> assertThat(op)
+                .isIn("DynamoDB_20120810.GetItem", "TrentService.DescribeKey", "GetSendQuota"));
     }
 
     private static int closedPort() throws IOException {

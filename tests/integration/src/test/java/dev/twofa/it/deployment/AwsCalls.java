@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.kms.model.DecryptRequest;
 import software.amazon.awssdk.services.kms.model.EncryptRequest;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyRequest;
 import software.amazon.awssdk.services.kms.model.GenerateMacRequest;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyRequest;
 import software.amazon.awssdk.services.kms.model.SignRequest;
@@ -116,6 +117,7 @@ final class AwsCalls implements ExecutionInterceptor {
                 case EncryptRequest r -> calls.add(new Call("kms:Encrypt", r.keyId(), request));
                 case DecryptRequest r -> calls.add(new Call("kms:Decrypt", r.keyId(), request));
                 case GenerateMacRequest r -> calls.add(new Call("kms:GenerateMac", r.keyId(), request));
+                case GenerateDataKeyRequest r -> calls.add(new Call("kms:GenerateDataKey", r.keyId(), request));
                 case SignRequest r -> calls.add(new Call("kms:Sign", r.keyId(), request));
                 case GetPublicKeyRequest r -> calls.add(new Call("kms:GetPublicKey", r.keyId(), request));
                 default -> {
@@ -230,6 +232,7 @@ final class AwsCalls implements ExecutionInterceptor {
                 switch (call.request()) {
                     case EncryptRequest r -> r.encryptionContext();
                     case DecryptRequest r -> r.encryptionContext();
+                    case GenerateDataKeyRequest r -> r.encryptionContext();
                     default -> Map.of();
                 };
         for (var operator : condition.entrySet()) {

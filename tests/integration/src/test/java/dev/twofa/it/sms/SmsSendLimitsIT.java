@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsKeyedHash;
-import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
@@ -113,7 +112,7 @@ class SmsSendLimitsIT {
                 .build();
         Wiring broken = app.withAdapters(
                 new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
-                new KmsSecretCipher(app.kms, app.keyId),
+                app.cipher(),
                 new SesMailer(app.ses, TestApp.SENDER),
                 new KmsKeyedHash(app.kms, app.macKeyId),
                 new SnsSmsSender(deadSns, Optional.empty()));
@@ -142,8 +141,8 @@ class SmsSendLimitsIT {
         SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
                 .build();
         Wiring broken = app.withAdapters(
-                new DynamoTwoFactorStore(app.dynamo, app.table),
-                new KmsSecretCipher(app.kms, app.keyId),
+                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
+                app.cipher(),
                 new SesMailer(app.ses, TestApp.SENDER),
                 new KmsKeyedHash(app.kms, app.macKeyId),
                 new SnsSmsSender(deadSns, Optional.empty()));

@@ -2,14 +2,20 @@ package dev.twofa.it.support;
 
 import dev.twofa.app.AuditedEvents;
 import dev.twofa.aws.DynamoAuditTrail;
+import dev.twofa.aws.DynamoKeyItems;
 import dev.twofa.aws.DynamoTable;
 import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsAssertionSigner;
+import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.config.Config;
+import dev.twofa.envelope.EnvelopeAssertionSigner;
+import dev.twofa.envelope.EnvelopeSecretCipher;
+import dev.twofa.envelope.KeySchedule;
+import dev.twofa.envelope.SecretFormat;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.activity.ActivityHandler;
 import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
@@ -24,12 +30,15 @@ import dev.twofa.functions.status.StatusHandler;
 import dev.twofa.functions.supportreset.SupportResetHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.http.LambdaSecurityLog;
+import dev.twofa.port.AssertionSigner;
+import dev.twofa.port.KeyItems;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;
+import dev.twofa.wiring.CryptoModes;
 import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.security.SecureRandom;
@@ -49,6 +58,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 /**
  * The production adapters (DynamoDB, KMS, SES, SNS) pointed at the emulators, wired into the real
  * handlers exactly as their no-argument constructors would, with a clock the test controls.
+ *
+ * <p>Keys in the modes production defaults to (envelope secrets and assertion signing), unless the
+ * settings name ASSERTION_SIGNING / SECRETS_ENCRYPTION, or TWOFA_CRYPTO (system property
+ * twofa.crypto) = kms runs the whole suite with the KMS-per-call options.
  */
 public final class TestApp {
     public static final String SENDER = "no-reply@twofa.test";
@@ -77,7 +90,15 @@ public final class TestApp {
     public final String keyId;
     public final String macKeyId;
     public final String assertionKeyId;
-    public final KmsAssertionSigner assertionSigner;
+    /** The envelope key items (data key, assertion keys) in this app's table. */
+    public final KeyItems keyItems;
+    /** KMS wrapping the envelope keys under {@link #keyId}. */
+    public final KmsKeyWrapper keyWrapper;
+
+    public final boolean envelopeSecrets;
+    public final boolean envelopeSigning;
+    public final AssertionSigner assertionSigner;
+    private final SecretCipher cipher;
     private final Map<String, String> settings;
     private final Wiring wiring;
 
@@ -103,15 +124,49 @@ public final class TestApp {
         assertionKeyId = kms.createKey(k -> k.keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsageType.SIGN_VERIFY))
                 .keyMetadata()
                 .keyId();
-        assertionSigner = new KmsAssertionSigner(kms, assertionKeyId);
+        Config modes = modes(this.settings);
+        envelopeSecrets = CryptoModes.secretsEnvelope(modes);
+        envelopeSigning = CryptoModes.assertionsEnvelope(modes);
+        keyItems = new DynamoKeyItems(dynamo, table);
+        keyWrapper = new KmsKeyWrapper(kms, keyId);
+        assertionSigner = assertionSigner(envelopeSigning);
+        cipher = secretCipher(envelopeSecrets);
         auditTrail = new DynamoAuditTrail(dynamo, table, Duration.ofDays(400), new SecureRandom());
         events = new TestSecurityEvents(new AuditedEvents(auditTrail, new LambdaSecurityLog()));
         Emulators.verifySesIdentity(SENDER);
         DynamoTable.create(dynamo, table);
-        wiring = withAdapters(
-                new DynamoTwoFactorStore(dynamo, table, auditTrail),
+        wiring = withAdapters(new DynamoTwoFactorStore(dynamo, table, auditTrail), cipher, new SesMailer(ses, SENDER));
+    }
+
+    /** The suite's key modes: the test's own settings first, then TWOFA_CRYPTO, else the production defaults. */
+    private static Config modes(Map<String, String> settings) {
+        Map<String, String> modes = new HashMap<>();
+        String suite = Emulators.setting("TWOFA_CRYPTO", "twofa.crypto");
+        if (suite != null) {
+            modes.put(CryptoModes.ASSERTION_SIGNING, suite);
+            modes.put(CryptoModes.SECRETS_ENCRYPTION, suite);
+        }
+        modes.putAll(settings);
+        return new Config(modes);
+    }
+
+    /**
+     * A new secrets cipher as a fresh Lambda instance would build it (nothing unwrapped yet): writing
+     * envelope or KMS ciphertexts, reading both.
+     */
+    public SecretCipher secretCipher(boolean envelope) {
+        return new SecretFormat(
+                envelope,
                 new KmsSecretCipher(kms, keyId),
-                new SesMailer(ses, SENDER));
+                new EnvelopeSecretCipher(keyItems, () -> keyWrapper, new SecureRandom(), clock));
+    }
+
+    /** A new assertion signer as a fresh Lambda instance would build it: envelope keys, or KMS Sign. */
+    public AssertionSigner assertionSigner(boolean envelope) {
+        return envelope
+                ? new EnvelopeAssertionSigner(
+                        keyItems, () -> keyWrapper, KeySchedule.defaults(), new SecureRandom(), clock)
+                : new KmsAssertionSigner(kms, assertionKeyId);
     }
 
     /** The same wiring with some adapters swapped, e.g. for a failing dependency. */
@@ -122,6 +177,27 @@ public final class TestApp {
 
     public Wiring withAdapters(
             TwoFactorStore store, SecretCipher cipher, Mailer mailer, KeyedHash keyedHash, SmsSender smsSender) {
+        return withAdapters(store, cipher, mailer, keyedHash, smsSender, assertionSigner);
+    }
+
+    /** The same wiring on other key adapters, e.g. another instance, or after the operator switched modes. */
+    public Wiring withKeys(SecretCipher cipher, AssertionSigner signer) {
+        return withAdapters(
+                new DynamoTwoFactorStore(dynamo, table, auditTrail),
+                cipher,
+                new SesMailer(ses, SENDER),
+                new KmsKeyedHash(kms, macKeyId),
+                new SnsSmsSender(sns, Optional.of("TwoFA")),
+                signer);
+    }
+
+    public Wiring withAdapters(
+            TwoFactorStore store,
+            SecretCipher cipher,
+            Mailer mailer,
+            KeyedHash keyedHash,
+            SmsSender smsSender,
+            AssertionSigner signer) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "APP_BASE_URL",
                 APP_BASE_URL,
@@ -135,9 +211,13 @@ public final class TestApp {
                 ASSERTION_AUDIENCE));
         env.putAll(settings);
         Config config = new Config(env);
-        Adapters adapters =
-                new FixedAdapters(store, cipher, mailer, keyedHash, smsSender, auditTrail, assertionSigner, events);
+        Adapters adapters = new FixedAdapters(store, cipher, mailer, keyedHash, smsSender, auditTrail, signer, events);
         return new Wiring(adapters, config, clock, new SecureRandom());
+    }
+
+    /** The secrets cipher of this app's wiring. */
+    public SecretCipher cipher() {
+        return cipher;
     }
 
     public Wiring wiring() {

@@ -8,14 +8,16 @@ import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.port.SecretContext;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Every secret is bound to its owner by the KMS encryption context: a ciphertext copied onto
- * another user (a write-capable attacker, a buggy migration) must not verify for them.
+ * Every secret is bound to its owner by the KMS encryption context (kms mode) or the AES-GCM
+ * associated data (envelope mode): a ciphertext copied onto another user (a write-capable attacker,
+ * a buggy migration) must not verify for them. Runs in the suite's mode (TWOFA_CRYPTO).
  */
 class CiphertextBindingIT {
     private final TestApp app = new TestApp();
@@ -61,6 +63,13 @@ class CiphertextBindingIT {
         assertThat(stored).hasSizeGreaterThan(plain.length);
         assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1));
+        if (app.envelopeSecrets) {
+            // Envelope: AES-GCM under the data key, the owner and purpose as associated data.
+            assertThat(stored).startsWith(0x00, 0x01);
+            assertThat(app.secretCipher(true).decrypt(stored, SecretContext.totpSecret(alice.userId())))
+                    .isEqualTo(plain);
+            return;
+        }
         // KMS decrypts it only under the owner's context.
         var decrypted =
                 app.kms.decrypt(d -> d.ciphertextBlob(software.amazon.awssdk.core.SdkBytes.fromByteArray(stored))

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
+import dev.twofa.envelope.EnvelopeSecretCipher;
+import dev.twofa.envelope.SecretFormat;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.startenable.StartEnableHandler;
 import dev.twofa.functions.status.StatusHandler;
@@ -16,6 +19,7 @@ import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.port.SecretCipher;
 import dev.twofa.wiring.Wiring;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +27,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -45,9 +50,14 @@ class DependencyFailureIT {
         }
     }
 
-    private KmsSecretCipher unreachableKms() {
-        return new KmsSecretCipher(
-                Emulators.at(deadEndpoint, KmsClient.builder()).build(), app.keyId);
+    /** The app's secrets cipher, in its mode, with KMS unreachable (for the envelope one: its data key unwrap). */
+    private SecretCipher unreachableKms() {
+        KmsClient dead = Emulators.at(deadEndpoint, KmsClient.builder()).build();
+        return new SecretFormat(
+                app.envelopeSecrets,
+                new KmsSecretCipher(dead, app.keyId),
+                new EnvelopeSecretCipher(
+                        app.keyItems, () -> new KmsKeyWrapper(dead, app.keyId), new SecureRandom(), app.clock));
     }
 
     private DynamoTwoFactorStore store() {
