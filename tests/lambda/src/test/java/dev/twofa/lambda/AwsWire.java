@@ -47,6 +47,11 @@ final class AwsWire implements AutoCloseable {
     private final URI dynamoDb;
     private final URI others;
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** Each call's bodies, at the index of its name in {@link #calls}: what LambdaBench prices. */
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+
+    /** One call on the wire: its name as in {@link #since}, the request body and the answer's body. */
+    record Exchange(String call, byte[] request, byte[] response) {}
 
     private AwsWire(HttpServer server, ExecutorService threads, URI dynamoDb, URI others) {
         this.server = server;
@@ -87,11 +92,22 @@ final class AwsWire implements AutoCloseable {
         return List.copyOf(calls.subList(mark, calls.size()));
     }
 
+    /** The calls made after {@code mark} with their bodies, once each has been answered. */
+    List<Exchange> exchangesSince(int mark) {
+        return List.copyOf(exchanges.subList(mark, exchanges.size()));
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String service = service(exchange.getRequestHeaders().getFirst("Authorization"));
-            calls.add(service + ":" + action(exchange, body));
+            String call = service + ":" + action(exchange, body);
+            int index;
+            synchronized (calls) {
+                index = calls.size();
+                calls.add(call);
+                exchanges.add(new Exchange(call, body, new byte[0]));
+            }
             URI base = service.equals("dynamodb") ? dynamoDb : others;
             HttpRequest.Builder request = HttpRequest.newBuilder(
                             URI.create(base.toString().replaceAll("/$", "") + exchange.getRequestURI()))
@@ -125,6 +141,7 @@ final class AwsWire implements AutoCloseable {
                 }
             });
             byte[] answer = response.body();
+            exchanges.set(index, new Exchange(call, body, answer));
             exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
             if (answer.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
