@@ -50,8 +50,11 @@ final class AwsWire implements AutoCloseable {
     /** Each call's bodies, at the index of its name in {@link #calls}: what LambdaBench prices. */
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
-    /** One call on the wire: its name as in {@link #since}, the request body and the answer's body. */
-    record Exchange(String call, byte[] request, byte[] response) {}
+    /**
+     * One call on the wire: its name as in {@link #since}, the request body, the answer's body, and
+     * how long the emulator took (request read until answer received).
+     */
+    record Exchange(String call, byte[] request, byte[] response, Duration duration) {}
 
     private AwsWire(HttpServer server, ExecutorService threads, URI dynamoDb, URI others) {
         this.server = server;
@@ -100,13 +103,14 @@ final class AwsWire implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            long received = System.nanoTime();
             String service = service(exchange.getRequestHeaders().getFirst("Authorization"));
             String call = service + ":" + action(exchange, body);
             int index;
             synchronized (calls) {
                 index = calls.size();
                 calls.add(call);
-                exchanges.add(new Exchange(call, body, new byte[0]));
+                exchanges.add(new Exchange(call, body, new byte[0], Duration.ZERO));
             }
             URI base = service.equals("dynamodb") ? dynamoDb : others;
             HttpRequest.Builder request = HttpRequest.newBuilder(
@@ -141,7 +145,7 @@ final class AwsWire implements AutoCloseable {
                 }
             });
             byte[] answer = response.body();
-            exchanges.set(index, new Exchange(call, body, answer));
+            exchanges.set(index, new Exchange(call, body, answer, Duration.ofNanos(System.nanoTime() - received)));
             exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
             if (answer.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

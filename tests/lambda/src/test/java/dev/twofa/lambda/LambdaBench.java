@@ -66,6 +66,7 @@ public final class LambdaBench {
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());
+        long started = System.nanoTime();
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> verifyLogin;
         try (DeployedStack stack = DeployedStack.start()) {
@@ -77,7 +78,12 @@ public final class LambdaBench {
             List<Scenarios.Scenario> scenarios = Scenarios.all();
             SamTemplate.Function signIn = scenario(scenarios, SIGN_IN_SCENARIO).function();
             verifyLogin = signIn.properties();
-            measurements.add(floor(stack, signIn, scenario(scenarios, SIGN_IN_SCENARIO), repetitions));
+            System.err.printf(
+                    "%4ds bench: the stack's own functions are up (they prepare each request's state)%n",
+                    (System.nanoTime() - started) / 1_000_000_000);
+            Measurement floor = floor(stack, signIn, scenario(scenarios, SIGN_IN_SCENARIO), repetitions);
+            System.err.printf("%4ds %s%n", (System.nanoTime() - started) / 1_000_000_000, BenchReport.progress(floor));
+            measurements.add(floor);
             for (SamTemplate.Function function : SamTemplate.ofRepo().functions()) {
                 if (!only.isEmpty() && !only.contains(function.module())) {
                     continue;
@@ -85,7 +91,8 @@ public final class LambdaBench {
                 Scenarios.Scenario scenario = representative(scenarios, function);
                 for (boolean primed : new boolean[] {false, true}) {
                     Measurement m = measure(stack, function, scenario, primed, repetitions);
-                    System.err.println(BenchReport.progress(m));
+                    System.err.printf(
+                            "%4ds %s%n", (System.nanoTime() - started) / 1_000_000_000, BenchReport.progress(m));
                     measurements.add(m);
                 }
             }
