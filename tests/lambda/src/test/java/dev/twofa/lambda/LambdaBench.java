@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * under the runtime interface client, AWS calls counted by {@link AwsWire}), for each function of
  * template.yaml, unprimed and primed ({@code TWOFA_PRIME_AT_INIT}): a fresh JVM, its init timed,
  * then its {@code <module>-ok.json} event (events/scenarios.json: a successful request) sent {@code
- * 1 + repetitions} times, each from the state the scenario's {@code given} names, prepared first
- * through the stack's own (primed) functions on an emptied table, as DeployedFunctionsIT does. The
+ * 1 + repetitions} times from the state the scenario's {@code given} names, prepared through the
+ * stack's own (primed) functions on an emptied table, as DeployedFunctionsIT does: before each
+ * request, or once for a GET or PUT, which can be repeated as is. The
  * first request is timed alone; the others give the warm median and p99. A floor handler (tools/bench,
  * FloorHandler: answers 200, nothing else) runs on the same harness. Then the cost per million
  * successful TOTP sign-ins, from the calls the primed verify-login made on the wire ({@link
@@ -43,6 +44,16 @@ public final class LambdaBench {
     private static final String FLOOR_HANDLER = "dev.twofa.bench.floor.FloorHandler::handleRequest";
     /** The email of the user an operator event's {@code userId} names, as in DeployedFunctionsIT. */
     private static final String OPERATOR_SCENARIO_EMAIL = "support-case@example.com";
+
+    /** When a request's state is prepared. */
+    enum Preparation {
+        /** Never: the floor ignores its event. */
+        NONE,
+        /** Once, before the first request: a GET (safe) or PUT (idempotent, RFC 9110 §9.2) can be repeated as is. */
+        ONCE,
+        /** Before each request: it consumes its state (a code is used once, a link too). */
+        EVERY_REQUEST
+    }
 
     /** One request of a measurement: as the harness saw it, with the calls' bodies for pricing. */
     record Run(DeployedFunction.Invocation invocation, List<AwsWire.Exchange> calls) {}
@@ -69,18 +80,12 @@ public final class LambdaBench {
         long started = System.nanoTime();
         List<Measurement> measurements = new ArrayList<>();
         Map<String, Object> verifyLogin;
-        try (DeployedStack stack = DeployedStack.start()) {
-            stack.functions().stream()
-                    .filter(f -> f.initFailure().isPresent())
-                    .forEach(f -> System.err.println("warning: the stack's own "
-                            + f.function().logicalId() + " (used to prepare states) failed init: "
-                            + f.initFailure().get()));
+        // The stack's own functions (primed, each started on first use) prepare each request's state;
+        // the measured ones are fresh JVMs beside them.
+        try (DeployedStack stack = DeployedStack.startOnDemand()) {
             List<Scenarios.Scenario> scenarios = Scenarios.all();
             SamTemplate.Function signIn = scenario(scenarios, SIGN_IN_SCENARIO).function();
             verifyLogin = signIn.properties();
-            System.err.printf(
-                    "%4ds bench: the stack's own functions are up (they prepare each request's state)%n",
-                    (System.nanoTime() - started) / 1_000_000_000);
             Measurement floor = floor(stack, signIn, scenario(scenarios, SIGN_IN_SCENARIO), repetitions);
             System.err.printf("%4ds %s%n", (System.nanoTime() - started) / 1_000_000_000, BenchReport.progress(floor));
             measurements.add(floor);
@@ -140,7 +145,10 @@ public final class LambdaBench {
                 .resolve(function.module())
                 .resolve("target/function.jar");
         Path work = Path.of("target", "bench", function.module() + "-" + mode).toAbsolutePath();
-        return run(stack, function, jar, work, primed, mode, scenario, true, repetitions);
+        String method = scenario.route().orElseThrow().method();
+        Preparation preparation =
+                method.equals("GET") || method.equals("PUT") ? Preparation.ONCE : Preparation.EVERY_REQUEST;
+        return run(stack, function, jar, work, primed, mode, scenario, preparation, repetitions);
     }
 
     /**
@@ -159,7 +167,7 @@ public final class LambdaBench {
         properties.put("CodeUri", "tools/bench/floor");
         SamTemplate.Function floor = new SamTemplate.Function("floor (FloorHandler)", properties, List.of());
         Path work = Path.of("target", "bench", "floor").toAbsolutePath();
-        return run(stack, floor, jar, work, false, "-", event, false, repetitions);
+        return run(stack, floor, jar, work, false, "-", event, Preparation.NONE, repetitions);
     }
 
     private static Measurement run(
@@ -170,18 +178,23 @@ public final class LambdaBench {
             boolean primed,
             String mode,
             Scenarios.Scenario scenario,
-            boolean prepare,
+            Preparation preparation,
             int repetitions) {
         DeployedFunction instance = DeployedFunction.start(function, stack, jar, work, primed);
         List<Run> runs = new ArrayList<>();
-        int expected = prepare ? scenario.status() : 200;
+        int expected = preparation == Preparation.NONE ? 200 : scenario.status();
+        String event = null;
         try (instance) {
             if (instance.initFailure().isPresent()) {
                 return new Measurement(
                         function, mode, scenario.file(), expected, Optional.empty(), instance.initFailure(), runs);
             }
             for (int i = 0; i <= repetitions; i++) {
-                String event = prepare ? prepared(stack, scenario) : JSON.std.asString(Scenarios.event(scenario));
+                if (event == null || preparation == Preparation.EVERY_REQUEST) {
+                    event = preparation == Preparation.NONE
+                            ? JSON.std.asString(Scenarios.event(scenario))
+                            : prepared(stack, scenario);
+                }
                 int mark = instance.wire().mark();
                 try {
                     instance.invoke(scenario.file(), event);
