@@ -19,6 +19,8 @@ final class BenchReport {
     /** The target: a function's first request at most this many times its warm median. */
     static final double FIRST_TO_WARM_TARGET = 1.5;
 
+    private static final String ROW = "%-33s %-8s %-34s %8s %8s %8s %8s %8s %9s %-10s %s%n";
+
     private BenchReport() {}
 
     static String progress(LambdaBench.Measurement m) {
@@ -56,7 +58,7 @@ final class BenchReport {
                 repetitions));
         out.append(String.format(
                 Locale.ROOT,
-                "%-33s %-8s %-27s %8s %8s %8s %8s %7s %-10s %s%n",
+                ROW,
                 "function",
                 "mode",
                 "request",
@@ -64,11 +66,10 @@ final class BenchReport {
                 "first ms",
                 "warm p50",
                 "warm p99",
-                "first/",
+                "in calls",
+                "first/p50",
                 "status",
                 "AWS calls first; warm"));
-        out.append(String.format(
-                Locale.ROOT, "%-33s %-8s %-27s %8s %8s %8s %8s %7s%n", "", "", "", "", "", "", "", "p50"));
         for (LambdaBench.Measurement m : measurements) {
             List<Duration> warm = warm(m);
             String ratio = warm.isEmpty()
@@ -81,7 +82,7 @@ final class BenchReport {
                             m.mode().equals("primed") && !meetsTarget(m) ? "!" : "");
             out.append(String.format(
                     Locale.ROOT,
-                    "%-33s %-8s %-27s %8s %8s %8s %8s %8s %7s %-10s %s%n",
+                    ROW,
                     m.function().logicalId(),
                     m.mode(),
                     m.request(),
@@ -113,6 +114,25 @@ final class BenchReport {
                 primed - misses.size(),
                 primed,
                 misses.isEmpty() ? "" : " (! misses: " + String.join(", ", misses) + ")"));
+        Optional<Duration> floorFirst = measurements.stream()
+                .filter(m -> m.mode().equals("-") && !m.runs().isEmpty())
+                .map(BenchReport::first)
+                .findFirst();
+        if (floorFirst.isPresent()) {
+            List<String> beyondFloor = measurements.stream()
+                    .filter(m -> m.mode().equals("primed") && !warm(m).isEmpty())
+                    .filter(m -> first(m).minus(floorFirst.get()).toNanos()
+                            > FIRST_TO_WARM_TARGET * percentile(warm(m), 50).toNanos())
+                    .map(m -> m.function().logicalId())
+                    .toList();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "Less the floor's own first request (%s ms, the runtime's, before any handler code): %d of %d%s%n",
+                    millis(floorFirst.get()),
+                    primed - beyondFloor.size(),
+                    primed,
+                    beyondFloor.isEmpty() ? "" : " (still over: " + String.join(", ", beyondFloor) + ")"));
+        }
         measurements.stream().filter(m -> m.failure().isPresent()).forEach(m -> out.append("FAILED ")
                 .append(m.function().logicalId())
                 .append(' ')
