@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * RequestCost}).
  *
  * <p>System properties: {@code twofa.bench.repetitions} (warm requests per function and mode, default
- * 30), {@code twofa.bench.functions} (module names, comma-separated; default all), {@code
+ * 20), {@code twofa.bench.functions} (module names, comma-separated; default all), {@code
  * twofa.bench.floorJar}, {@code twofa.bench.report} (a file the report is also written to).
  */
 public final class LambdaBench {
@@ -71,7 +71,7 @@ public final class LambdaBench {
     private LambdaBench() {}
 
     public static void main(String[] args) throws IOException {
-        int repetitions = Integer.getInteger("twofa.bench.repetitions", 30);
+        int repetitions = Integer.getInteger("twofa.bench.repetitions", 20);
         Set<String> only = Arrays.stream(
                         System.getProperty("twofa.bench.functions", "").split(","))
                 .map(String::strip)
