@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,10 +46,15 @@ final class AwsWire implements AutoCloseable {
     private final ExecutorService threads;
     private final URI dynamoDb;
     private final URI others;
-    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** Each call's bodies, at the index of its name in {@link #calls}: what LambdaBench prices. */
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
-    /** A call on the wire, {@code service:Action}, and how long it waited on its emulator (ns, once answered). */
-    private record Call(String name, AtomicLong upstreamNanos) {}
+    /**
+     * One call on the wire: its name as in {@link #since}, the request body, the answer's body, and
+     * how long the emulator took (request read until answer received).
+     */
+    record Exchange(String call, byte[] request, byte[] response, Duration duration) {}
 
     private AwsWire(HttpServer server, ExecutorService threads, URI dynamoDb, URI others) {
         this.server = server;
@@ -88,7 +92,12 @@ final class AwsWire implements AutoCloseable {
 
     /** The calls made after {@code mark}, in order, e.g. {@code dynamodb:GetItem}, {@code kms:Decrypt}. */
     List<String> since(int mark) {
-        return calls.subList(mark, calls.size()).stream().map(Call::name).toList();
+        return List.copyOf(calls.subList(mark, calls.size()));
+    }
+
+    /** The calls made after {@code mark} with their bodies, once each has been answered. */
+    List<Exchange> exchangesSince(int mark) {
+        return List.copyOf(exchanges.subList(mark, exchanges.size()));
     }
 
     /**
@@ -97,17 +106,23 @@ final class AwsWire implements AutoCloseable {
      * which a deployed function spends on AWS's instead. The function's own time is the rest.
      */
     Duration upstreamSince(int mark) {
-        return Duration.ofNanos(calls.subList(mark, calls.size()).stream()
-                .mapToLong(c -> c.upstreamNanos().get())
-                .sum());
+        return exchanges.subList(mark, exchanges.size()).stream()
+                .map(Exchange::duration)
+                .reduce(Duration.ZERO, Duration::plus);
     }
 
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            long received = System.nanoTime();
             String service = service(exchange.getRequestHeaders().getFirst("Authorization"));
-            Call call = new Call(service + ":" + action(exchange, body), new AtomicLong());
-            calls.add(call);
+            String call = service + ":" + action(exchange, body);
+            int index;
+            synchronized (calls) {
+                index = calls.size();
+                calls.add(call);
+                exchanges.add(new Exchange(call, body, new byte[0], Duration.ZERO));
+            }
             URI base = service.equals("dynamodb") ? dynamoDb : others;
             HttpRequest.Builder request = HttpRequest.newBuilder(
                             URI.create(base.toString().replaceAll("/$", "") + exchange.getRequestURI()))
@@ -123,7 +138,6 @@ final class AwsWire implements AutoCloseable {
                 }
             });
             HttpResponse<byte[]> response;
-            long sent = System.nanoTime();
             try {
                 response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (InterruptedException e) {
@@ -135,8 +149,6 @@ final class AwsWire implements AutoCloseable {
                 exchange.sendResponseHeaders(502, message.length);
                 exchange.getResponseBody().write(message);
                 return;
-            } finally {
-                call.upstreamNanos().set(System.nanoTime() - sent);
             }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
@@ -144,6 +156,7 @@ final class AwsWire implements AutoCloseable {
                 }
             });
             byte[] answer = response.body();
+            exchanges.set(index, new Exchange(call, body, answer, Duration.ofNanos(System.nanoTime() - received)));
             exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
             if (answer.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

@@ -89,13 +89,25 @@ final class DeployedFunction implements AutoCloseable {
      * #initFailure()} says what went wrong and every invocation fails with it.
      */
     static DeployedFunction start(SamTemplate.Function function, DeployedStack stack) {
-        Path work = Path.of("target", "lambda", function.module()).toAbsolutePath();
-        Path taskRoot = unpack(
+        return start(
+                function,
+                stack,
                 DeployedStack.repoRoot()
                         .resolve("functions")
                         .resolve(function.module())
                         .resolve("target/function.jar"),
-                work.resolve("task"));
+                Path.of("target", "lambda", function.module()).toAbsolutePath(),
+                DeployedStack.PRIMED);
+    }
+
+    /**
+     * Another JVM of {@code function} beside the stack's own (LambdaBench starts a fresh one per
+     * measurement): {@code jar} as its deployment jar, {@code work} for its task root and log, primed
+     * at init or not.
+     */
+    static DeployedFunction start(
+            SamTemplate.Function function, DeployedStack stack, Path jar, Path work, boolean primed) {
+        Path taskRoot = unpack(jar, work.resolve("task"));
         Path log = work.resolve("function.log");
         String name = DeployedStack.STACK_NAME + "-" + function.logicalId();
         Duration timeout = Duration.ofSeconds(number(function.properties().get("Timeout"), 3));
@@ -127,7 +139,7 @@ final class DeployedFunction implements AutoCloseable {
         function.environment().forEach((key, value) -> env.put(key, stack.resolve(value)));
         // SnapStart primes before its snapshot; with no CRaC JVM here, the function primes at init instead
         // (-Dtwofa.prime=false measures it unprimed).
-        env.put("TWOFA_PRIME_AT_INIT", Boolean.toString(DeployedStack.PRIMED));
+        env.put("TWOFA_PRIME_AT_INIT", Boolean.toString(primed));
 
         long started = System.nanoTime();
         Process process;
@@ -270,6 +282,11 @@ final class DeployedFunction implements AutoCloseable {
 
     List<Invocation> invocations() {
         return List.copyOf(invocations);
+    }
+
+    /** The recording proxy this function's SDK calls go through. */
+    AwsWire wire() {
+        return wire;
     }
 
     /**

@@ -57,6 +57,9 @@ final class DeployedStack implements AutoCloseable {
     static final boolean PRIMED = Boolean.parseBoolean(System.getProperty("twofa.prime", "true"));
 
     private final Map<String, DeployedFunction> functions = new LinkedHashMap<>();
+    /** Whether a function starts on its first request rather than with the stack ({@link #startOnDemand}). */
+    private boolean onDemand;
+
     private boolean closed;
 
     private DeployedStack() {}
@@ -70,6 +73,18 @@ final class DeployedStack implements AutoCloseable {
         for (SamTemplate.Function function : stack.template.functions()) {
             stack.functions.put(function.logicalId(), DeployedFunction.start(function, stack));
         }
+        return stack;
+    }
+
+    /**
+     * The resources, and no function until a {@link #driver} request needs one: LambdaBench prepares
+     * states through the few functions the {@code given} states call and starts those alone.
+     */
+    static DeployedStack startOnDemand() {
+        DeployedStack stack = new DeployedStack();
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "lambda-tier-stop"));
+        stack.createResources();
+        stack.onDemand = true;
         return stack;
     }
 
@@ -138,12 +153,22 @@ final class DeployedStack implements AutoCloseable {
         return functions.get(function.logicalId());
     }
 
-    DeployedFunction forRoute(String method, String path) {
+    synchronized DeployedFunction forRoute(String method, String path) {
+        if (onDemand) {
+            template.functions().stream()
+                    .filter(f -> !functions.containsKey(f.logicalId()) && serves(f, method, path))
+                    .findFirst()
+                    .ifPresent(f -> functions.put(f.logicalId(), DeployedFunction.start(f, this)));
+        }
         return functions.values().stream()
-                .filter(f -> f.function().routes().stream()
-                        .anyMatch(r -> r.method().equals(method) && r.path().equals(path)))
+                .filter(f -> serves(f.function(), method, path))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("template.yaml has no route " + method + " " + path));
+    }
+
+    private static boolean serves(SamTemplate.Function function, String method, String path) {
+        return function.routes().stream()
+                .anyMatch(r -> r.method().equals(method) && r.path().equals(path));
     }
 
     /** How many items the table holds. */
