@@ -8,7 +8,6 @@ import dev.twofa.app.Principal;
 import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoTwoFactorStore;
-import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.it.support.Api;
@@ -88,7 +87,7 @@ class SignInAuditIT {
     private VerifyLoginHandler verifyLoginOn(DynamoDbClient dynamo, DynamoAuditTrail trail) {
         return new VerifyLoginHandler(app.withAdapters(
                         new DynamoTwoFactorStore(dynamo, app.table, trail),
-                        new KmsSecretCipher(app.kms, app.keyId),
+                        app.cipher(),
                         new SesMailer(app.ses, TestApp.SENDER))
                 .verifyLogin());
     }
@@ -122,6 +121,8 @@ class SignInAuditIT {
     void totpSignIn_writesTheStepAndItsAuditItem_inOneTransaction_andLogsItOnce() {
         Enrollment.Enrolled user = Enrollment.enroll(app, userId);
         long step = user.enrollmentStep() + 1;
+        // The instance's steady state: a first signature reads (or creates) the envelope signing key.
+        app.assertionSigner.signingKey();
         app.dynamoRequests.clear();
 
         String log = logOf(() -> assertThat(verify(app, userId, "code", IndependentTotp.code(user.secret(), step))
@@ -286,6 +287,8 @@ class SignInAuditIT {
     @Test
     void recoverySignIn_spendsTheCodeAndWritesBothAuditItems_inOneTransaction_withoutACountQuery() {
         Enrollment.Enrolled user = Enrollment.enroll(app, userId);
+        // The instance's steady state: a first signature reads (or creates) the envelope signing key.
+        app.assertionSigner.signingKey();
         app.dynamoRequests.clear();
 
         String log = logOf(() -> assertThat(
@@ -326,6 +329,8 @@ class SignInAuditIT {
         app.clock.advance(Duration.ofSeconds(31)); // one SMS per 30 s
         assertThat(Sms.send(app, userId, "login", null).getStatusCode()).isEqualTo(202);
         String code = Sms.lastCode(phone);
+        // The instance's steady state: a first signature reads (or creates) the envelope signing key.
+        app.assertionSigner.signingKey();
         app.dynamoRequests.clear();
 
         String log =
