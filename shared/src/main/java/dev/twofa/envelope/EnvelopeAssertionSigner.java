@@ -81,6 +81,17 @@ public final class EnvelopeAssertionSigner implements AssertionSigner {
         return Map.of("purpose", PURPOSE, "kid", kid);
     }
 
+    /**
+     * Reads the key items and unwraps the signing key, if any key is published (creating none when none
+     * is): what the first signature would do, done ahead. For SnapStart's afterRestore, so a restored
+     * instance's first sign-in does not wait on it; never before the snapshot.
+     */
+    public void loadKeys() {
+        if (!publishedKeys().isEmpty()) {
+            signingKey();
+        }
+    }
+
     @Override
     public SigningKey signingKey() {
         Instant now = clock.instant();

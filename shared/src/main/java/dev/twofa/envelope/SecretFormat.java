@@ -27,6 +27,13 @@ public final class SecretFormat implements SecretCipher {
         this.envelope = envelope;
     }
 
+    /** Unwraps the envelope data key ahead of first use when new secrets are written under it (see {@link EnvelopeSecretCipher#loadKeys}). */
+    public void loadKeys() {
+        if (writer == envelope && envelope instanceof EnvelopeSecretCipher keys) {
+            keys.loadKeys();
+        }
+    }
+
     static boolean isEnvelope(byte[] ciphertext) {
         return ciphertext.length >= 2 && ciphertext[0] == ENVELOPE_PREFIX[0] && ciphertext[1] == ENVELOPE_PREFIX[1];
     }

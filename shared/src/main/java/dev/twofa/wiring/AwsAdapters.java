@@ -150,6 +150,24 @@ public final class AwsAdapters implements Adapters {
         sns.ifBuilt(f -> attempt("SNS", f::prime, failed));
     }
 
+    /**
+     * After a SnapStart restore (never before the snapshot): reads and unwraps the envelope keys this
+     * function's cipher and signer already use, so its first request does not wait on the key items and
+     * KMS Decrypt. Creates no key; a failure is left to {@code failed}, and first use tries again.
+     */
+    void loadKeysAfterRestore(BiConsumer<String, RuntimeException> failed) {
+        cipher.ifBuilt(c -> {
+            if (c instanceof SecretFormat format) {
+                attempt("the secrets data key", format::loadKeys, failed);
+            }
+        });
+        assertionSigner.ifBuilt(s -> {
+            if (s instanceof EnvelopeAssertionSigner signer) {
+                attempt("the assertion signing key", signer::loadKeys, failed);
+            }
+        });
+    }
+
     private static void attempt(String service, Runnable call, BiConsumer<String, RuntimeException> failed) {
         try {
             call.run();

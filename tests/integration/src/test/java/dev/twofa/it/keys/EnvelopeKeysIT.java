@@ -10,6 +10,7 @@ import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;
 import dev.twofa.envelope.KeySchedule;
+import dev.twofa.envelope.SecretFormat;
 import dev.twofa.functions.jwks.JwksHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.it.support.Api;
@@ -151,6 +152,43 @@ class EnvelopeKeysIT {
         assertThat(signIn(instance, currentCode(enrolled)).getStatusCode()).isEqualTo(200);
         assertThat(app.kmsRequests.operations()).isEmpty();
         assertThat(app.dynamoRequests.operations()).doesNotContain("Query");
+    }
+
+    @Test
+    void keysLoadedAfterRestore_makeTheFirstSignInFreeOfKmsAndKeyReads() {
+        // GIVEN an enrolled user, the keys in the table, and a freshly restored instance
+        Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
+        app.assertionSigner.signingKey();
+        SecretFormat cipher = (SecretFormat) app.secretCipher(true);
+        EnvelopeAssertionSigner signer = (EnvelopeAssertionSigner) app.assertionSigner(true);
+        Wiring instance = app.withKeys(cipher, signer);
+        app.clock.advance(Duration.ofSeconds(30));
+
+        // WHEN SnapStart's afterRestore loads its keys: each family read once, each key unwrapped once
+        app.kmsRequests.clear();
+        cipher.loadKeys();
+        signer.loadKeys();
+        assertThat(app.kmsRequests.operations()).containsExactlyInAnyOrder("Decrypt", "Decrypt");
+
+        // THEN its first sign-in makes no KMS call and reads no key item
+        app.kmsRequests.clear();
+        app.dynamoRequests.clear();
+        assertThat(signIn(instance, currentCode(enrolled)).getStatusCode()).isEqualTo(200);
+        assertThat(app.kmsRequests.operations()).isEmpty();
+        assertThat(app.dynamoRequests.operations()).containsExactly("GetItem", "TransactWriteItems");
+    }
+
+    @Test
+    void keysLoadedAfterRestore_onAStackWithNoKeyYet_createNone() {
+        // GIVEN a table without key items, WHEN a restored instance loads its keys
+        app.kmsRequests.clear();
+        ((SecretFormat) app.secretCipher(true)).loadKeys();
+        ((EnvelopeAssertionSigner) app.assertionSigner(true)).loadKeys();
+
+        // THEN nothing is generated or written: keys are made on first use only
+        assertThat(keys(EnvelopeSecretCipher.FAMILY)).isEmpty();
+        assertThat(keys(EnvelopeAssertionSigner.FAMILY)).isEmpty();
+        assertThat(app.kmsRequests.operations()).isEmpty();
     }
 
     @Test
