@@ -48,8 +48,11 @@ public final class AwsAdapters implements Adapters {
     private final Lazy<Mailer> mailer;
     private final Lazy<SmsSender> smsSender;
     private final Lazy<SecurityEvents> events;
+    /** Whether this function is given the secrets key (the template gives it only to functions that use it). */
+    private final boolean hasSecretsKey;
 
     public AwsAdapters(Config config) {
+        this.hasSecretsKey = config.optional("KMS_KEY_ID").isPresent();
         AwsClients clients =
                 new AwsClients(Region.of(config.required("AWS_REGION")), config.optionalUrl("AWS_ENDPOINT_URL"));
         this.dynamoDb = new Lazy<>(() -> new DynamoDbAdapters(clients, config.required("TABLE_NAME")));
@@ -156,11 +159,23 @@ public final class AwsAdapters implements Adapters {
      * KMS Decrypt. Creates no key; a failure is left to {@code failed}, and first use tries again.
      */
     void loadKeysAfterRestore(BiConsumer<String, RuntimeException> failed) {
-        cipher.ifBuilt(c -> {
-            if (c instanceof SecretFormat format) {
-                attempt("the secrets data key", format::loadKeys, failed);
-            }
-        });
+        // The use cases that check authenticator codes resolve the cipher on first use (Wiring), so it
+        // is built here when the function is given the secrets key.
+        if (hasSecretsKey) {
+            attempt(
+                    "the secrets data key",
+                    () -> {
+                        try {
+                            if (cipher.get() instanceof SecretFormat format) {
+                                format.loadKeys();
+                            }
+                        } catch (LinkageError e) {
+                            // A jar without the KMS SDK: nothing to load ahead; first use would fail the same.
+                            throw new IllegalStateException("KMS SDK not shipped", e);
+                        }
+                    },
+                    failed);
+        }
         assertionSigner.ifBuilt(s -> {
             if (s instanceof EnvelopeAssertionSigner signer) {
                 attempt("the assertion signing key", signer::loadKeys, failed);
