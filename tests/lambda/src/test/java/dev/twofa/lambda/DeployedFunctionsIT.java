@@ -79,7 +79,7 @@ class DeployedFunctionsIT {
     /**
      * Priming makes every kind of call its function's adapters make, and all but one harmless read
      * per client are answered in the function's own process: on the wire before the first request
-     * there may be only those reads. A write, a key use or a send here would mean priming's locally
+     * there may be only those reads, and the restore's envelope key reads (see below). A write or a send here would mean priming's locally
      * answered calls leaked out (and wrote, decrypted, mailed or texted before the snapshot).
      */
     @Order(0)
