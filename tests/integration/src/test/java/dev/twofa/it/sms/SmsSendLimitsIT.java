@@ -108,14 +108,7 @@ class SmsSendLimitsIT {
 
     @Test
     void snsDown_is503_andLeavesNoValidCode() {
-        SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
-                .build();
-        Wiring broken = app.withAdapters(
-                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
-                app.cipher(),
-                new SesMailer(app.ses, TestApp.SENDER),
-                new KmsKeyedHash(app.kms, app.macKeyId),
-                new SnsSmsSender(deadSns, Optional.empty()));
+        Wiring broken = withSnsDown();
         APIGatewayV2HTTPResponse response = new SmsSendHandler(broken.smsSend())
                 .handleRequest(
                         Api.request(
@@ -138,14 +131,7 @@ class SmsSendLimitsIT {
     @Test
     void snsDown_spendsNoSend_soTheUserMayRetryAtOnce() {
         // GIVEN a send that fails because SNS is down (503)
-        SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
-                .build();
-        Wiring broken = app.withAdapters(
-                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
-                app.cipher(),
-                new SesMailer(app.ses, TestApp.SENDER),
-                new KmsKeyedHash(app.kms, app.macKeyId),
-                new SnsSmsSender(deadSns, Optional.empty()));
+        Wiring broken = withSnsDown();
         for (int i = 0; i < 6; i++) {
             APIGatewayV2HTTPResponse failed = new SmsSendHandler(broken.smsSend())
                     .handleRequest(
@@ -171,6 +157,18 @@ class SmsSendLimitsIT {
         assertThat(budget)
                 .as("sends counted in the country and account budgets")
                 .isEqualTo(2);
+    }
+
+    /** The app's wiring with SNS at an address where nothing listens: every send fails with 503. */
+    private Wiring withSnsDown() {
+        SnsClient deadSns = Emulators.at(java.net.URI.create("http://127.0.0.1:" + freePort()), SnsClient.builder())
+                .build();
+        return app.withAdapters(
+                new DynamoTwoFactorStore(app.dynamo, app.table, app.auditTrail),
+                app.cipher(),
+                new SesMailer(app.ses, TestApp.SENDER),
+                new KmsKeyedHash(app.kms, app.macKeyId),
+                new SnsSmsSender(deadSns, Optional.empty()));
     }
 
     private void assertNoChallengeLeft() {
