@@ -109,13 +109,7 @@ class SmsSendLimitsIT {
     @Test
     void snsDown_is503_andLeavesNoValidCode() {
         Wiring broken = withSnsDown();
-        APIGatewayV2HTTPResponse response = new SmsSendHandler(broken.smsSend())
-                .handleRequest(
-                        Api.request(
-                                "POST /2fa/sms/send",
-                                user,
-                                Api.json(Map.of("purpose", "enable", "phoneNumber", phone))),
-                        null);
+        APIGatewayV2HTTPResponse response = sendEnable(broken);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(503);
         assertThat(response.getHeaders()).containsKey("Retry-After");
         assertNoChallengeLeft();
@@ -133,13 +127,7 @@ class SmsSendLimitsIT {
         // GIVEN a send that fails because SNS is down (503)
         Wiring broken = withSnsDown();
         for (int i = 0; i < 6; i++) {
-            APIGatewayV2HTTPResponse failed = new SmsSendHandler(broken.smsSend())
-                    .handleRequest(
-                            Api.request(
-                                    "POST /2fa/sms/send",
-                                    user,
-                                    Api.json(Map.of("purpose", "enable", "phoneNumber", phone))),
-                            null);
+            APIGatewayV2HTTPResponse failed = sendEnable(broken);
             assertThat(failed.getStatusCode()).as(failed.getBody()).isEqualTo(503);
         }
 
@@ -157,6 +145,17 @@ class SmsSendLimitsIT {
         assertThat(budget)
                 .as("sends counted in the country and account budgets")
                 .isEqualTo(2);
+    }
+
+    /** This test's user asks {@code wiring} to text a code enabling SMS on this test's number. */
+    private APIGatewayV2HTTPResponse sendEnable(Wiring wiring) {
+        return new SmsSendHandler(wiring.smsSend())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/sms/send",
+                                user,
+                                Api.json(Map.of("purpose", "enable", "phoneNumber", phone))),
+                        null);
     }
 
     /** The app's wiring with SNS at an address where nothing listens: every send fails with 503. */
