@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import dev.twofa.config.Config;
 import dev.twofa.domain.otp.OtpPolicy;
 import dev.twofa.domain.otp.Totp;
+import dev.twofa.envelope.AesGcm;
 import dev.twofa.http.ApiResponse;
 import dev.twofa.http.Http;
 import dev.twofa.http.Log;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -175,7 +178,11 @@ public final class Priming implements Resource {
                 .build();
     }
 
-    /** TOTP (HMAC-SHA1) on an all-zero key, SHA-256, and ES256 sign and verify with a throwaway key pair. */
+    /**
+     * TOTP (HMAC-SHA1) on an all-zero key, SHA-256, ES256 sign and verify with a throwaway key pair in
+     * both encodings (DER for KMS's signatures, P1363 for JOSE: the envelope signer and the verifier of
+     * step-up assertions), and AES-GCM seal and open under an all-zero key (the envelope secrets).
+     */
     private static void crypto() {
         try {
             Totp totp = new Totp(OtpPolicy.DEFAULT);
@@ -194,6 +201,18 @@ public final class Priming implements Resource {
             verifier.initVerify(throwaway.getPublic());
             verifier.update(message);
             verifier.verify(signature);
+
+            Signature jose = Signature.getInstance("SHA256withECDSAinP1363Format");
+            jose.initSign(throwaway.getPrivate(), Wiring.secureRandom());
+            jose.update(message);
+            byte[] joseSignature = jose.sign();
+            jose.initVerify(throwaway.getPublic());
+            jose.update(message);
+            jose.verify(joseSignature);
+
+            SecretKey zeros = new SecretKeySpec(new byte[32], "AES");
+            byte[] context = "priming".getBytes(StandardCharsets.UTF_8);
+            AesGcm.open(zeros, AesGcm.seal(zeros, Wiring.secureRandom(), message, context), 0, context);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
