@@ -23,7 +23,7 @@ import java.util.Optional;
  * run) it is absent and priming builds its event by hand instead. The serializers it returns are
  * the ones the runtime builds for the same classes ({@code JacksonFactory.getInstance().getSerializer}).
  */
-final class RuntimeSerialization {
+public final class RuntimeSerialization {
     /** What the runtime (2.x, EventHandlerLoader.getSerializer) uses for a POJO handler's input and output types. */
     static final String FACTORY = "com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory";
 
@@ -59,6 +59,22 @@ final class RuntimeSerialization {
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("the runtime's event serializers failed", e);
         }
+    }
+
+    /**
+     * Reads {@code eventJson} as the runtime would and writes an empty 200 the same way: the part of
+     * priming that any handler of the HTTP API signature can do, whatever its request path. The
+     * benchmark's floor handler (tools/bench) primes with this alone, so the floor is primed as far as
+     * the functions' runtime side is.
+     */
+    public static void readAndWrite(String eventJson) {
+        RuntimeSerialization runtime = find();
+        runtime.event(eventJson);
+        runtime.write(APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(200)
+                .withHeaders(java.util.Map.of("Content-Type", "application/json"))
+                .withBody("{}")
+                .build());
     }
 
     boolean present() {
