@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -51,6 +54,8 @@ class BrowserE2EIT {
     private static LocalRunClient client;
     private static String base;
 
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("twofa.screenshots", "target/screenshots"));
+
     /** When this test last had an SMS sent, to keep SECONDS_BETWEEN_SMS between its own sends. */
     private Instant lastSms = Instant.EPOCH;
 
@@ -61,7 +66,7 @@ class BrowserE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        browser = Browser.start(Path.of(System.getProperty("twofa.screenshots", "target/screenshots")));
+        browser = Browser.start(SCREENSHOTS);
         run = LocalRun.start(LocalRun.Options.defaults()
                 .withPort(0)
                 .withTemplate(TestRepo.root().resolve("template.yaml"))
@@ -841,16 +846,49 @@ class BrowserE2EIT {
 
     /**
      * The QR code as the screen shows it, read as a phone camera would: again until a picture
-     * decodes (on a busy machine a capture can catch the page while it is still being laid out).
+     * decodes (on a busy machine a capture can catch the page while it is still being laid out), for
+     * twice the usual wait. The last picture that did not decode is kept as qr-unreadable.png beside
+     * the screenshots, and its size is in the failure, so a failure can be looked at.
      */
     private static String scanQr(String css) {
-        return browser.await().withMessage(() -> "a readable QR code in " + css).until(d -> {
-            try {
-                return decodeQr(browser.pictureOfLoadedImage(css));
-            } catch (ReaderException | IOException e) {
-                return null;
+        AtomicReference<byte[]> last = new AtomicReference<>();
+        try {
+            return browser.await()
+                    .withTimeout(Browser.WAIT.multipliedBy(2))
+                    .withMessage(() -> "a readable QR code in " + css + "; the last picture: " + describe(last.get()))
+                    .until(d -> {
+                        byte[] picture = browser.pictureOfLoadedImage(css);
+                        try {
+                            return decodeQr(picture);
+                        } catch (ReaderException | IOException e) {
+                            last.set(picture);
+                            return null;
+                        }
+                    });
+        } catch (TimeoutException e) {
+            if (last.get() != null) {
+                try {
+                    Files.write(SCREENSHOTS.resolve("qr-unreadable.png"), last.get());
+                } catch (IOException ignored) {
+                    // the failure below says what matters
+                }
             }
-        });
+            throw e;
+        }
+    }
+
+    private static String describe(byte[] png) {
+        if (png == null) {
+            return "none taken";
+        }
+        try {
+            var image = ImageIO.read(new ByteArrayInputStream(png));
+            return image == null
+                    ? png.length + " bytes, not an image"
+                    : image.getWidth() + "×" + image.getHeight() + " px, saved as qr-unreadable.png";
+        } catch (IOException e) {
+            return png.length + " bytes, unreadable";
+        }
     }
 
     private static String decodeQr(byte[] png) throws ReaderException, IOException {
