@@ -53,8 +53,10 @@ public final class AwsAdapters implements Adapters {
 
     public AwsAdapters(Config config) {
         this.hasSecretsKey = config.optional("KMS_KEY_ID").isPresent();
-        AwsClients clients =
-                new AwsClients(Region.of(config.required("AWS_REGION")), config.optionalUrl("AWS_ENDPOINT_URL"));
+        AwsClients clients = new AwsClients(
+                Region.of(config.required("AWS_REGION")),
+                config.optionalUrl("AWS_ENDPOINT_URL"),
+                AwsBudget.from(config));
         this.dynamoDb = new Lazy<>(() -> new DynamoDbAdapters(clients, config.required("TABLE_NAME")));
         this.kms = new Lazy<>(() -> new KmsAdapters(clients));
         this.ses = new Lazy<>(() -> new SesAdapters(clients));
