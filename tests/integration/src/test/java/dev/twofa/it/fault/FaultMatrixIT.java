@@ -384,6 +384,15 @@ class FaultMatrixIT {
                             .max()
                             .orElse(0)));
         }
+        for (Flow flow : flows) {
+            out.append(String.format("  %-26s ", flow.name()))
+                    .append(String.join(
+                            ", ",
+                            recorded.get(flow).operations.stream()
+                                    .map(op -> bestEffort(flow, op) ? op + " (best effort)" : op)
+                                    .toList()))
+                    .append('\n');
+        }
         Map<Fault, long[]> byFault = new TreeMap<>();
         for (Outcome o : outcomes.values()) {
             long[] agg = byFault.computeIfAbsent(o.cell().fault(), f -> new long[3]);
