@@ -21,6 +21,8 @@ public final class Http {
 
     public static APIGatewayV2HTTPResponse handle(
             APIGatewayV2HTTPEvent event, Function<ApiRequest, ApiResponse> action) {
+        // Dependency calls check the request's time budget against this start (AwsBudget).
+        RequestClock.start();
         try {
             ApiResponse response = action.apply(new ApiRequest(event));
             return respond(response.status(), "application/json", Json.write(response.body()), response.headers());
@@ -28,6 +30,8 @@ public final class Http {
             log(event, failure);
             Problems.Problem problem = Problems.of(failure);
             return respond(problem.status(), "application/problem+json", Json.write(problem.body()), problem.headers());
+        } finally {
+            RequestClock.clear();
         }
     }
 

@@ -33,7 +33,7 @@ import software.amazon.awssdk.regions.Region;
  * created, so building these adapters killed the functions without KMS at init (NoClassDefFoundError).
  * SdkIsolationTest keeps it so.
  */
-public final class AwsAdapters implements Adapters {
+public final class AwsAdapters implements Adapters, AutoCloseable {
     private final Lazy<DynamoDbAdapters> dynamoDb;
     private final Lazy<KmsAdapters> kms;
     private final Lazy<SesAdapters> ses;
@@ -53,8 +53,10 @@ public final class AwsAdapters implements Adapters {
 
     public AwsAdapters(Config config) {
         this.hasSecretsKey = config.optional("KMS_KEY_ID").isPresent();
-        AwsClients clients =
-                new AwsClients(Region.of(config.required("AWS_REGION")), config.optionalUrl("AWS_ENDPOINT_URL"));
+        AwsClients clients = new AwsClients(
+                Region.of(config.required("AWS_REGION")),
+                config.optionalUrl("AWS_ENDPOINT_URL"),
+                AwsBudget.from(config));
         this.dynamoDb = new Lazy<>(() -> new DynamoDbAdapters(clients, config.required("TABLE_NAME")));
         this.kms = new Lazy<>(() -> new KmsAdapters(clients));
         this.ses = new Lazy<>(() -> new SesAdapters(clients));
@@ -181,6 +183,18 @@ public final class AwsAdapters implements Adapters {
                 attempt("the assertion signing key", signer::loadKeys, failed);
             }
         });
+    }
+
+    /**
+     * Closes the SDK clients built so far (each holds an HTTP client and a timer thread for its call
+     * timeouts). A Lambda instance never calls it; the fault tier builds a fresh instance per case.
+     */
+    @Override
+    public void close() {
+        dynamoDb.ifBuilt(DynamoDbAdapters::close);
+        kms.ifBuilt(KmsAdapters::close);
+        ses.ifBuilt(SesAdapters::close);
+        sns.ifBuilt(SnsAdapters::close);
     }
 
     private static void attempt(String service, Runnable call, BiConsumer<String, RuntimeException> failed) {

@@ -119,4 +119,8 @@ final class DynamoDbAdapters {
                                 c -> c.tableName(table).key(keys).conditionExpression("attribute_not_exists(pk)"))
                         .build()));
     }
+
+    void close() {
+        dynamo.close();
+    }
 }

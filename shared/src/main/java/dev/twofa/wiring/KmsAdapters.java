@@ -80,4 +80,8 @@ final class KmsAdapters {
             kms.describeKey(r -> r.keyId(keyId));
         }
     }
+
+    void close() {
+        kms.close();
+    }
 }

@@ -28,4 +28,8 @@ final class SesAdapters {
                                 .html(c -> c.data("<p>priming</p>").charset("UTF-8"))))));
         ses.getSendQuota();
     }
+
+    void close() {
+        ses.close();
+    }
 }

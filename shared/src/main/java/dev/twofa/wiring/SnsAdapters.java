@@ -40,4 +40,8 @@ final class SnsAdapters {
         });
         sns.getSMSAttributes(r -> {});
     }
+
+    void close() {
+        sns.close();
+    }
 }

@@ -112,6 +112,20 @@ class TemplateIT {
         }
     }
 
+    /**
+     * Every AWS call of a request ends inside TWOFA_AWS_BUDGET_MS (AwsBudget): with less than 2 s
+     * between it and the function's timeout, a hanging dependency would still outlive the function.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_awsBudget_endsTwoSecondsBeforeItsTimeout(SamTemplate.Function f) {
+        long timeoutMillis = Long.parseLong(String.valueOf(f.properties().get("Timeout"))) * 1000;
+        long budgetMillis =
+                Long.parseLong(TEMPLATE.environmentAsDeployed(f).getOrDefault("TWOFA_AWS_BUDGET_MS", "8000"));
+
+        assertThat(budgetMillis).as("TWOFA_AWS_BUDGET_MS of %s", f).isLessThanOrEqualTo(timeoutMillis - 2000);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("functions")
     void function_initialisesFromItsTemplateEnvironment(SamTemplate.Function f) throws Exception {
