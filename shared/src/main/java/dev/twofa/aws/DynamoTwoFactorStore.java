@@ -12,14 +12,17 @@ import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.DependencyException;
+import dev.twofa.port.ProofSpend;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -428,38 +431,48 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean disableTotp(String userId, boolean keepAnotherFactor) {
+    public boolean disableTotp(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         String user = userKey(userId);
+        List<String> conditions = new ArrayList<>(List.of(COND_TOTP_ENABLED));
+        if (keepAnotherFactor) {
+            conditions.add(COND_SMS_ENABLED);
+        }
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder()
-                .update(u -> u.tableName(table)
-                        .key(key(user, "ACCOUNT"))
-                        .updateExpression("REMOVE totpSecret, totpLastStep, totpEnabledAt, recoverySalt")
-                        .conditionExpression(
-                                keepAnotherFactor ? and(COND_TOTP_ENABLED, COND_SMS_ENABLED) : COND_TOTP_ENABLED))
-                .build());
+        writes.add(accountUpdate(
+                user,
+                "SET failures = :zero REMOVE lastFailureAt, totpSecret, totpLastStep, totpEnabledAt, recoverySalt",
+                conditions,
+                proof,
+                Map.of()));
+        writes.add(proofItem(userId, proof, now));
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
                 .build());
-        writes.addAll(deleteRecoveryCodes(userId));
-        return transact(writes);
+        writes.addAll(deleteRecoveryCodes(userId, proof));
+        return transactAudited(writes, audit);
     }
 
     @Override
     public boolean replaceRecoveryCodes(
-            String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now) {
+            String userId,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit) {
         String user = userKey(userId);
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder()
-                .update(u -> u.tableName(table)
-                        .key(key(user, "ACCOUNT"))
-                        .updateExpression("SET recoverySalt = :salt")
-                        .conditionExpression(COND_TOTP_ENABLED)
-                        .expressionAttributeValues(Map.of(":salt", bytes(recoverySalt))))
-                .build());
-        writes.addAll(deleteRecoveryCodes(userId));
+        writes.add(accountUpdate(
+                user,
+                "SET recoverySalt = :salt, " + proofSet(proof) + " REMOVE lastFailureAt",
+                List.of(COND_TOTP_ENABLED),
+                proof,
+                Map.of(":salt", bytes(recoverySalt))));
+        writes.add(proofItem(userId, proof, now));
+        writes.addAll(deleteRecoveryCodes(userId, proof));
         writes.addAll(putRecoveryCodes(user, recoveryCodeHashes, now));
-        return transact(writes);
+        return transactAudited(writes, audit);
     }
 
     @Override
@@ -480,7 +493,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
                 .build());
-        writes.addAll(deleteRecoveryCodes(userId));
+        writes.addAll(deleteRecoveryCodes(userId, null));
         return transact(writes);
     }
 
@@ -664,21 +677,104 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean removeSms(String userId, boolean keepAnotherFactor) {
+    public boolean removeSms(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         String user = userKey(userId);
-        return transact(List.of(
+        List<String> conditions = new ArrayList<>(List.of(COND_SMS_ENABLED));
+        if (keepAnotherFactor) {
+            conditions.add(COND_TOTP_ENABLED);
+        }
+        return transactAudited(
+                List.of(
+                        accountUpdate(
+                                user,
+                                "SET " + proofSet(proof) + " REMOVE lastFailureAt, smsPhone, smsMasked, smsEnabledAt",
+                                conditions,
+                                proof,
+                                Map.of()),
+                        proofItem(userId, proof, now),
+                        TransactWriteItem.builder()
+                                .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
+                                .build()),
+                audit);
+    }
+
+    // ---- Proofs spent beside a change (commit last) ----
+
+    /**
+     * The account item's write for a change that spends {@code proof}: DynamoDB takes one write per
+     * item in a transaction, so the proof's own conditions on the account item (its step advances,
+     * no failure counted since it was read) join the change's {@code conditions}.
+     */
+    private TransactWriteItem accountUpdate(
+            String user,
+            String update,
+            List<String> conditions,
+            ProofSpend proof,
+            Map<String, AttributeValue> changeValues) {
+        Set<String> all = new LinkedHashSet<>(conditions);
+        all.addAll(proofConditions(proof));
+        Map<String, AttributeValue> values = new HashMap<>(changeValues);
+        values.put(":zero", num(0));
+        values.put(":seen", num(proof.seenFailures()));
+        if (proof instanceof ProofSpend.TotpStep totpStep) {
+            values.put(":step", num(totpStep.step()));
+        }
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression(update)
+                        .conditionExpression(and(all.toArray(String[]::new)))
+                        .expressionAttributeValues(values))
+                .build();
+    }
+
+    /** What spending a proof requires of the account item, as {@link #acceptTotpStep} and its peers do. */
+    private static List<String> proofConditions(ProofSpend proof) {
+        return switch (proof) {
+            // RFC 6238 §5.2: the step must be above the last accepted one.
+            case ProofSpend.TotpStep s -> List.of(COND_STEP_ADVANCES, COND_NO_NEW_FAILURES);
+            case ProofSpend.RecoveryCode r -> List.of(COND_TOTP_ENABLED, COND_NO_NEW_FAILURES);
+            case ProofSpend.Assertion a -> List.of(COND_NO_NEW_FAILURES);
+        };
+    }
+
+    /** The SET clauses of spending a proof while the factor stays: the lockout clears, a step is the last accepted. */
+    private static String proofSet(ProofSpend proof) {
+        return proof instanceof ProofSpend.TotpStep ? "failures = :zero, totpLastStep = :step" : "failures = :zero";
+    }
+
+    /**
+     * The proof's own item: the used step's replay record, the recovery code's conditional delete
+     * (Keycloak #26106: of two requests with one code, one wins), or the spent assertion's record.
+     */
+    private TransactWriteItem proofItem(String userId, ProofSpend proof, Instant now) {
+        String user = userKey(userId);
+        return switch (proof) {
+            case ProofSpend.TotpStep s ->
                 TransactWriteItem.builder()
-                        .update(u -> u.tableName(table)
-                                .key(key(user, "ACCOUNT"))
-                                .updateExpression("REMOVE smsPhone, smsMasked, smsEnabledAt")
-                                .conditionExpression(
-                                        keepAnotherFactor
-                                                ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED)
-                                                : COND_SMS_ENABLED))
-                        .build(),
+                        .put(p -> p.tableName(table)
+                                .item(stepItem(userId, s.step(), s.recordExpiresAt()))
+                                .conditionExpression(COND_STEP_UNUSED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build();
+            case ProofSpend.RecoveryCode r ->
                 TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
-                        .build()));
+                        .delete(d -> d.tableName(table)
+                                .key(key(user, "RECOVERY#" + r.codeHash()))
+                                .conditionExpression(COND_RECOVERY_CODE_UNUSED))
+                        .build();
+            case ProofSpend.Assertion a -> {
+                Map<String, AttributeValue> spent = new HashMap<>(key(user, "ASSERTION#" + a.jti()));
+                spent.put("expiresAt", epochSeconds(a.expiresAt()));
+                yield TransactWriteItem.builder()
+                        .put(p -> p.tableName(table)
+                                .item(spent)
+                                .conditionExpression(COND_ABSENT_OR_EXPIRED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build();
+            }
+        };
     }
 
     // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
@@ -735,9 +831,14 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         .build());
     }
 
-    /** Deletes of every recovery code: at most 10, well within the 100 items of one transaction. */
-    private List<TransactWriteItem> deleteRecoveryCodes(String userId) {
+    /**
+     * Deletes of every recovery code but the one {@code proof} spends (its conditional delete is
+     * {@link #proofItem}; one write per item; none when {@code proof} is null): at most 10, well within the 100 items of a transaction.
+     */
+    private List<TransactWriteItem> deleteRecoveryCodes(String userId, ProofSpend proof) {
+        String spent = proof instanceof ProofSpend.RecoveryCode r ? "RECOVERY#" + r.codeHash() : null;
         return recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items().stream()
+                .filter(item -> !item.get("sk").s().equals(spent))
                 .map(item -> TransactWriteItem.builder()
                         .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
                         .build())

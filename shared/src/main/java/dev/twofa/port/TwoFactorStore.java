@@ -105,17 +105,28 @@ public interface TwoFactorStore {
     boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now);
 
     /**
-     * Removes the factor, its secret, every recovery code and any pending enrollment. With {@code
-     * keepAnotherFactor}, only while the SMS factor is still on (an organisation requires a factor:
-     * two parallel removals must not leave none).
+     * Spends {@code proof}, resets the failure count, removes the factor, its secret, every recovery
+     * code and any pending enrollment, and appends {@code audit}, all in one transaction (commit
+     * last: the proof is spent exactly when the factor goes). With {@code keepAnotherFactor}, only
+     * while the SMS factor is still on (an organisation requires a factor: two parallel removals
+     * must not leave none). False (nothing written) when TOTP is off, the proof was spent, or a
+     * failure was counted since the proof's {@code seenFailures}.
      */
-    boolean disableTotp(String userId, boolean keepAnotherFactor);
+    boolean disableTotp(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit);
 
     /**
-     * Replaces every recovery code with new hashes under a new salt, in one transaction; false when
-     * TOTP is not enabled.
+     * Spends {@code proof}, resets the failure count, replaces every recovery code with new hashes
+     * under a new salt and appends {@code audit}, in one transaction; false (nothing written) when
+     * TOTP is not enabled, the proof was spent, or a failure was counted since.
      */
-    boolean replaceRecoveryCodes(String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now);
+    boolean replaceRecoveryCodes(
+            String userId,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit);
 
     /**
      * Support reset: turns every factor off, deletes secrets, the number, recovery codes, pending
@@ -189,10 +200,13 @@ public interface TwoFactorStore {
     boolean disableSms(SmsChallenge challenge, boolean keepAnotherFactor, int seenFailures);
 
     /**
-     * Removes the number and factor and any SMS challenge after another proof (recovery code or
-     * assertion); with {@code keepAnotherFactor} only while the authenticator app is still on.
+     * Spends another proof (a TOTP code, recovery code or assertion), resets the failure count,
+     * removes the number, factor and any SMS challenge and appends {@code audit}, in one
+     * transaction; with {@code keepAnotherFactor} only while the authenticator app is still on.
+     * False (nothing written) when SMS is off, the proof was spent, or a failure was counted since.
      */
-    boolean removeSms(String userId, boolean keepAnotherFactor);
+    boolean removeSms(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit);
 
     // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
 
