@@ -64,8 +64,6 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     public static final String COND_NEW_ITEM = "attribute_not_exists(pk)";
     /** Starting over is refused if the factor was enabled meanwhile. */
     public static final String COND_TOTP_NOT_ENABLED = "attribute_not_exists(totpEnabledAt)";
-    /** Abandoning removes only the enrollment this request created, not a newer one. */
-    public static final String COND_SAME_ENROLLMENT = "enrollmentId = :eid";
     /** Single use, bound to its user, not past its expiry even if TTL has not deleted it. */
     public static final String COND_GRANT_USABLE = "attribute_exists(pk) AND userId = :uid AND expiresAt > :now";
     /** The grant's enrollment is still the pending one and still waits for activation. */
@@ -185,7 +183,12 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant) {
+    public boolean startEnrollment(
+            PendingEnrollment pending,
+            ActivationGrant grant,
+            Optional<ProofSpend> proof,
+            Instant now,
+            List<SecurityEvent> audit) {
         Map<String, AttributeValue> pendingItem = new HashMap<>(key(userKey(pending.userId()), "TOTP#PENDING"));
         pendingItem.put("enrollmentId", str(pending.enrollmentId()));
         pendingItem.put("stage", str(pending.stage().name()));
@@ -199,34 +202,32 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         grantItem.put("enrollmentId", str(grant.enrollmentId()));
         grantItem.put("expiresAt", epochSeconds(grant.expiresAt()));
 
-        return transact(List.of(
-                TransactWriteItem.builder()
-                        .conditionCheck(c -> c.tableName(table)
-                                .key(key(userKey(pending.userId()), "ACCOUNT"))
-                                .conditionExpression(COND_TOTP_NOT_ENABLED))
-                        .build(),
-                // Replaces any pending enrollment: links sent for it stop working (their grants
-                // name the old enrollmentId, which no longer matches).
-                TransactWriteItem.builder()
-                        .put(p -> p.tableName(table).item(pendingItem))
-                        .build(),
-                TransactWriteItem.builder()
-                        .put(p -> p.tableName(table).item(grantItem).conditionExpression(COND_NEW_ITEM))
-                        .build()));
-    }
-
-    @Override
-    public void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant) {
-        transact(List.of(
-                TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table)
-                                .key(key(userKey(pending.userId()), "TOTP#PENDING"))
-                                .conditionExpression(COND_SAME_ENROLLMENT)
-                                .expressionAttributeValues(Map.of(":eid", str(pending.enrollmentId()))))
-                        .build(),
-                TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table).key(key(grantKey(grant.tokenHash()), "GRANT")))
-                        .build()));
+        String user = userKey(pending.userId());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (proof.isPresent()) {
+            // The step-up proof is spent with the enrollment it allows (commit last).
+            writes.add(accountUpdate(
+                    user,
+                    "SET " + proofSet(proof.get()) + " REMOVE lastFailureAt",
+                    List.of(COND_TOTP_NOT_ENABLED),
+                    proof.get(),
+                    Map.of()));
+            writes.add(proofItem(pending.userId(), proof.get(), now));
+        } else {
+            writes.add(TransactWriteItem.builder()
+                    .conditionCheck(c ->
+                            c.tableName(table).key(key(user, "ACCOUNT")).conditionExpression(COND_TOTP_NOT_ENABLED))
+                    .build());
+        }
+        // Replaces any pending enrollment: links sent for it stop working (their grants
+        // name the old enrollmentId, which no longer matches).
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(pendingItem))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(grantItem).conditionExpression(COND_NEW_ITEM))
+                .build());
+        return transactAudited(writes, audit);
     }
 
     @Override
@@ -569,7 +570,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public void putSmsChallenge(SmsChallenge challenge) {
+    public boolean putSmsChallenge(
+            SmsChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit) {
         Map<String, AttributeValue> item = new HashMap<>(key(userKey(challenge.userId()), "SMS#CHALLENGE"));
         item.put("challengeId", str(challenge.challengeId()));
         item.put("purpose", str(challenge.purpose().name()));
@@ -581,26 +583,30 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
             item.put("smsPhone", bytes(challenge.phoneCiphertext()));
         }
         item.put("steppedUp", AttributeValue.fromBool(challenge.steppedUp()));
-        try {
-            // Unconditional: a new send replaces the previous code (only the latest is valid).
-            dynamo.putItem(p -> p.tableName(table).item(item));
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
+        if (proof.isEmpty() && audit.isEmpty()) {
+            try {
+                // Unconditional: a new send replaces the previous code (only the latest is valid).
+                dynamo.putItem(p -> p.tableName(table).item(item));
+                return true;
+            } catch (SdkException e) {
+                throw AwsErrors.translate(DEPENDENCY, e);
+            }
         }
-    }
-
-    @Override
-    public void deleteSmsChallenge(String userId, String challengeId) {
-        try {
-            dynamo.deleteItem(d -> d.tableName(table)
-                    .key(key(userKey(userId), "SMS#CHALLENGE"))
-                    .conditionExpression(COND_SAME_CHALLENGE)
-                    .expressionAttributeValues(Map.of(":cid", str(challengeId))));
-        } catch (ConditionalCheckFailedException replacedMeanwhile) {
-            // A newer send owns the item now; it stays.
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        List<TransactWriteItem> writes = new ArrayList<>();
+        proof.ifPresent(spend -> {
+            String user = userKey(challenge.userId());
+            writes.add(accountUpdate(
+                    user,
+                    "SET " + proofSet(spend) + " REMOVE lastFailureAt",
+                    List.of(COND_SMS_NOT_ENABLED),
+                    spend,
+                    Map.of()));
+            writes.add(proofItem(challenge.userId(), spend, now));
+        });
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(item))
+                .build());
+        return transactAudited(writes, audit);
     }
 
     @Override

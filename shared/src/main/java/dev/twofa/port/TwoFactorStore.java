@@ -36,13 +36,17 @@ public interface TwoFactorStore {
     OptionalInt countFailure(String userId, AttemptWindow window);
 
     /**
-     * Stores a new pending enrollment and its activation grant, replacing any pending one; false
-     * when the factor is already enabled.
+     * Stores a new pending enrollment and its activation grant, replacing any pending one, spends
+     * the step-up {@code proof} (when the account had a factor) and appends {@code audit}, in one
+     * transaction; false (nothing written) when the factor is already enabled, the proof was spent,
+     * or a failure was counted since the proof's {@code seenFailures}.
      */
-    boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant);
-
-    /** Undoes {@link #startEnrollment} when the activation email could not be sent. */
-    void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant);
+    boolean startEnrollment(
+            PendingEnrollment pending,
+            ActivationGrant grant,
+            Optional<ProofSpend> proof,
+            Instant now,
+            List<SecurityEvent> audit);
 
     Optional<ActivationGrant> findActivationGrant(String tokenHash, Instant now);
 
@@ -163,11 +167,13 @@ public interface TwoFactorStore {
     /** Deletes a send history if nobody wrote it since {@code seen} (its last use given back). */
     boolean deleteSendHistory(String rateKey, SendHistory seen);
 
-    /** Stores a new challenge, replacing any earlier one: only the latest code is valid. */
-    void putSmsChallenge(SmsChallenge challenge);
-
-    /** Removes the challenge if it is still this one (its SMS could not be sent). */
-    void deleteSmsChallenge(String userId, String challengeId);
+    /**
+     * Stores a new challenge, replacing any earlier one (only the latest code is valid), spends the
+     * step-up {@code proof} (when enabling needs one) and appends {@code audit}, in one transaction.
+     * With a proof: false (nothing written) when SMS is on already, the proof was spent, or a failure
+     * was counted since the proof's {@code seenFailures}; without one it always stores.
+     */
+    boolean putSmsChallenge(SmsChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit);
 
     Optional<SmsChallenge> findSmsChallenge(String userId, Instant now);
 
