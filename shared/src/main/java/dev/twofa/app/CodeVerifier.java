@@ -89,13 +89,6 @@ public final class CodeVerifier {
         };
     }
 
-    /** Checks and spends a proof on its own, for a step-up whose change is not one transaction with it. */
-    public VerifiedMethod verify(Principal principal, Account account, Credential credential, Instant now) {
-        Proof proof = check(principal, account, credential, now);
-        spend(principal, account, proof, now, List.of());
-        return proof.method();
-    }
-
     /**
      * Checks a sign-in code, then runs {@code beforeCommit} (e.g. signing the assertion: a KMS call
      * that can fail), then spends the code and writes {@code verify_succeeded} in one transaction.
@@ -151,7 +144,7 @@ public final class CodeVerifier {
         return Instant.ofEpochSecond((step + 1 + totp.policy().driftSteps()) * period + period);
     }
 
-    /** Spends a checked proof on its own, its {@code audit} items in the same transaction. */
+    /** Spends a checked sign-in code on its own, its {@code audit} items in the same transaction. */
     private void spend(Principal principal, Account account, Proof proof, Instant now, List<SecurityEvent> audit) {
         String userId = principal.userId();
         List<SecurityEvent> all = new ArrayList<>(spendEvents(principal, proof, now));

@@ -27,20 +27,6 @@ public final class StepUp {
     }
 
     /**
-     * Checks and spends the proof when the account needs one.
-     *
-     * @return whether a proof of an existing factor was given (false: the account had no factor)
-     * @throws StepUpRequired when a proof is needed and none of an accepted kind was sent
-     */
-    public boolean require(Principal principal, Account account, Optional<Credential> proof, Instant now) {
-        if (!account.hasAnyFactor()) {
-            return false;
-        }
-        verifier.verify(principal, account, accepted(account, proof), now);
-        return true;
-    }
-
-    /**
      * Checks the proof a change of an account that has a factor needs, without spending it (commit
      * last): the change spends it in its own transaction ({@link CodeVerifier.Proof#spend()}), so a
      * change that fails leaves the proof usable.
