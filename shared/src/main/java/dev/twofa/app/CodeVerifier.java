@@ -219,7 +219,11 @@ public final class CodeVerifier {
         var spendable = assertions
                 .check(principal.userId(), token, now)
                 .orElseThrow(() -> guard.fail(principal, account, ASSERTION, now, "invalid assertion"));
-        // Each assertion proves once: its jti is recorded until it expires.
+        // Each assertion proves once: its jti is recorded until it expires. A spent one is refused
+        // here, before the change sends anything for it; the spending write settles parallel uses.
+        if (store.assertionSpent(principal.userId(), spendable.jti(), now)) {
+            throw guard.fail(principal, account, ASSERTION, now, "assertion reused");
+        }
         return new Proof(
                 VerifiedMethod.ASSERTION,
                 new ProofSpend.Assertion(spendable.jti(), spendable.expiresAt(), account.consecutiveFailures()),

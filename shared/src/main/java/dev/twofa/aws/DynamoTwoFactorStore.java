@@ -396,6 +396,13 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
+    public boolean assertionSpent(String userId, String jti, Instant now) {
+        Map<String, AttributeValue> item = get(userKey(userId), "ASSERTION#" + jti);
+        // A record past its expiry is absent, as the spending write's condition reads it.
+        return item != null && Long.parseLong(item.get("expiresAt").n()) >= now.getEpochSecond();
+    }
+
+    @Override
     public boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now) {
         String user = userKey(userId);
         Map<String, AttributeValue> spent = new HashMap<>(key(user, "ASSERTION#" + jti));

@@ -103,6 +103,13 @@ public interface TwoFactorStore {
     int countRecoveryCodes(String userId);
 
     /**
+     * Whether a sign-in assertion's {@code jti} is recorded as spent (strongly consistent): a reused
+     * assertion is refused at the check, before anything is sent for it; the spending write still
+     * decides between parallel uses.
+     */
+    boolean assertionSpent(String userId, String jti, Instant now);
+
+    /**
      * Records a sign-in assertion's {@code jti} as spent until the assertion expires and resets the
      * failure count; false if it was spent already or a failure was counted since {@code seenFailures}.
      */

@@ -449,6 +449,27 @@ class CommitLastIT {
         assertThat(audited(app, "totp_enable_started")).isEqualTo(1);
     }
 
+    /**
+     * With the proof spent last, a used assertion must still be refused at the check: otherwise each
+     * replay would send an activation email (with a dead link) before its transaction is refused.
+     */
+    @Test
+    void startEnableWithAUsedAssertion_isRefusedAtTheCheck_beforeAnyEmailIsSent() {
+        TestApp app = app(false);
+        String assertion = smsOnlyUserWithAssertion(app);
+        Map<String, Object> start = body("assertion", assertion);
+        assertStatus(
+                app.startEnable().handleRequest(Api.request("POST /2fa/totp/enable", user, Api.json(start)), null),
+                202);
+        app.clock.advance(Duration.ofSeconds(31));
+
+        assertInvalidCode(
+                app.startEnable().handleRequest(Api.request("POST /2fa/totp/enable", user, Api.json(start)), null));
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(user)))
+                .filteredOn(e -> e.subject().startsWith("Activate"))
+                .hasSize(1);
+    }
+
     @Test
     void activation_storeWriteFails_is503_andTheSameLinkWorksOnce() {
         TestApp app = app(false);
