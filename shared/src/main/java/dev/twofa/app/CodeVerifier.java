@@ -9,6 +9,7 @@ import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.otp.Totp;
 import dev.twofa.domain.otp.TotpCheck;
 import dev.twofa.domain.recovery.RecoveryCodes;
+import dev.twofa.port.ProofSpend;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
 import dev.twofa.port.TwoFactorStore;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Checks a proof of an existing factor and spends it: an authenticator code, a recovery code, or
@@ -58,36 +61,80 @@ public final class CodeVerifier {
     }
 
     /**
-     * What a check proved.
+     * A proof that passed its check and is not spent yet ({@link #check}): the caller spends it in
+     * the transaction of the change it authorises ({@link #spend}, or a store method taking its
+     * {@link ProofSpend}). Commit last: whatever can still fail runs before that write.
      *
-     * @param recoveryCodesLeft after a recovery code: how many stay unused (from the codes read to
-     *     compare against, less the one spent); empty for other methods
+     * @param recoveryCodesLeft after a recovery code: how many stay unused once it is spent (from the
+     *     codes read to compare against, less this one); empty for other methods
      */
-    public record Passed(VerifiedMethod method, OptionalInt recoveryCodesLeft) {}
+    public record Proof(VerifiedMethod method, ProofSpend spend, OptionalInt recoveryCodesLeft) {}
 
-    /** Checks and spends a proof for a factor change (step-up): no sign-in is recorded. */
-    public VerifiedMethod verify(Principal principal, Account account, Credential credential, Instant now) {
-        return check(principal, account, credential, now, false).method();
-    }
+    /** A committed sign-in, with what its caller prepared before the commit (the signed assertion). */
+    public record SignedIn<T>(Proof proof, T prepared) {}
 
     /**
-     * Checks and spends a sign-in code: its {@code verify_succeeded} audit item is written in the
-     * transaction that spends the code, so a sign-in is recorded with its audit item or not at all.
+     * Checks a proof for a factor change (step-up) without spending it: a wrong one is counted (and
+     * refused) here; a right one is spent later, with the change, by the caller.
      */
-    public Passed signIn(Principal principal, Account account, Credential credential, Instant now) {
-        return check(principal, account, credential, now, true);
-    }
-
-    private Passed check(Principal principal, Account account, Credential credential, Instant now, boolean signIn) {
+    public Proof check(Principal principal, Account account, Credential credential, Instant now) {
         if (!(credential instanceof SignInAssertion)) {
             account.totpFactor().orElseThrow(() -> new WrongState("the authenticator app is not enabled"));
         }
         guard.ensureOpen(account, now);
         return switch (credential) {
-            case TotpCode code -> verifyTotp(principal, account, code.code(), now, signIn);
-            case RecoveryCode code -> verifyRecovery(principal, account, code.normalized(), now, signIn);
-            case SignInAssertion assertion -> verifyAssertion(principal, account, assertion.token(), now);
+            case TotpCode code -> checkTotp(principal, account, code.code(), now);
+            case RecoveryCode code -> checkRecovery(principal, account, code.normalized(), now);
+            case SignInAssertion assertion -> checkAssertion(principal, account, assertion.token(), now);
         };
+    }
+
+    /**
+     * Checks a sign-in code, then runs {@code beforeCommit} (e.g. signing the assertion: a KMS call
+     * that can fail), then spends the code and writes {@code verify_succeeded} in one transaction.
+     * A fault in {@code beforeCommit} leaves the code unspent (the 503 costs the user nothing); a
+     * wrong code never reaches it (no KMS Sign for guesses).
+     */
+    public <T> SignedIn<T> signIn(
+            Principal principal,
+            Account account,
+            Credential credential,
+            Instant now,
+            Function<VerifiedMethod, T> beforeCommit) {
+        Proof proof = check(principal, account, credential, now);
+        T prepared = beforeCommit.apply(proof.method());
+        List<SecurityEvent> audit = proof.spend() instanceof ProofSpend.Assertion
+                ? List.of()
+                : List.of(signedIn(principal, proof.method(), now));
+        spend(principal, account, proof, now, audit);
+        return new SignedIn<>(proof, prepared);
+    }
+
+    /**
+     * The audit items spending {@code proof} writes in its transaction, beside the change's own:
+     * OWASP MFA cheat sheet: a used recovery code is recorded, sign-in or step-up alike.
+     */
+    public List<SecurityEvent> spendEvents(Principal principal, Proof proof, Instant now) {
+        return proof.spend() instanceof ProofSpend.RecoveryCode
+                ? List.of(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now))
+                : List.of();
+    }
+
+    /**
+     * A transaction that spends {@code proof} with a change was refused. A failure counted since the
+     * account was read wins first (the caller waits); then {@code changeRefused} names a refusal of
+     * the change itself from the account as it is now; otherwise the proof was spent meanwhile: a
+     * replayed code.
+     */
+    public TwoFactorException refused(
+            Principal principal,
+            Account seen,
+            Proof proof,
+            Instant now,
+            Function<Account, Optional<TwoFactorException>> changeRefused) {
+        return guard.lostRace(principal, seen, now, current -> changeRefused
+                .apply(current)
+                .orElseGet(() -> spentMeanwhile(principal, seen, proof, now)));
     }
 
     /** The step a code was accepted for, recorded so the code can never be used again. */
@@ -97,7 +144,37 @@ public final class CodeVerifier {
         return Instant.ofEpochSecond((step + 1 + totp.policy().driftSteps()) * period + period);
     }
 
-    private Passed verifyTotp(Principal principal, Account account, String code, Instant now, boolean signIn) {
+    /** Spends a checked sign-in code on its own, its {@code audit} items in the same transaction. */
+    private void spend(Principal principal, Account account, Proof proof, Instant now, List<SecurityEvent> audit) {
+        String userId = principal.userId();
+        List<SecurityEvent> all = new ArrayList<>(spendEvents(principal, proof, now));
+        all.addAll(audit);
+        // RFC 6238 §5.2 / CVE-2024-41800 / Keycloak #26106: two requests with one proof may both pass
+        // the check; the conditional transaction lets exactly one of them through.
+        boolean won =
+                switch (proof.spend()) {
+                    case ProofSpend.TotpStep s ->
+                        store.acceptTotpStep(userId, s.step(), s.recordExpiresAt(), s.seenFailures(), now, all);
+                    case ProofSpend.RecoveryCode r ->
+                        store.consumeRecoveryCode(userId, r.codeHash(), r.seenFailures(), all);
+                    case ProofSpend.Assertion a ->
+                        store.spendAssertion(userId, a.jti(), a.expiresAt(), a.seenFailures(), now);
+                };
+        if (!won) {
+            throw refused(principal, account, proof, now, current -> Optional.empty());
+        }
+        all.forEach(events::committed);
+    }
+
+    private TwoFactorException spentMeanwhile(Principal principal, Account account, Proof proof, Instant now) {
+        return switch (proof.spend()) {
+            case ProofSpend.TotpStep s -> replay(principal, account, s.step(), now);
+            case ProofSpend.RecoveryCode r -> guard.fail(principal, account, RECOVERY, now, "recovery code used");
+            case ProofSpend.Assertion a -> guard.fail(principal, account, ASSERTION, now, "assertion reused");
+        };
+    }
+
+    private Proof checkTotp(Principal principal, Account account, String code, Instant now) {
         String userId = principal.userId();
         TotpFactor factor = account.totpFactor().orElseThrow();
         byte[] secret = cipher.decrypt(factor.secretCiphertext(), SecretContext.totpSecret(userId));
@@ -112,43 +189,25 @@ public final class CodeVerifier {
             case REPLAYED -> throw replay(principal, account, check.step(), now);
             case ACCEPTED -> {}
         }
-        // RFC 6238 §5.2 / CVE-2024-41800: two requests with one code may both pass the check above;
-        // the conditional transaction lets exactly one of them through.
         long step = check.step();
-        List<SecurityEvent> audit = signIn ? List.of(signedIn(principal, VerifiedMethod.TOTP, now)) : List.of();
-        if (!store.acceptTotpStep(
-                userId, step, stepRecordExpiry(totp, step), account.consecutiveFailures(), now, audit)) {
-            throw guard.lostRace(principal, account, now, current -> replay(principal, account, step, now));
-        }
-        audit.forEach(events::committed);
-        return new Passed(VerifiedMethod.TOTP, OptionalInt.empty());
+        return new Proof(
+                VerifiedMethod.TOTP,
+                new ProofSpend.TotpStep(step, stepRecordExpiry(totp, step), account.consecutiveFailures()),
+                OptionalInt.empty());
     }
 
-    private Passed verifyRecovery(
-            Principal principal, Account account, String normalized, Instant now, boolean signIn) {
+    private Proof checkRecovery(Principal principal, Account account, String normalized, Instant now) {
         byte[] salt = account.recoverySalt();
         List<String> unused = salt == null ? List.of() : store.recoveryCodeHashes(principal.userId());
         String matched = salt == null ? null : matching(RecoveryCodes.hash(normalized, salt), unused);
         if (matched == null) {
             throw guard.fail(principal, account, RECOVERY, now, "wrong recovery code");
         }
-        List<SecurityEvent> audit = new ArrayList<>();
-        // OWASP MFA cheat sheet: a used recovery code is recorded, sign-in or step-up alike.
-        audit.add(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now));
-        if (signIn) {
-            audit.add(signedIn(principal, VerifiedMethod.RECOVERY, now));
-        }
-        // Keycloak #26106: two parallel requests with one code; the conditional delete admits one.
-        if (!store.consumeRecoveryCode(principal.userId(), matched, account.consecutiveFailures(), audit)) {
-            throw guard.lostRace(
-                    principal,
-                    account,
-                    now,
-                    current -> guard.fail(principal, account, RECOVERY, now, "recovery code used"));
-        }
-        audit.forEach(events::committed);
         // The codes read less the one spent; a different code spent in parallel is counted by the next use.
-        return new Passed(VerifiedMethod.RECOVERY, OptionalInt.of(unused.size() - 1));
+        return new Proof(
+                VerifiedMethod.RECOVERY,
+                new ProofSpend.RecoveryCode(matched, account.consecutiveFailures()),
+                OptionalInt.of(unused.size() - 1));
     }
 
     /** Recorded for a sign-in only: the same check guards factor changes, which record events of their own. */
@@ -156,20 +215,19 @@ public final class CodeVerifier {
         return SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now);
     }
 
-    private Passed verifyAssertion(Principal principal, Account account, String token, Instant now) {
+    private Proof checkAssertion(Principal principal, Account account, String token, Instant now) {
         var spendable = assertions
                 .check(principal.userId(), token, now)
                 .orElseThrow(() -> guard.fail(principal, account, ASSERTION, now, "invalid assertion"));
-        // Each assertion proves once: its jti is recorded until it expires.
-        if (!store.spendAssertion(
-                principal.userId(), spendable.jti(), spendable.expiresAt(), account.consecutiveFailures(), now)) {
-            throw guard.lostRace(
-                    principal,
-                    account,
-                    now,
-                    current -> guard.fail(principal, account, ASSERTION, now, "assertion reused"));
+        // Each assertion proves once: its jti is recorded until it expires. A spent one is refused
+        // here, before the change sends anything for it; the spending write settles parallel uses.
+        if (store.assertionSpent(principal.userId(), spendable.jti(), now)) {
+            throw guard.fail(principal, account, ASSERTION, now, "assertion reused");
         }
-        return new Passed(VerifiedMethod.ASSERTION, OptionalInt.empty());
+        return new Proof(
+                VerifiedMethod.ASSERTION,
+                new ProofSpend.Assertion(spendable.jti(), spendable.expiresAt(), account.consecutiveFailures()),
+                OptionalInt.empty());
     }
 
     /** Constant-time over every stored hash, no early exit: timing says nothing about which matched. */

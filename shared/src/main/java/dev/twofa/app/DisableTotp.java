@@ -5,6 +5,8 @@ import dev.twofa.domain.account.Account;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,14 +38,24 @@ public final class DisableTotp {
             throw new WrongState("the authenticator app is not enabled");
         }
         boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled());
-        stepUp.require(principal, account, proof, now);
-        if (!store.disableTotp(userId, mustKeepAnother)) {
-            throw new WrongState(
-                    mustKeepAnother
-                            ? "your organisation requires two-factor authentication and SMS was turned off meanwhile"
-                            : "the authenticator app is not enabled");
+        CodeVerifier.Proof checked = stepUp.check(principal, account, proof, now);
+        // Commit last: the proof is spent in the transaction that removes the factor, with the audit
+        // items; a fault (503) or a refusal leaves the factor on and the proof usable.
+        List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
+        audit.add(SecurityEvent.of(principal, "totp_disabled", CodeVerifier.TOTP, now));
+        if (!store.disableTotp(userId, mustKeepAnother, checked.spend(), now, audit)) {
+            throw stepUp.refused(principal, account, checked, now, current -> {
+                if (!current.totpEnabled()) {
+                    return Optional.of(new WrongState("the authenticator app is not enabled"));
+                }
+                return mustKeepAnother && !current.smsEnabled()
+                        ? Optional.of(new WrongState("your organisation requires two-factor authentication"
+                                + " and SMS was turned off meanwhile"))
+                        : Optional.empty();
+            });
         }
-        events.record(SecurityEvent.of(principal, "totp_disabled", CodeVerifier.TOTP, now));
+        audit.forEach(events::committed);
+        // After the commit, best effort (Notifications): the factor is off whether or not it goes out.
         notifications.totpDisabled(Recipients.of(principal, account));
     }
 }

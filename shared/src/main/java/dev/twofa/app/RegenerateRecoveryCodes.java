@@ -7,6 +7,7 @@ import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,16 +44,26 @@ public final class RegenerateRecoveryCodes {
         if (!account.totpEnabled()) {
             throw new WrongState("the authenticator app is not enabled");
         }
-        stepUp.require(principal, account, proof, now);
+        CodeVerifier.Proof checked = stepUp.check(principal, account, proof, now);
         List<String> codes = recoveryCodes.generate();
         byte[] salt = RecoveryCodes.newSalt(random);
         List<String> hashes = codes.stream()
                 .map(c -> RecoveryCodes.hash(RecoveryCodes.normalize(c).orElseThrow(), salt))
                 .toList();
-        if (!store.replaceRecoveryCodes(userId, salt, hashes, now)) {
-            throw new WrongState("the authenticator app is not enabled");
+        // Commit last: the proof (a recovery code too) is spent in the transaction that replaces the set.
+        List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
+        audit.add(SecurityEvent.of(principal, "recovery_codes_regenerated", CodeVerifier.TOTP, now));
+        if (!store.replaceRecoveryCodes(userId, salt, hashes, checked.spend(), now, audit)) {
+            throw stepUp.refused(
+                    principal,
+                    account,
+                    checked,
+                    now,
+                    current -> current.totpEnabled()
+                            ? Optional.empty()
+                            : Optional.of(new WrongState("the authenticator app is not enabled")));
         }
-        events.record(SecurityEvent.of(principal, "recovery_codes_regenerated", CodeVerifier.TOTP, now));
+        audit.forEach(events::committed);
         notifications.recoveryCodesRegenerated(Recipients.of(principal, account));
         return codes;
     }

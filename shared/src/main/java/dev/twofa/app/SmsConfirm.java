@@ -11,6 +11,7 @@ import dev.twofa.port.TwoFactorStore;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,11 +79,12 @@ public final class SmsConfirm {
             // Sent while the account had no factor; the app came on since. Sending again asks for a proof.
             throw new WrongState("the authenticator app was turned on since this code was sent; ask for a new code");
         }
+        // Hashed before a check is reserved: a KMS fault (503) must not use up one of the code's checks.
+        byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
             throw guard.fail(principal, account, SmsSend.SMS, now, "SMS code has no checks left");
         }
-        byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
         if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
             throw guard.fail(principal, account, SmsSend.SMS, now, "wrong SMS code");
@@ -109,6 +111,8 @@ public final class SmsConfirm {
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
+                // Commit last: signed (KMS Sign can fail) before the transaction that spends the code.
+                String assertion = assertions.issue(principal, SmsSend.SMS, now, nonce);
                 // Written with the spent challenge, in one transaction: no sign-in without its audit item.
                 SecurityEvent signedIn = SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now);
                 consumed(
@@ -118,8 +122,7 @@ public final class SmsConfirm {
                         now,
                         current -> Optional.empty());
                 events.committed(signedIn);
-                yield new Confirmed(
-                        Optional.empty(), Optional.of(assertions.issue(principal, SmsSend.SMS, now, nonce)));
+                yield new Confirmed(Optional.empty(), Optional.of(assertion));
             }
             case DISABLE -> {
                 consumed(
@@ -144,11 +147,22 @@ public final class SmsConfirm {
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
         boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
-        stepUp.require(principal, account, Optional.of(proof), now);
-        if (!store.removeSms(userId, mustKeepAnother)) {
-            throw new WrongState("SMS two-step verification was changed meanwhile");
+        CodeVerifier.Proof checked = stepUp.check(principal, account, Optional.of(proof), now);
+        // Commit last: the proof is spent in the transaction that removes the factor, with its audit items.
+        List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
+        audit.add(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
+        if (!store.removeSms(userId, mustKeepAnother, checked.spend(), now, audit)) {
+            throw stepUp.refused(
+                    principal,
+                    account,
+                    checked,
+                    now,
+                    current -> !current.smsEnabled() || (mustKeepAnother && !current.totpEnabled())
+                            ? Optional.of(new WrongState("SMS two-step verification was changed meanwhile"))
+                            : Optional.empty());
         }
-        disabled(principal, account, factor.maskedPhone(), now);
+        audit.forEach(events::committed);
+        notifications.smsDisabled(Recipients.of(principal, account), factor.maskedPhone());
     }
 
     private void disabled(Principal principal, Account account, String maskedPhone, Instant now) {

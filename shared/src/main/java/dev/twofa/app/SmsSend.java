@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -88,7 +90,7 @@ public final class SmsSend {
         byte[] phoneCiphertext;
         PhoneNumber phone;
         String masked;
-        boolean steppedUp = false;
+        Optional<CodeVerifier.Proof> checked = Optional.empty();
         if (purpose == SmsPurpose.ENABLE) {
             if (account.smsEnabled()) {
                 throw new WrongState("SMS two-step verification is already on; turn it off to change the number");
@@ -96,8 +98,11 @@ public final class SmsSend {
             String input = phoneInput.orElseThrow(() -> new InvalidRequest(
                     "phoneNumber", "Enter your mobile number in international format, e.g. +45 20 12 34 56."));
             phone = settings.phoneNumbers().parse(input);
-            // No number is bound with the password alone while the app is on.
-            steppedUp = stepUp.require(principal, account, proof, now);
+            // No number is bound with the password alone while the app is on. The proof is checked
+            // here and spent with the challenge, after the SMS left (commit last).
+            checked = account.hasAnyFactor()
+                    ? Optional.of(stepUp.check(principal, account, proof, now))
+                    : Optional.empty();
             masked = phone.masked();
             phoneCiphertext =
                     cipher.encrypt(phone.e164().getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
@@ -125,27 +130,19 @@ public final class SmsSend {
         String code = codes.newCode();
         String challengeId = newId();
         Instant expiresAt = now.plus(settings.codeLifetime());
+        byte[] codeHash;
         try {
-            byte[] codeHash = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challengeId));
-            store.putSmsChallenge(new SmsChallenge(
-                    userId,
-                    challengeId,
-                    purpose,
-                    codeHash,
-                    purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
-                    masked,
-                    0,
-                    expiresAt,
-                    steppedUp));
+            codeHash = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challengeId));
         } catch (RuntimeException fault) {
             taken.giveBack(fault);
             throw fault;
         }
+        // Commit last: the SMS leaves before anything is stored or spent. A failed send leaves the
+        // earlier code and the proof as they were; a failed store after it leaves a code that never
+        // works (its challenge was not stored) and the proof unspent.
         try {
             sms.send(phone.e164(), text(purpose, code));
         } catch (SmsRejectedException | DependencyException e) {
-            // A code whose SMS never left must not stay valid.
-            store.deleteSmsChallenge(userId, challengeId);
             events.record(SecurityEvent.of(
                     principal, "sms_send_failed", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
             // A fault gives the sends back; a refusal (opted out, not a mobile) keeps them spent, or a
@@ -155,6 +152,38 @@ public final class SmsSend {
             }
             throw e;
         }
+        SmsChallenge challenge = new SmsChallenge(
+                userId,
+                challengeId,
+                purpose,
+                codeHash,
+                purpose == SmsPurpose.ENABLE ? phoneCiphertext : null,
+                masked,
+                0,
+                expiresAt,
+                checked.isPresent());
+        List<SecurityEvent> audit = new ArrayList<>();
+        checked.ifPresent(c -> audit.addAll(stepUp.spendEvents(principal, c, now)));
+        boolean stored;
+        try {
+            stored = store.putSmsChallenge(challenge, checked.map(CodeVerifier.Proof::spend), now, audit);
+        } catch (RuntimeException fault) {
+            taken.giveBackWaits(fault);
+            throw fault;
+        }
+        if (!stored) {
+            // Only a spend can be refused; the SMS left, so its sends stay taken.
+            CodeVerifier.Proof spent = checked.orElseThrow();
+            throw stepUp.refused(
+                    principal,
+                    account,
+                    spent,
+                    now,
+                    current -> current.smsEnabled()
+                            ? Optional.of(new WrongState("SMS two-step verification is already on"))
+                            : Optional.empty());
+        }
+        audit.forEach(events::committed);
         events.record(
                 SecurityEvent.of(principal, "sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
         return new Sent(masked, settings.codeLifetime().toSeconds());

@@ -89,10 +89,12 @@ final class SmsSendLimiter {
             String userKey = userKey(principal.userId());
             histories.spend(userKey, now);
             taken.parts.push(() -> histories.giveBack(userKey, now));
+            taken.histories.push(() -> histories.giveBack(userKey, now));
 
             String phoneKey = phoneKey(purpose, phoneHash);
             histories.spend(phoneKey, now);
             taken.parts.push(() -> histories.giveBack(phoneKey, now));
+            taken.histories.push(() -> histories.giveBack(phoneKey, now));
 
             String countryShard = takeFromBudget(countryBudget, "COUNTRY#" + region, now)
                     .orElseThrow(() -> exhausted(principal, purpose, "country", region, now));
@@ -111,15 +113,32 @@ final class SmsSendLimiter {
     /** The sends {@link #take} spent, last first. */
     static final class Taken {
         private final Deque<Runnable> parts = new ArrayDeque<>();
+        /** The per-user and per-number uses among {@link #parts}: what makes the user wait. */
+        private final Deque<Runnable> histories = new ArrayDeque<>();
 
         /**
          * Gives back every send taken, for a send that never happened: a refused limit, or a fault before or
          * in the send. What cannot be given back stays spent, noted on {@code cause}, which the caller sees.
          */
         void giveBack(RuntimeException cause) {
-            while (!parts.isEmpty()) {
+            undo(parts, cause);
+            histories.clear();
+        }
+
+        /**
+         * For an SMS that left but whose code could not be stored (a fault after the send): the user's
+         * and the number's uses are given back, so a retry need not wait; the hourly budgets keep the
+         * send, which was made and paid for.
+         */
+        void giveBackWaits(RuntimeException cause) {
+            undo(histories, cause);
+            parts.clear();
+        }
+
+        private static void undo(Deque<Runnable> undos, RuntimeException cause) {
+            while (!undos.isEmpty()) {
                 try {
-                    parts.pop().run();
+                    undos.pop().run();
                 } catch (RuntimeException e) {
                     cause.addSuppressed(e);
                 }

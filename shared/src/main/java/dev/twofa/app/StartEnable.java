@@ -13,8 +13,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * "Enable 2FA": records a pending enrollment and emails a single-use activation link, only to a
@@ -64,32 +67,59 @@ public final class StartEnable {
                 .emailAddress()
                 .or(() -> Optional.ofNullable(account.email()).filter(e -> !e.isBlank()))
                 .orElseThrow(EmailNotVerified::new);
-        // A request without its proof (403) must not use up an email; one with a proof that then
-        // finds no room has spent it (the user waits anyway, and takes a new code after).
-        boolean steppedUp = stepUp.require(principal, account, proof, now);
+        // A request without its proof (403) must not use up an email; a proof is only checked here
+        // and spent with the enrollment below, so a refusal (429) or a fault (503) leaves it usable.
+        Optional<CodeVerifier.Proof> checked =
+                account.hasAnyFactor() ? Optional.of(stepUp.check(principal, account, proof, now)) : Optional.empty();
         String emailKey = "MAILRATE#USER#" + userId;
         emails.spend(emailKey, now);
 
         String token = ActivationToken.generate(random);
         Instant expiresAt = now.plus(settings.activationTtl());
-        PendingEnrollment pending = PendingEnrollment.started(userId, newEnrollmentId(), email, expiresAt, steppedUp);
+        PendingEnrollment pending =
+                PendingEnrollment.started(userId, newEnrollmentId(), email, expiresAt, checked.isPresent());
         ActivationGrant grant =
                 new ActivationGrant(ActivationToken.hash(token), userId, pending.enrollmentId(), expiresAt);
 
-        // Starting again replaces any pending enrollment, which voids links sent before.
-        if (!store.startEnrollment(pending, grant)) {
-            emails.giveBack(emailKey, now);
-            throw new WrongState("the authenticator app is already enabled");
-        }
+        // Commit last: the email goes out before anything is stored or spent. If it fails, nothing
+        // was (the use of the email limit is given back); if the commit below fails, the link sent
+        // is dead (its grant was never stored) and the proof is still usable for a retry.
         try {
             notifications.sendActivationLink(email, settings.activationLink(token), settings.activationTtl());
-        } catch (DependencyException e) {
-            // No partial state: a link nobody received must not stay valid, nor count as sent.
-            store.abandonEnrollment(pending, grant);
+        } catch (RuntimeException e) {
             emails.giveBack(emailKey, now);
             throw e;
         }
-        events.record(SecurityEvent.of(principal, "totp_enable_started", "totp", now));
+        List<SecurityEvent> audit = new ArrayList<>();
+        checked.ifPresent(c -> audit.addAll(stepUp.spendEvents(principal, c, now)));
+        audit.add(SecurityEvent.of(principal, "totp_enable_started", "totp", now));
+        boolean stored;
+        try {
+            // Starting again replaces any pending enrollment, which voids links sent before.
+            stored = store.startEnrollment(pending, grant, checked.map(CodeVerifier.Proof::spend), now, audit);
+        } catch (DependencyException e) {
+            // The email that went out carries a dead link: its use of the limit is given back.
+            giveBackQuietly(emailKey, now);
+            throw e;
+        }
+        if (!stored) {
+            // The email went out, so its use of the limit stays spent.
+            Function<Account, Optional<TwoFactorException>> changed = current -> current.totpEnabled()
+                    ? Optional.of(new WrongState("the authenticator app is already enabled"))
+                    : Optional.empty();
+            throw checked.map(c -> stepUp.refused(principal, account, c, now, changed))
+                    .orElseGet(() -> new WrongState("the authenticator app is already enabled"));
+        }
+        audit.forEach(events::committed);
+    }
+
+    /** After a fault of the store, giving back may fail the same way: the fault already answers 503. */
+    private void giveBackQuietly(String emailKey, Instant now) {
+        try {
+            emails.giveBack(emailKey, now);
+        } catch (DependencyException ignored) {
+            // The use stays spent until its window passes, erring towards fewer emails.
+        }
     }
 
     private String newEnrollmentId() {

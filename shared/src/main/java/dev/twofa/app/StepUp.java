@@ -6,6 +6,7 @@ import dev.twofa.domain.account.Account;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * No factor change with the password alone (OWASP MFA cheat sheet; NIST SP 800-63B §6.1.2.1):
@@ -26,22 +27,41 @@ public final class StepUp {
     }
 
     /**
-     * Checks and spends the proof when the account needs one.
+     * Checks the proof a change of an account that has a factor needs, without spending it (commit
+     * last): the change spends it in its own transaction ({@link CodeVerifier.Proof#spend()}), so a
+     * change that fails leaves the proof usable.
      *
-     * @return whether a proof of an existing factor was given (false: the account had no factor)
-     * @throws StepUpRequired when a proof is needed and none of an accepted kind was sent
+     * @throws StepUpRequired when none of an accepted kind was sent
      */
-    public boolean require(Principal principal, Account account, Optional<Credential> proof, Instant now) {
+    public CodeVerifier.Proof check(Principal principal, Account account, Optional<Credential> proof, Instant now) {
         if (!account.hasAnyFactor()) {
-            return false;
+            throw new IllegalStateException("a change of an account without factors needs no proof");
         }
+        return verifier.check(principal, account, accepted(account, proof), now);
+    }
+
+    /** The audit items spending {@code proof} adds to the change's transaction. */
+    public List<SecurityEvent> spendEvents(Principal principal, CodeVerifier.Proof proof, Instant now) {
+        return verifier.spendEvents(principal, proof, now);
+    }
+
+    /** Why a change's transaction that spends {@code proof} was refused: see {@link CodeVerifier#refused}. */
+    public TwoFactorException refused(
+            Principal principal,
+            Account seen,
+            CodeVerifier.Proof proof,
+            Instant now,
+            Function<Account, Optional<TwoFactorException>> changeRefused) {
+        return verifier.refused(principal, seen, proof, now, changeRefused);
+    }
+
+    private static Credential accepted(Account account, Optional<Credential> proof) {
         List<String> accepted = acceptedProofs(account);
         Credential given = proof.orElseThrow(() -> new StepUpRequired(accepted));
         if (!account.totpEnabled() && !(given instanceof SignInAssertion)) {
             throw new StepUpRequired(accepted);
         }
-        verifier.verify(principal, account, given, now);
-        return true;
+        return given;
     }
 
     public static List<String> acceptedProofs(Account account) {

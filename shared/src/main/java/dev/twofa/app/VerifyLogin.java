@@ -40,10 +40,17 @@ public final class VerifyLogin {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        // The verifier spends the code and writes verify_succeeded in one transaction (and logs it).
-        CodeVerifier.Passed passed = verifier.signIn(principal, account, credential, now);
-        VerifiedMethod method = passed.method();
+        // Commit last: the assertion is signed (KMS Sign can fail) after the code checked right and
+        // before the transaction that spends it with its verify_succeeded item, so a 503 spends nothing.
+        CodeVerifier.SignedIn<String> signedIn = verifier.signIn(
+                principal,
+                account,
+                credential,
+                now,
+                method -> assertions.issue(principal, method.apiName(), now, nonce));
+        CodeVerifier.Proof passed = signedIn.proof();
         if (passed.recoveryCodesLeft().isPresent()) {
+            // After the commit, best effort (Notifications): a failed notice never undoes a sign-in.
             int remaining = passed.recoveryCodesLeft().getAsInt();
             Recipients to = Recipients.of(principal, account);
             notifications.recoveryCodeUsed(to, remaining);
@@ -51,6 +58,6 @@ public final class VerifyLogin {
                 notifications.recoveryCodesLow(to, remaining);
             }
         }
-        return new Verified(method, assertions.issue(principal, method.apiName(), now, nonce));
+        return new Verified(passed.method(), signedIn.prepared());
     }
 }

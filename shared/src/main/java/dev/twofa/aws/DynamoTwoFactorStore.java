@@ -12,14 +12,17 @@ import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.DependencyException;
+import dev.twofa.port.ProofSpend;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -61,8 +64,6 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     public static final String COND_NEW_ITEM = "attribute_not_exists(pk)";
     /** Starting over is refused if the factor was enabled meanwhile. */
     public static final String COND_TOTP_NOT_ENABLED = "attribute_not_exists(totpEnabledAt)";
-    /** Abandoning removes only the enrollment this request created, not a newer one. */
-    public static final String COND_SAME_ENROLLMENT = "enrollmentId = :eid";
     /** Single use, bound to its user, not past its expiry even if TTL has not deleted it. */
     public static final String COND_GRANT_USABLE = "attribute_exists(pk) AND userId = :uid AND expiresAt > :now";
     /** The grant's enrollment is still the pending one and still waits for activation. */
@@ -182,7 +183,12 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant) {
+    public boolean startEnrollment(
+            PendingEnrollment pending,
+            ActivationGrant grant,
+            Optional<ProofSpend> proof,
+            Instant now,
+            List<SecurityEvent> audit) {
         Map<String, AttributeValue> pendingItem = new HashMap<>(key(userKey(pending.userId()), "TOTP#PENDING"));
         pendingItem.put("enrollmentId", str(pending.enrollmentId()));
         pendingItem.put("stage", str(pending.stage().name()));
@@ -196,34 +202,32 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         grantItem.put("enrollmentId", str(grant.enrollmentId()));
         grantItem.put("expiresAt", epochSeconds(grant.expiresAt()));
 
-        return transact(List.of(
-                TransactWriteItem.builder()
-                        .conditionCheck(c -> c.tableName(table)
-                                .key(key(userKey(pending.userId()), "ACCOUNT"))
-                                .conditionExpression(COND_TOTP_NOT_ENABLED))
-                        .build(),
-                // Replaces any pending enrollment: links sent for it stop working (their grants
-                // name the old enrollmentId, which no longer matches).
-                TransactWriteItem.builder()
-                        .put(p -> p.tableName(table).item(pendingItem))
-                        .build(),
-                TransactWriteItem.builder()
-                        .put(p -> p.tableName(table).item(grantItem).conditionExpression(COND_NEW_ITEM))
-                        .build()));
-    }
-
-    @Override
-    public void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant) {
-        transact(List.of(
-                TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table)
-                                .key(key(userKey(pending.userId()), "TOTP#PENDING"))
-                                .conditionExpression(COND_SAME_ENROLLMENT)
-                                .expressionAttributeValues(Map.of(":eid", str(pending.enrollmentId()))))
-                        .build(),
-                TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table).key(key(grantKey(grant.tokenHash()), "GRANT")))
-                        .build()));
+        String user = userKey(pending.userId());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        if (proof.isPresent()) {
+            // The step-up proof is spent with the enrollment it allows (commit last).
+            writes.add(accountUpdate(
+                    user,
+                    "SET " + proofSet(proof.get()) + " REMOVE lastFailureAt",
+                    List.of(COND_TOTP_NOT_ENABLED),
+                    proof.get(),
+                    Map.of()));
+            writes.add(proofItem(pending.userId(), proof.get(), now));
+        } else {
+            writes.add(TransactWriteItem.builder()
+                    .conditionCheck(c ->
+                            c.tableName(table).key(key(user, "ACCOUNT")).conditionExpression(COND_TOTP_NOT_ENABLED))
+                    .build());
+        }
+        // Replaces any pending enrollment: links sent for it stop working (their grants
+        // name the old enrollmentId, which no longer matches).
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(pendingItem))
+                .build());
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(grantItem).conditionExpression(COND_NEW_ITEM))
+                .build());
+        return transactAudited(writes, audit);
     }
 
     @Override
@@ -392,6 +396,13 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
+    public boolean assertionSpent(String userId, String jti, Instant now) {
+        Map<String, AttributeValue> item = get(userKey(userId), "ASSERTION#" + jti);
+        // A record past its expiry is absent, as the spending write's condition reads it.
+        return item != null && Long.parseLong(item.get("expiresAt").n()) >= now.getEpochSecond();
+    }
+
+    @Override
     public boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now) {
         String user = userKey(userId);
         Map<String, AttributeValue> spent = new HashMap<>(key(user, "ASSERTION#" + jti));
@@ -428,38 +439,48 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean disableTotp(String userId, boolean keepAnotherFactor) {
+    public boolean disableTotp(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         String user = userKey(userId);
+        List<String> conditions = new ArrayList<>(List.of(COND_TOTP_ENABLED));
+        if (keepAnotherFactor) {
+            conditions.add(COND_SMS_ENABLED);
+        }
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder()
-                .update(u -> u.tableName(table)
-                        .key(key(user, "ACCOUNT"))
-                        .updateExpression("REMOVE totpSecret, totpLastStep, totpEnabledAt, recoverySalt")
-                        .conditionExpression(
-                                keepAnotherFactor ? and(COND_TOTP_ENABLED, COND_SMS_ENABLED) : COND_TOTP_ENABLED))
-                .build());
+        writes.add(accountUpdate(
+                user,
+                "SET failures = :zero REMOVE lastFailureAt, totpSecret, totpLastStep, totpEnabledAt, recoverySalt",
+                conditions,
+                proof,
+                Map.of()));
+        writes.add(proofItem(userId, proof, now));
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "TOTP#PENDING")))
                 .build());
-        writes.addAll(deleteRecoveryCodes(userId));
-        return transact(writes);
+        writes.addAll(deleteRecoveryCodes(userId, proof));
+        return transactAudited(writes, audit);
     }
 
     @Override
     public boolean replaceRecoveryCodes(
-            String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now) {
+            String userId,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit) {
         String user = userKey(userId);
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder()
-                .update(u -> u.tableName(table)
-                        .key(key(user, "ACCOUNT"))
-                        .updateExpression("SET recoverySalt = :salt")
-                        .conditionExpression(COND_TOTP_ENABLED)
-                        .expressionAttributeValues(Map.of(":salt", bytes(recoverySalt))))
-                .build());
-        writes.addAll(deleteRecoveryCodes(userId));
+        writes.add(accountUpdate(
+                user,
+                "SET recoverySalt = :salt, " + proofSet(proof) + " REMOVE lastFailureAt",
+                List.of(COND_TOTP_ENABLED),
+                proof,
+                Map.of(":salt", bytes(recoverySalt))));
+        writes.add(proofItem(userId, proof, now));
+        writes.addAll(deleteRecoveryCodes(userId, proof));
         writes.addAll(putRecoveryCodes(user, recoveryCodeHashes, now));
-        return transact(writes);
+        return transactAudited(writes, audit);
     }
 
     @Override
@@ -480,7 +501,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         writes.add(TransactWriteItem.builder()
                 .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
                 .build());
-        writes.addAll(deleteRecoveryCodes(userId));
+        writes.addAll(deleteRecoveryCodes(userId, null));
         return transact(writes);
     }
 
@@ -556,7 +577,8 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public void putSmsChallenge(SmsChallenge challenge) {
+    public boolean putSmsChallenge(
+            SmsChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit) {
         Map<String, AttributeValue> item = new HashMap<>(key(userKey(challenge.userId()), "SMS#CHALLENGE"));
         item.put("challengeId", str(challenge.challengeId()));
         item.put("purpose", str(challenge.purpose().name()));
@@ -568,26 +590,30 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
             item.put("smsPhone", bytes(challenge.phoneCiphertext()));
         }
         item.put("steppedUp", AttributeValue.fromBool(challenge.steppedUp()));
-        try {
-            // Unconditional: a new send replaces the previous code (only the latest is valid).
-            dynamo.putItem(p -> p.tableName(table).item(item));
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
+        if (proof.isEmpty() && audit.isEmpty()) {
+            try {
+                // Unconditional: a new send replaces the previous code (only the latest is valid).
+                dynamo.putItem(p -> p.tableName(table).item(item));
+                return true;
+            } catch (SdkException e) {
+                throw AwsErrors.translate(DEPENDENCY, e);
+            }
         }
-    }
-
-    @Override
-    public void deleteSmsChallenge(String userId, String challengeId) {
-        try {
-            dynamo.deleteItem(d -> d.tableName(table)
-                    .key(key(userKey(userId), "SMS#CHALLENGE"))
-                    .conditionExpression(COND_SAME_CHALLENGE)
-                    .expressionAttributeValues(Map.of(":cid", str(challengeId))));
-        } catch (ConditionalCheckFailedException replacedMeanwhile) {
-            // A newer send owns the item now; it stays.
-        } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
-        }
+        List<TransactWriteItem> writes = new ArrayList<>();
+        proof.ifPresent(spend -> {
+            String user = userKey(challenge.userId());
+            writes.add(accountUpdate(
+                    user,
+                    "SET " + proofSet(spend) + " REMOVE lastFailureAt",
+                    List.of(COND_SMS_NOT_ENABLED),
+                    spend,
+                    Map.of()));
+            writes.add(proofItem(challenge.userId(), spend, now));
+        });
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(item))
+                .build());
+        return transactAudited(writes, audit);
     }
 
     @Override
@@ -664,21 +690,104 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
-    public boolean removeSms(String userId, boolean keepAnotherFactor) {
+    public boolean removeSms(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         String user = userKey(userId);
-        return transact(List.of(
+        List<String> conditions = new ArrayList<>(List.of(COND_SMS_ENABLED));
+        if (keepAnotherFactor) {
+            conditions.add(COND_TOTP_ENABLED);
+        }
+        return transactAudited(
+                List.of(
+                        accountUpdate(
+                                user,
+                                "SET " + proofSet(proof) + " REMOVE lastFailureAt, smsPhone, smsMasked, smsEnabledAt",
+                                conditions,
+                                proof,
+                                Map.of()),
+                        proofItem(userId, proof, now),
+                        TransactWriteItem.builder()
+                                .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
+                                .build()),
+                audit);
+    }
+
+    // ---- Proofs spent beside a change (commit last) ----
+
+    /**
+     * The account item's write for a change that spends {@code proof}: DynamoDB takes one write per
+     * item in a transaction, so the proof's own conditions on the account item (its step advances,
+     * no failure counted since it was read) join the change's {@code conditions}.
+     */
+    private TransactWriteItem accountUpdate(
+            String user,
+            String update,
+            List<String> conditions,
+            ProofSpend proof,
+            Map<String, AttributeValue> changeValues) {
+        Set<String> all = new LinkedHashSet<>(conditions);
+        all.addAll(proofConditions(proof));
+        Map<String, AttributeValue> values = new HashMap<>(changeValues);
+        values.put(":zero", num(0));
+        values.put(":seen", num(proof.seenFailures()));
+        if (proof instanceof ProofSpend.TotpStep totpStep) {
+            values.put(":step", num(totpStep.step()));
+        }
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(table)
+                        .key(key(user, "ACCOUNT"))
+                        .updateExpression(update)
+                        .conditionExpression(and(all.toArray(String[]::new)))
+                        .expressionAttributeValues(values))
+                .build();
+    }
+
+    /** What spending a proof requires of the account item, as {@link #acceptTotpStep} and its peers do. */
+    private static List<String> proofConditions(ProofSpend proof) {
+        return switch (proof) {
+            // RFC 6238 §5.2: the step must be above the last accepted one.
+            case ProofSpend.TotpStep s -> List.of(COND_STEP_ADVANCES, COND_NO_NEW_FAILURES);
+            case ProofSpend.RecoveryCode r -> List.of(COND_TOTP_ENABLED, COND_NO_NEW_FAILURES);
+            case ProofSpend.Assertion a -> List.of(COND_NO_NEW_FAILURES);
+        };
+    }
+
+    /** The SET clauses of spending a proof while the factor stays: the lockout clears, a step is the last accepted. */
+    private static String proofSet(ProofSpend proof) {
+        return proof instanceof ProofSpend.TotpStep ? "failures = :zero, totpLastStep = :step" : "failures = :zero";
+    }
+
+    /**
+     * The proof's own item: the used step's replay record, the recovery code's conditional delete
+     * (Keycloak #26106: of two requests with one code, one wins), or the spent assertion's record.
+     */
+    private TransactWriteItem proofItem(String userId, ProofSpend proof, Instant now) {
+        String user = userKey(userId);
+        return switch (proof) {
+            case ProofSpend.TotpStep s ->
                 TransactWriteItem.builder()
-                        .update(u -> u.tableName(table)
-                                .key(key(user, "ACCOUNT"))
-                                .updateExpression("REMOVE smsPhone, smsMasked, smsEnabledAt")
-                                .conditionExpression(
-                                        keepAnotherFactor
-                                                ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED)
-                                                : COND_SMS_ENABLED))
-                        .build(),
+                        .put(p -> p.tableName(table)
+                                .item(stepItem(userId, s.step(), s.recordExpiresAt()))
+                                .conditionExpression(COND_STEP_UNUSED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build();
+            case ProofSpend.RecoveryCode r ->
                 TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table).key(key(user, "SMS#CHALLENGE")))
-                        .build()));
+                        .delete(d -> d.tableName(table)
+                                .key(key(user, "RECOVERY#" + r.codeHash()))
+                                .conditionExpression(COND_RECOVERY_CODE_UNUSED))
+                        .build();
+            case ProofSpend.Assertion a -> {
+                Map<String, AttributeValue> spent = new HashMap<>(key(user, "ASSERTION#" + a.jti()));
+                spent.put("expiresAt", epochSeconds(a.expiresAt()));
+                yield TransactWriteItem.builder()
+                        .put(p -> p.tableName(table)
+                                .item(spent)
+                                .conditionExpression(COND_ABSENT_OR_EXPIRED)
+                                .expressionAttributeValues(Map.of(":now", epochSeconds(now))))
+                        .build();
+            }
+        };
     }
 
     // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
@@ -735,9 +844,14 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
                         .build());
     }
 
-    /** Deletes of every recovery code: at most 10, well within the 100 items of one transaction. */
-    private List<TransactWriteItem> deleteRecoveryCodes(String userId) {
+    /**
+     * Deletes of every recovery code but the one {@code proof} spends (its conditional delete is
+     * {@link #proofItem}; one write per item; none when {@code proof} is null): at most 10, well within the 100 items of a transaction.
+     */
+    private List<TransactWriteItem> deleteRecoveryCodes(String userId, ProofSpend proof) {
+        String spent = proof instanceof ProofSpend.RecoveryCode r ? "RECOVERY#" + r.codeHash() : null;
         return recoveryCodeKeys(userId, Select.ALL_PROJECTED_ATTRIBUTES).items().stream()
+                .filter(item -> !item.get("sk").s().equals(spent))
                 .map(item -> TransactWriteItem.builder()
                         .delete(d -> d.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))))
                         .build())

@@ -36,13 +36,17 @@ public interface TwoFactorStore {
     OptionalInt countFailure(String userId, AttemptWindow window);
 
     /**
-     * Stores a new pending enrollment and its activation grant, replacing any pending one; false
-     * when the factor is already enabled.
+     * Stores a new pending enrollment and its activation grant, replacing any pending one, spends
+     * the step-up {@code proof} (when the account had a factor) and appends {@code audit}, in one
+     * transaction; false (nothing written) when the factor is already enabled, the proof was spent,
+     * or a failure was counted since the proof's {@code seenFailures}.
      */
-    boolean startEnrollment(PendingEnrollment pending, ActivationGrant grant);
-
-    /** Undoes {@link #startEnrollment} when the activation email could not be sent. */
-    void abandonEnrollment(PendingEnrollment pending, ActivationGrant grant);
+    boolean startEnrollment(
+            PendingEnrollment pending,
+            ActivationGrant grant,
+            Optional<ProofSpend> proof,
+            Instant now,
+            List<SecurityEvent> audit);
 
     Optional<ActivationGrant> findActivationGrant(String tokenHash, Instant now);
 
@@ -99,23 +103,41 @@ public interface TwoFactorStore {
     int countRecoveryCodes(String userId);
 
     /**
+     * Whether a sign-in assertion's {@code jti} is recorded as spent (strongly consistent): a reused
+     * assertion is refused at the check, before anything is sent for it; the spending write still
+     * decides between parallel uses.
+     */
+    boolean assertionSpent(String userId, String jti, Instant now);
+
+    /**
      * Records a sign-in assertion's {@code jti} as spent until the assertion expires and resets the
      * failure count; false if it was spent already or a failure was counted since {@code seenFailures}.
      */
     boolean spendAssertion(String userId, String jti, Instant expiresAt, int seenFailures, Instant now);
 
     /**
-     * Removes the factor, its secret, every recovery code and any pending enrollment. With {@code
-     * keepAnotherFactor}, only while the SMS factor is still on (an organisation requires a factor:
-     * two parallel removals must not leave none).
+     * Spends {@code proof}, resets the failure count, removes the factor, its secret, every recovery
+     * code and any pending enrollment, and appends {@code audit}, all in one transaction (commit
+     * last: the proof is spent exactly when the factor goes). With {@code keepAnotherFactor}, only
+     * while the SMS factor is still on (an organisation requires a factor: two parallel removals
+     * must not leave none). False (nothing written) when TOTP is off, the proof was spent, or a
+     * failure was counted since the proof's {@code seenFailures}.
      */
-    boolean disableTotp(String userId, boolean keepAnotherFactor);
+    boolean disableTotp(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit);
 
     /**
-     * Replaces every recovery code with new hashes under a new salt, in one transaction; false when
-     * TOTP is not enabled.
+     * Spends {@code proof}, resets the failure count, replaces every recovery code with new hashes
+     * under a new salt and appends {@code audit}, in one transaction; false (nothing written) when
+     * TOTP is not enabled, the proof was spent, or a failure was counted since.
      */
-    boolean replaceRecoveryCodes(String userId, byte[] recoverySalt, List<String> recoveryCodeHashes, Instant now);
+    boolean replaceRecoveryCodes(
+            String userId,
+            byte[] recoverySalt,
+            List<String> recoveryCodeHashes,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit);
 
     /**
      * Support reset: turns every factor off, deletes secrets, the number, recovery codes, pending
@@ -152,11 +174,13 @@ public interface TwoFactorStore {
     /** Deletes a send history if nobody wrote it since {@code seen} (its last use given back). */
     boolean deleteSendHistory(String rateKey, SendHistory seen);
 
-    /** Stores a new challenge, replacing any earlier one: only the latest code is valid. */
-    void putSmsChallenge(SmsChallenge challenge);
-
-    /** Removes the challenge if it is still this one (its SMS could not be sent). */
-    void deleteSmsChallenge(String userId, String challengeId);
+    /**
+     * Stores a new challenge, replacing any earlier one (only the latest code is valid), spends the
+     * step-up {@code proof} (when enabling needs one) and appends {@code audit}, in one transaction.
+     * With a proof: false (nothing written) when SMS is on already, the proof was spent, or a failure
+     * was counted since the proof's {@code seenFailures}; without one it always stores.
+     */
+    boolean putSmsChallenge(SmsChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit);
 
     Optional<SmsChallenge> findSmsChallenge(String userId, Instant now);
 
@@ -189,10 +213,13 @@ public interface TwoFactorStore {
     boolean disableSms(SmsChallenge challenge, boolean keepAnotherFactor, int seenFailures);
 
     /**
-     * Removes the number and factor and any SMS challenge after another proof (recovery code or
-     * assertion); with {@code keepAnotherFactor} only while the authenticator app is still on.
+     * Spends another proof (a TOTP code, recovery code or assertion), resets the failure count,
+     * removes the number, factor and any SMS challenge and appends {@code audit}, in one
+     * transaction; with {@code keepAnotherFactor} only while the authenticator app is still on.
+     * False (nothing written) when SMS is off, the proof was spent, or a failure was counted since.
      */
-    boolean removeSms(String userId, boolean keepAnotherFactor);
+    boolean removeSms(
+            String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit);
 
     // ---- SMS budgets: account-wide and per-country hourly counters, in shards ----
 

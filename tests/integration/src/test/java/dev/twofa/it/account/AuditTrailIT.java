@@ -164,16 +164,29 @@ class AuditTrailIT {
 
     @Test
     void auditItems_areAppendOnly() {
-        Enrollment.startAndReadToken(app, userId);
-        var puts =
+        // Appends inside a change's transaction (the enrolment started) and standalone ones (activated).
+        Enrollment.activate(app, userId, Enrollment.startAndReadToken(app, userId));
+        var standalone =
                 app
                         .dynamoRequests
                         .requestsOf(software.amazon.awssdk.services.dynamodb.model.PutItemRequest.class)
                         .stream()
                         .filter(p -> p.item().get("pk").s().startsWith("AUDIT#"))
+                        .map(p -> p.conditionExpression())
                         .toList();
-        assertThat(puts).isNotEmpty();
+        var transactional = app
+                .dynamoRequests
+                .requestsOf(software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest.class)
+                .stream()
+                .flatMap(t -> t.transactItems().stream())
+                .map(item -> item.put())
+                .filter(p -> p != null && p.item().get("pk").s().startsWith("AUDIT#"))
+                .map(p -> p.conditionExpression())
+                .toList();
+        assertThat(standalone).isNotEmpty();
+        assertThat(transactional).isNotEmpty();
         // An audit item is never replaced: a condition, not trust in random suffixes.
-        assertThat(puts).allMatch(p -> "attribute_not_exists(pk)".equals(p.conditionExpression()));
+        assertThat(standalone).allMatch("attribute_not_exists(pk)"::equals);
+        assertThat(transactional).allMatch("attribute_not_exists(pk)"::equals);
     }
 }

@@ -47,6 +47,8 @@ class ConditionExpressionsIT {
                         // Re-enabling replaces a pending enrollment on purpose.
                         "put null",
                         // A grant is never overwritten (guards token-hash collisions and bugs).
+                        "put attribute_not_exists(pk)",
+                        // Its totp_enable_started audit item, in the same transaction (commit last).
                         "put attribute_not_exists(pk)");
     }
 
@@ -171,16 +173,28 @@ class ConditionExpressionsIT {
         app.dynamoRequests.clear();
         Enrollment.disable(app, user, "recoveryCode", enrolled.recoveryCodes().get(1));
         List<String> conditions = transactionConditions();
-        // First the recovery code spent to prove the factor, with its recovery_code_used audit item,
-        // then the removal.
-        assertThat(conditions.subList(0, 3))
+        // Commit last: one transaction spends the proof and removes the factor. The account update
+        // holds both conditions (one write per item), then the recovery code spent to prove it, the
+        // pending enrollment, the other nine codes, and the recovery_code_used and totp_disabled items.
+        assertThat(conditions)
                 .containsExactly(
-                        "delete attribute_exists(pk)",
                         "update (attribute_exists(totpEnabledAt)) AND (attribute_not_exists(failures) OR failures <="
                                 + " :seen)",
+                        "delete attribute_exists(pk)",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "delete null",
+                        "put attribute_not_exists(pk)",
                         "put attribute_not_exists(pk)");
-        assertThat(conditions.subList(3, conditions.size()))
-                .startsWith("update attribute_exists(totpEnabledAt)", "delete null")
-                .hasSize(2 + 9);
+        assertThat(app.dynamoRequests.requestsOf(TransactWriteItemsRequest.class))
+                .as("one transaction")
+                .hasSize(1);
     }
 }
