@@ -160,8 +160,11 @@ class SchemathesisE2EIT {
                 "--output-truncate",
                 "true"));
         command.addAll(extra);
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        // In the reports' directory: schemathesis keeps a .schemathesis/ cache where it runs.
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(reports.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         builder.environment().put("SCHEMATHESIS_HOOKS", "hooks");
         builder.environment().put("PYTHONPATH", hooks.toString());
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
