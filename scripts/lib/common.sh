@@ -3,6 +3,7 @@
 #
 #   pick_java_home  -> exports JAVA_HOME (a JDK >= 21 with javac) and puts its bin/ first on PATH
 #   ensure_venv     -> .venv/ at the repo root with the pinned moto[server]; exports MOTO_SERVER_BIN
+#   ensure_fuzz_tools -> .venv-fuzz/ with the pinned schemathesis; exports SCHEMATHESIS_BIN
 
 TWOFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export TWOFA_ROOT
@@ -179,4 +180,16 @@ ensure_sam_tools() {
     _twofa_pip_venv "$venv" "$venv/.twofa-sam-${TWOFA_SAM_CLI_VERSION}-cfn-lint-${TWOFA_CFN_LINT_VERSION}" \
         "sam cfn-lint" "aws-sam-cli==${TWOFA_SAM_CLI_VERSION}" "cfn-lint==${TWOFA_CFN_LINT_VERSION}"
     export SAM_CLI_BIN="$venv/bin/sam" CFN_LINT_BIN="$venv/bin/cfn-lint"
+}
+
+# schemathesis, which tests/e2e (SchemathesisE2EIT) runs against the local run and docs/openapi.yaml.
+# A venv of its own, .venv-fuzz/: its hypothesis and jsonschema pins must not meet moto's or SAM's.
+# Exports SCHEMATHESIS_BIN. Bump deliberately: new versions bring new checks and generators.
+TWOFA_SCHEMATHESIS_VERSION="4.32.5"
+
+ensure_fuzz_tools() {
+    local venv="$TWOFA_ROOT/.venv-fuzz"
+    _twofa_pip_venv "$venv" "$venv/.twofa-schemathesis-${TWOFA_SCHEMATHESIS_VERSION}" schemathesis \
+        "schemathesis==${TWOFA_SCHEMATHESIS_VERSION}"
+    export SCHEMATHESIS_BIN="$venv/bin/schemathesis"
 }

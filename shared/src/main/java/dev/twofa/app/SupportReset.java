@@ -68,7 +68,8 @@ public final class SupportReset {
         if (value == null || value.isBlank()) {
             throw new InvalidRequest(field, field + " is required");
         }
-        if (value.length() > MAX_TEXT) {
+        // Characters as docs/openapi.yaml's maxLength counts them (code points, not UTF-16 units).
+        if (value.codePointCount(0, value.length()) > MAX_TEXT) {
             throw new InvalidRequest(field, field + " is too long");
         }
         return value.strip();

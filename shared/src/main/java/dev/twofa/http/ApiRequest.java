@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** An API Gateway HTTP API (payload 2.0) request, read defensively. */
@@ -29,6 +30,7 @@ public final class ApiRequest {
             .filter(s -> !s.isBlank())
             .orElse("org_id");
 
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("0|[1-9][0-9]{0,5}");
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
     private static final Pattern NONCE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     /** A compact ES256 JWS of our claims is well under 1 KB. */
@@ -38,6 +40,8 @@ public final class ApiRequest {
 
     private final APIGatewayV2HTTPEvent event;
     private Map<String, Object> body;
+    /** The body fields this route takes (docs/openapi.yaml's additionalProperties: false); null: any. */
+    private Set<String> fields;
 
     public ApiRequest(APIGatewayV2HTTPEvent event) {
         this.event = event;
@@ -92,20 +96,34 @@ public final class ApiRequest {
         return new Operator(arn, requestId);
     }
 
+    /**
+     * The body fields this route takes: a body with any other field is refused (invalid-request,
+     * field "body") when it is first read, as docs/openapi.yaml's {@code additionalProperties: false}
+     * says. A typo such as {@code "recoverycode"} is thus an error, never a missing proof.
+     */
+    public ApiRequest fields(String... names) {
+        this.fields = Set.of(names);
+        return this;
+    }
+
     public String requiredString(String field, int maxLength) {
         return optionalString(field, maxLength)
                 .orElseThrow(() -> new InvalidRequest(field, "The field \"" + field + "\" is required."));
     }
 
+    /**
+     * A string field, at most {@code maxLength} characters (Unicode code points, as JSON Schema's
+     * maxLength counts them). Absent is empty; {@code null} is not a string, and is refused.
+     */
     public Optional<String> optionalString(String field, int maxLength) {
-        Object value = body().get(field);
-        if (value == null) {
+        Map<String, Object> object = body();
+        if (!object.containsKey(field)) {
             return Optional.empty();
         }
-        if (!(value instanceof String s)) {
+        if (!(object.get(field) instanceof String s)) {
             throw new InvalidRequest(field, "The field \"" + field + "\" must be a string.");
         }
-        if (s.length() > maxLength) {
+        if (s.codePointCount(0, s.length()) > maxLength) {
             throw new InvalidRequest(field, "The field \"" + field + "\" is too long.");
         }
         return Optional.of(s);
@@ -137,22 +155,26 @@ public final class ApiRequest {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
-        if (value.length() > maxLength) {
+        if (value.codePointCount(0, value.length()) > maxLength) {
             throw new InvalidRequest(name, "The parameter \"" + name + "\" is too long.");
         }
         return Optional.of(value);
     }
 
+    /**
+     * A whole-number query parameter: absent is {@code fallback}; present, it is 1 to 6 ASCII digits
+     * (an empty value, a sign, a leading zero, a space or a fraction is refused, as docs/openapi.yaml's integer is).
+     */
     public int queryInt(String name, int fallback) {
-        return query(name, 6)
-                .map(v -> {
-                    try {
-                        return Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new InvalidRequest(name, "The parameter \"" + name + "\" must be a whole number.");
-                    }
-                })
-                .orElse(fallback);
+        Map<String, String> params = event.getQueryStringParameters();
+        String value = params == null ? null : params.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!WHOLE_NUMBER.matcher(value).matches()) {
+            throw new InvalidRequest(name, "The parameter \"" + name + "\" must be a whole number.");
+        }
+        return Integer.parseInt(value);
     }
 
     public SmsPurpose smsPurpose() {
@@ -240,7 +262,7 @@ public final class ApiRequest {
             throw new InvalidRequest("body", "The request needs a JSON object body.");
         }
         if (raw.length() > MAX_BODY_BYTES * 2) {
-            throw new InvalidRequest("body", "The request body is too large.");
+            throw new PayloadTooLarge(MAX_BODY_BYTES);
         }
         if (event.getIsBase64Encoded()) {
             try {
@@ -250,12 +272,21 @@ public final class ApiRequest {
             }
         }
         if (raw.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new InvalidRequest("body", "The request body is too large.");
+            throw new PayloadTooLarge(MAX_BODY_BYTES);
         }
+        Map<String, Object> object;
         try {
-            return Json.readObject(raw);
+            object = Json.readObject(raw);
         } catch (IOException | RuntimeException e) {
             throw new InvalidRequest("body", "The request body is not a JSON object.");
         }
+        if (fields != null && !fields.containsAll(object.keySet())) {
+            // The unknown name is not echoed: it is the caller's text.
+            throw new InvalidRequest(
+                    "body",
+                    "The request has a field this route does not take; it takes: "
+                            + String.join(", ", new java.util.TreeSet<>(fields)) + ".");
+        }
+        return object;
     }
 }

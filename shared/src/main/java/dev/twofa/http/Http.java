@@ -60,6 +60,7 @@ public final class Http {
         switch (failure) {
             case TwoFactorException e ->
                 Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            case PayloadTooLarge e -> Log.log(LogLevel.INFO, route + " refused: " + e.getMessage());
             case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + Log.trace(e));
             case InvalidPhoneNumberException e ->
                 Log.log(LogLevel.INFO, route + " refused: phone number " + e.reason());

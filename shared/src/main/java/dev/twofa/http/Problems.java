@@ -68,6 +68,12 @@ public final class Problems {
                                 "SMS not deliverable",
                                 "We cannot send a text message to this number. Check it or use another number.")
                         .with("field", "phoneNumber");
+            case PayloadTooLarge e ->
+                problem(
+                        413,
+                        "payload-too-large",
+                        "Request too large",
+                        "The request body is larger than " + e.limitBytes() + " bytes.");
             case SecretIntegrityException e -> internal();
             default -> internal();
         };

@@ -166,11 +166,99 @@ class HttpTest {
     }
 
     @Test
-    void oversizedBody_isRefusedBeforeParsing() throws IOException {
-        String big = "{\"code\":\"" + "1".repeat(ApiRequest.MAX_BODY_BYTES) + "\"}";
-        var response = run(event("u", big), request -> ApiResponse.ok(Map.of("c", request.sixDigitCode("code"))));
+    void oversizedBody_is413Problem_refusedBeforeParsing() throws IOException {
+        // One byte over the limit, and not even JSON: the size is refused first.
+        String big = "{\"nonce\":\"" + "x".repeat(ApiRequest.MAX_BODY_BYTES - 11) + "\"}";
+        assertThat(big.getBytes(StandardCharsets.UTF_8)).hasSize(ApiRequest.MAX_BODY_BYTES + 1);
+        var response =
+                run(event("u", big), request -> ApiResponse.ok(Map.of("n", request.optionalString("nonce", 8192))));
+        assertThat(response.getStatusCode()).isEqualTo(413);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(body(response))
+                .containsEntry("type", "urn:twofa:problem:payload-too-large")
+                .containsEntry("status", 413)
+                .containsEntry("detail", "The request body is larger than 4096 bytes.");
+
+        String atLimit = big.substring(0, 11) + big.substring(12);
+        var accepted = run(
+                event("u", atLimit),
+                request -> ApiResponse.ok(
+                        Map.of("n", request.optionalString("nonce", 8192).isPresent())));
+        assertThat(accepted.getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedBody_countsUtf8Bytes_notCharacters() throws IOException {
+        // 1366 characters of three UTF-8 bytes each: 4098 bytes + the JSON around them.
+        String big = "{\"n\":\"" + "\u20ac".repeat(1366) + "\"}";
+        var response = run(event("u", big), request -> ApiResponse.ok(Map.of("n", request.optionalString("n", 8192))));
+        assertThat(response.getStatusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void fieldsOfTheRoute_anyOtherField_is400_withoutEchoingIt() throws IOException {
+        var response = run(
+                event("u", "{\"code\":\"123456\",\"recoverycode\":\"<script>\"}"),
+                request -> ApiResponse.ok(
+                        Map.of("c", request.fields("code", "recoveryCode").sixDigitCode("code"))));
         assertThat(response.getStatusCode()).isEqualTo(400);
-        assertThat(body(response)).containsEntry("detail", "The request body is too large.");
+        assertThat(body(response))
+                .containsEntry("type", "urn:twofa:problem:invalid-request")
+                .containsEntry("field", "body");
+        assertThat(response.getBody()).doesNotContain("recoverycode").doesNotContain("script");
+
+        var ok = run(
+                event("u", "{\"code\":\"123456\"}"),
+                request -> ApiResponse.ok(
+                        Map.of("c", request.fields("code", "recoveryCode").sixDigitCode("code"))));
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "5.5", "-1", "+5", " 5", "007", "1e1", "1234567"})
+    void queryInt_thatIsNotAPlainWholeNumber_is400(String limit) throws IOException {
+        var event = event("u", null);
+        event.setQueryStringParameters(Map.of("limit", limit));
+        var response = run(event, request -> ApiResponse.ok(Map.of("n", request.queryInt("limit", 20))));
+        assertThat(response.getStatusCode()).as(limit).isEqualTo(400);
+        assertThat(body(response)).containsEntry("field", "limit");
+    }
+
+    @Test
+    void queryInt_absentIsTheFallback_andAWholeNumberIsRead() {
+        var absent = run(event("u", null), request -> ApiResponse.ok(Map.of("n", request.queryInt("limit", 20))));
+        assertThat(absent.getBody()).isEqualTo("{\"n\":20}");
+        var event = event("u", null);
+        event.setQueryStringParameters(Map.of("limit", "50"));
+        assertThat(run(event, request -> ApiResponse.ok(Map.of("n", request.queryInt("limit", 20))))
+                        .getBody())
+                .isEqualTo("{\"n\":50}");
+    }
+
+    @Test
+    void nullForAStringField_isRefused_notTakenAsAbsent() throws IOException {
+        var response = run(
+                event("u", "{\"code\":\"123456\",\"recoveryCode\":null}"),
+                request -> ApiResponse.ok(
+                        Map.of("c", request.credential().getClass().getSimpleName())));
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(body(response)).containsEntry("field", "recoveryCode");
+    }
+
+    @Test
+    void maxLength_countsCodePoints_asJsonSchemaDoes() throws IOException {
+        // Four emoji are eight UTF-16 chars but four characters for docs/openapi.yaml's maxLength.
+        String four = "\ud83d\ude00".repeat(4);
+        var ok = run(
+                event("u", "{\"t\":\"" + four + "\"}"),
+                request -> ApiResponse.ok(
+                        Map.of("t", request.requiredString("t", 4).length())));
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        var tooLong = run(
+                event("u", "{\"t\":\"" + four + "x\"}"),
+                request -> ApiResponse.ok(
+                        Map.of("t", request.requiredString("t", 4).length())));
+        assertThat(tooLong.getStatusCode()).isEqualTo(400);
     }
 
     @Test

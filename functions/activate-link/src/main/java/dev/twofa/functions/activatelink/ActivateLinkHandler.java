@@ -28,6 +28,7 @@ public final class ActivateLinkHandler implements RequestHandler<APIGatewayV2HTT
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields("token");
             var activation = activateLink.activate(principal, request.requiredString("token", 128));
             return ApiResponse.ok(ApiResponse.object(
                     "secret", activation.secret(),

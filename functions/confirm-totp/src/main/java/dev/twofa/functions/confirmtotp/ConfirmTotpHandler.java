@@ -25,6 +25,7 @@ public final class ConfirmTotpHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields("code");
             var codes = confirmTotp.confirm(principal, request.sixDigitCode("code"));
             return ApiResponse.ok(ApiResponse.object("enabled", true, "recoveryCodes", codes));
         });

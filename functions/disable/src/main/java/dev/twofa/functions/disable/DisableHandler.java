@@ -11,6 +11,9 @@ import dev.twofa.wiring.Wiring;
 
 /** POST /2fa/disable {"code"} or {"recoveryCode"}: turns 2FA off after one more second-factor check. */
 public final class DisableHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** The step-up proof fields (docs/openapi.yaml StepUpProof), and no other. */
+    private static final String[] PROOF = {"code", "recoveryCode", "assertion"};
+
     private final DisableTotp disableTotp;
 
     public DisableHandler() {
@@ -25,6 +28,7 @@ public final class DisableHandler implements RequestHandler<APIGatewayV2HTTPEven
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields(PROOF);
             disableTotp.disable(principal, request.proof());
             return ApiResponse.ok(ApiResponse.object("totp", ApiResponse.object("enabled", false)));
         });

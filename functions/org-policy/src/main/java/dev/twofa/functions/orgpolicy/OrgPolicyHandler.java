@@ -31,6 +31,7 @@ public final class OrgPolicyHandler implements RequestHandler<APIGatewayV2HTTPEv
         return Http.handle(event, request -> {
             // Who asks first: without a verified IAM caller the body is not even read.
             var operator = request.operator();
+            request.fields("orgId", "mfaRequired", "reason");
             var policy = change.set(
                     request.requiredString("orgId", SupportReset.MAX_TEXT),
                     request.requiredBoolean("mfaRequired"),

@@ -12,6 +12,9 @@ import dev.twofa.wiring.Wiring;
 /** POST /2fa/recovery-codes/regenerate {"code"}: a new set of recovery codes, shown once; the old set dies. */
 public final class RegenerateRecoveryCodesHandler
         implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** The step-up proof fields (docs/openapi.yaml StepUpProof), and no other. */
+    private static final String[] PROOF = {"code", "recoveryCode", "assertion"};
+
     private final RegenerateRecoveryCodes regenerate;
 
     public RegenerateRecoveryCodesHandler() {
@@ -26,6 +29,7 @@ public final class RegenerateRecoveryCodesHandler
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields(PROOF);
             var codes = regenerate.regenerate(principal, request.proof());
             return ApiResponse.ok(ApiResponse.object("recoveryCodes", codes));
         });

@@ -26,13 +26,16 @@ public final class SmsConfirmHandler implements RequestHandler<APIGatewayV2HTTPE
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields("purpose", "code", "nonce", "recoveryCode", "assertion");
             SmsPurpose purpose = request.smsPurpose();
+            // Checked whichever proof follows (docs/openapi.yaml: one format for every purpose).
+            var nonce = request.nonce();
             var otherProof = request.otherProof();
             if (purpose == SmsPurpose.DISABLE && otherProof.isPresent()) {
                 smsConfirm.disableWithProof(principal, otherProof.get());
                 return ApiResponse.ok(ApiResponse.object("sms", ApiResponse.object("enabled", false)));
             }
-            var confirmed = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"), request.nonce());
+            var confirmed = smsConfirm.confirm(principal, purpose, request.sixDigitCode("code"), nonce);
             return ApiResponse.ok(
                     switch (purpose) {
                         case ENABLE ->

@@ -28,6 +28,7 @@ public final class SmsSendHandler implements RequestHandler<APIGatewayV2HTTPEven
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields("purpose", "phoneNumber", "code", "recoveryCode", "assertion");
             var sent = smsSend.send(
                     principal, request.smsPurpose(), request.optionalString("phoneNumber", 64), request.proof());
             return ApiResponse.accepted(

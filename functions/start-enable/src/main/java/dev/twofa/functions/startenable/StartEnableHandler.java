@@ -11,6 +11,9 @@ import dev.twofa.wiring.Wiring;
 
 /** POST /2fa/totp/enable: "Enable 2FA" clicked; emails the activation link. 202 Accepted. */
 public final class StartEnableHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** The step-up proof fields (docs/openapi.yaml StepUpProof), and no other. */
+    private static final String[] PROOF = {"code", "recoveryCode", "assertion"};
+
     private final StartEnable startEnable;
 
     public StartEnableHandler() {
@@ -24,7 +27,9 @@ public final class StartEnableHandler implements RequestHandler<APIGatewayV2HTTP
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
-            startEnable.start(request.principal(), request.proof());
+            var principal = request.principal();
+            request.fields(PROOF);
+            startEnable.start(principal, request.proof());
             return ApiResponse.accepted(ApiResponse.object("status", "activation_email_sent"));
         });
     }

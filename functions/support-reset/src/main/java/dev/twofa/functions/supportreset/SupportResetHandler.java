@@ -31,6 +31,7 @@ public final class SupportResetHandler implements RequestHandler<APIGatewayV2HTT
         return Http.handle(event, request -> {
             // Who asks first: without a verified IAM caller the body is not even read.
             var operator = request.operator();
+            request.fields("userId", "reason", "ticketId");
             var reset = new SupportReset.Request(
                     request.requiredString("userId", SupportReset.MAX_TEXT),
                     request.requiredString("reason", SupportReset.MAX_TEXT),

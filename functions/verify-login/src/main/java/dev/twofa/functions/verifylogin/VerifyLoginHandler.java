@@ -28,6 +28,7 @@ public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
+            request.fields("code", "recoveryCode", "nonce");
             var verified = verifyLogin.verify(principal, request.credential(), request.nonce());
             return ApiResponse.ok(ApiResponse.object(
                     "verified", true, "method", verified.method().apiName(), "assertion", verified.assertion()));

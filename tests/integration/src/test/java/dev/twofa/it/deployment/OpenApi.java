@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -53,7 +54,10 @@ public final class OpenApi {
 
     private OpenApi(Path file) {
         try (Reader reader = Files.newBufferedReader(file)) {
-            this.document = SamTemplate.map(new Yaml().load(reader));
+            // A key given twice would silently shadow the first (it once did: two RecoveryCode schemas).
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            this.document = SamTemplate.map(new Yaml(options).load(reader));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -145,6 +149,40 @@ public final class OpenApi {
         List<Error> errors = schema.validate(reply.body(), InputFormat.JSON);
         for (Error error : errors) {
             problems.add("body " + error.getInstanceLocation() + ": " + error.getMessage());
+        }
+        return problems;
+    }
+
+    /**
+     * Every way a JSON request body departs from the {@code application/json} request schema of
+     * {@code method path}; empty if it is valid. A body of {@code null} stands for no body.
+     */
+    public List<String> requestViolations(String method, String path, String json) {
+        Operation operation = operation(method, path)
+                .orElseThrow(() -> new AssertionError(method + " " + path + " is not in docs/openapi.yaml"));
+        Map<String, Object> requestBody = SamTemplate.map(operation.spec().getOrDefault("requestBody", Map.of()));
+        if (json == null) {
+            return Boolean.TRUE.equals(requestBody.get("required")) ? List.of("a body is required") : List.of();
+        }
+        if (requestBody.isEmpty()) {
+            return List.of(method + " " + path + " takes no body");
+        }
+        String pointer = "/paths/" + escape(path) + "/" + method.toLowerCase(Locale.ROOT)
+                + "/requestBody/content/application~1json/schema";
+        Schema schema = schemas.getSchema(SchemaLocation.of(IRI + "#" + pointer));
+        List<String> problems = new ArrayList<>();
+        for (Error error : schema.validate(json, InputFormat.JSON)) {
+            problems.add(error.getInstanceLocation() + ": " + error.getMessage());
+        }
+        return problems;
+    }
+
+    /** Every way {@code json} departs from the schema at {@code pointer} (e.g. "/components/schemas/Nonce"). */
+    public List<String> schemaViolations(String pointer, String json) {
+        Schema schema = schemas.getSchema(SchemaLocation.of(IRI + "#" + pointer));
+        List<String> problems = new ArrayList<>();
+        for (Error error : schema.validate(json, InputFormat.JSON)) {
+            problems.add(error.getInstanceLocation() + ": " + error.getMessage());
         }
         return problems;
     }
