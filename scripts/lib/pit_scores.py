@@ -4,8 +4,9 @@
 Usage: pit_scores.py REPORT.xml... [--survivors]
 
 Score = killed (incl. timed out and memory errors) / all mutants, as PIT's own summary counts it;
-"no coverage" mutants count as not killed. Groups: each package, then dev.twofa.domain (all of its
-subpackages), dev.twofa.http and dev.twofa.app.
+"no coverage" mutants count as not killed. Groups: each package, and dev.twofa.domain as a whole.
+With several reports, a mutant found in more than one (dev.twofa.app is mutated by both halves of
+scripts/mutation) counts as killed when any suite killed it: the whole test suite's score.
 """
 import collections
 import sys
@@ -19,26 +20,34 @@ def main(argv):
     reports = [a for a in argv if not a.startswith("--")]
     stats = collections.defaultdict(collections.Counter)
     survivors = []
+    rank = {"killed": 2, "survived": 1, "no coverage": 0}
+    merged = {}
     for report in reports:
         for m in ET.parse(report).getroot().iter("mutation"):
-            cls = m.findtext("mutatedClass")
-            pkg = cls.rsplit(".", 1)[0]
             status = m.get("status")
             outcome = "killed" if status in KILLED else "survived" if status == "SURVIVED" else "no coverage"
-            groups = [pkg]
-            for top in ("dev.twofa.domain", "dev.twofa.http", "dev.twofa.app"):
-                if pkg == top or pkg.startswith(top + "."):
-                    if top != pkg:
-                        groups.append(top)
-            for g in groups:
-                stats[g]["mutants"] += 1
-                stats[g][outcome] += 1
-            if outcome != "killed":
-                survivors.append(
-                    (cls, m.findtext("lineNumber"), m.findtext("mutatedMethod"), outcome, m.findtext("description"))
-                )
+            key = tuple(m.findtext(f) or "" for f in ("mutatedClass", "mutatedMethod", "methodDescription",
+                                                      "lineNumber", "mutator", "description"))
+            key += tuple(i.text for i in m.iter("index"))
+            if key not in merged or rank[outcome] > rank[merged[key][1]]:
+                merged[key] = (m, outcome)
+    for m, outcome in merged.values():
+        cls = m.findtext("mutatedClass")
+        pkg = cls.rsplit(".", 1)[0]
+        groups = [pkg]
+        for top in ("dev.twofa.domain", "dev.twofa.http", "dev.twofa.app"):
+            if pkg == top or pkg.startswith(top + "."):
+                if top != pkg:
+                    groups.append(top)
+        for g in groups:
+            stats[g]["mutants"] += 1
+            stats[g][outcome] += 1
+        if outcome != "killed":
+            survivors.append(
+                (cls, m.findtext("lineNumber"), m.findtext("mutatedMethod"), outcome, m.findtext("description"))
+            )
     print(f"{'package':36} {'mutants':>8} {'killed':>7} {'survived':>9} {'no cov':>7} {'score':>6}")
-    for g in sorted(stats, key=lambda g: (g.count("."), g) if g in ("dev.twofa.domain",) else (9, g)):
+    for g in sorted(stats):
         s = stats[g]
         score = 100.0 * s["killed"] / s["mutants"] if s["mutants"] else 100.0
         print(f"{g:36} {s['mutants']:8} {s['killed']:7} {s['survived']:9} {s['no coverage']:7} {score:5.1f}%")
