@@ -17,6 +17,11 @@ class OtpEdgesTest {
     }
 
     @Test
+    void aTotp_reportsItsPolicy() {
+        assertThat(new Totp(OtpPolicy.DEFAULT).policy()).isSameAs(OtpPolicy.DEFAULT);
+    }
+
+    @Test
     void percentEncoding_keepsExactlyTheUnreservedCharacters() {
         // Each neighbour of A-Z, a-z and 0-9 in ASCII is encoded; the ranges' ends are kept.
         assertThat(KeyUri.encode("@AZ[`az{/09:")).isEqualTo("%40AZ%5B%60az%7B%2F09%3A");
