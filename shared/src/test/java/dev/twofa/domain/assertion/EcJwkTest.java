@@ -45,6 +45,60 @@ class EcJwkTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** R = 1..32, S = 33..64 as DER INTEGERs (S with a leading zero: its top bit is set). */
+    private static byte[] der(boolean longFormLength, int sequenceTag, int secondIntegerTag, int lengthDelta) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(0x02);
+        body.write(32);
+        for (int i = 1; i <= 32; i++) {
+            body.write(i);
+        }
+        body.write(secondIntegerTag);
+        body.write(33);
+        body.write(0x00);
+        for (int i = 0; i < 32; i++) {
+            body.write(0x80 + i);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(sequenceTag);
+        if (longFormLength) {
+            out.write(0x81);
+        }
+        out.write(body.size() + lengthDelta);
+        out.writeBytes(body.toByteArray());
+        return out.toByteArray();
+    }
+
+    @Test
+    void derToJose_readsShortAndLongFormLengths_andStripsTheSignByte() {
+        byte[] expected = new byte[64];
+        for (int i = 0; i < 32; i++) {
+            expected[i] = (byte) (i + 1);
+            expected[32 + i] = (byte) (0x80 + i);
+        }
+        assertThat(EcJwk.derToJose(der(false, 0x30, 0x02, 0))).containsExactly(expected);
+        assertThat(EcJwk.derToJose(der(true, 0x30, 0x02, 0))).containsExactly(expected);
+    }
+
+    @Test
+    void derToJose_refusesEachMalformedPart() {
+        for (byte[] bad : new byte[][] {
+            der(false, 0x31, 0x02, 0), // not a SEQUENCE
+            der(true, 0x31, 0x02, 0),
+            der(false, 0x30, 0x03, 0), // the second value is not an INTEGER
+            der(false, 0x30, 0x02, 1), // the length says more than there is
+            der(false, 0x30, 0x02, -1), // ... or less
+            der(true, 0x30, 0x02, -1),
+            {0x30},
+            {}
+        }) {
+            assertThatThrownBy(() -> EcJwk.derToJose(bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        byte[] firstNotInteger = der(false, 0x30, 0x02, 0);
+        firstNotInteger[2] = 0x04;
+        assertThatThrownBy(() -> EcJwk.derToJose(firstNotInteger)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void jwk_hasFixedSizeCoordinates_andAThumbprintKid() throws Exception {
         Map<String, Object> jwk = EcJwk.of((ECPublicKey) p256().getPublic());

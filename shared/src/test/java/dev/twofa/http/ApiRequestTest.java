@@ -1,0 +1,287 @@
+package dev.twofa.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.twofa.app.Credential;
+import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.TwoFactorException.Unauthenticated;
+import dev.twofa.domain.sms.SmsPurpose;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The edges of what {@link ApiRequest} accepts: lengths, types, claims and the one-proof rules. */
+class ApiRequestTest {
+
+    private static ApiRequest body(String json) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder().withBody(json).build());
+    }
+
+    private static ApiRequest withClaims(Map<String, String> claims, String sourceIp, String userAgent) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withSourceIp(sourceIp)
+                                .withUserAgent(userAgent)
+                                .build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
+                                        .builder()
+                                        .withClaims(claims)
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+    }
+
+    private static ApiRequest operator(String arn, String requestId) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId(requestId)
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
+                                        .builder()
+                                        .withUserArn(arn)
+                                        .build())
+                                .build())
+                        .build())
+                .build());
+    }
+
+    private static InvalidRequest refusal(Runnable action) {
+        try {
+            action.run();
+        } catch (InvalidRequest e) {
+            return e;
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @Test
+    void sub_upTo256Characters_isTheUser_longerOrBlankIsUnauthenticated() {
+        assertThat(withClaims(Map.of("sub", "u".repeat(256)), null, null)
+                        .principal()
+                        .userId())
+                .hasSize(256);
+        for (String sub : new String[] {"u".repeat(257), " ", ""}) {
+            assertThatThrownBy(() -> withClaims(Map.of("sub", sub), null, null).principal())
+                    .isInstanceOf(Unauthenticated.class);
+        }
+    }
+
+    @Test
+    void email_isUsedOnlyWhenTheProviderVerifiedIt() {
+        var verified = withClaims(
+                        Map.of("sub", "u", "email", "a@example.com", "email_verified", "TRUE", "org_id", "acme"),
+                        "203.0.113.1",
+                        "ua")
+                .principal();
+        assertThat(verified.emailAddress()).contains("a@example.com");
+        assertThat(verified.organisation()).contains("acme");
+        assertThat(verified.sourceIp()).isEqualTo("203.0.113.1");
+        assertThat(verified.userAgent()).isEqualTo("ua");
+
+        for (String flag : new String[] {"false", "yes", ""}) {
+            assertThat(withClaims(Map.of("sub", "u", "email", "a@example.com", "email_verified", flag), null, null)
+                            .principal()
+                            .emailAddress())
+                    .isEmpty();
+        }
+        assertThat(withClaims(Map.of("sub", "u", "email", "a@example.com"), null, null)
+                        .principal()
+                        .emailAddress())
+                .isEmpty();
+    }
+
+    @Test
+    void userAgent_isCutAt256Characters() {
+        assertThat(withClaims(Map.of("sub", "u"), null, "a".repeat(256))
+                        .principal()
+                        .userAgent())
+                .hasSize(256);
+        assertThat(withClaims(Map.of("sub", "u"), null, "a".repeat(300))
+                        .principal()
+                        .userAgent())
+                .isEqualTo("a".repeat(256));
+    }
+
+    @Test
+    void operator_arnUpTo2048_withTheRequestId_orUnknown() {
+        String arn = "arn:aws:iam::123456789012:user/" + "x".repeat(2048 - 31);
+        assertThat(arn).hasSize(2048);
+        assertThat(operator(arn, "r-1").operator().arn()).isEqualTo(arn);
+        assertThat(operator(arn, "r-1").operator().requestId()).isEqualTo("r-1");
+        assertThat(operator(arn, " ").operator().requestId()).isEqualTo("unknown");
+        assertThat(operator(arn, null).operator().requestId()).isEqualTo("unknown");
+        assertThatThrownBy(() -> operator(arn + "x", "r").operator()).isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> operator("aws:iam::1:user/x", "r").operator()).isInstanceOf(Unauthenticated.class);
+    }
+
+    @Test
+    void strings_upToTheirLimit_areAccepted_longerOnesAndOtherTypesRefused() {
+        assertThat(body("{\"f\":\"abcd\"}").requiredString("f", 4)).isEqualTo("abcd");
+        assertThat(refusal(() -> body("{\"f\":\"abcde\"}").requiredString("f", 4))
+                        .detail())
+                .isEqualTo("The field \"f\" is too long.");
+        assertThat(refusal(() -> body("{\"f\":1}").requiredString("f", 4)).detail())
+                .isEqualTo("The field \"f\" must be a string.");
+        var missing = refusal(() -> body("{}").requiredString("f", 4));
+        assertThat(missing.field()).isEqualTo("f");
+        assertThat(missing.detail()).isEqualTo("The field \"f\" is required.");
+        assertThat(body("{}").optionalString("f", 4)).isEmpty();
+    }
+
+    @Test
+    void booleans_mustBeJsonBooleans() {
+        assertThat(body("{\"b\":true}").requiredBoolean("b")).isTrue();
+        assertThat(body("{\"b\":false}").requiredBoolean("b")).isFalse();
+        for (String json : new String[] {"{\"b\":\"true\"}", "{\"b\":1}", "{}"}) {
+            assertThat(refusal(() -> body(json).requiredBoolean("b")).detail())
+                    .isEqualTo("The field \"b\" must be true or false.");
+        }
+    }
+
+    private static ApiRequest query(Map<String, String> params) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
+                .withQueryStringParameters(params)
+                .build());
+    }
+
+    @Test
+    void queryParameters_absentOrEmpty_areEmpty_tooLongOrNotANumber_refused() {
+        assertThat(query(null).query("limit", 6)).isEmpty();
+        assertThat(query(Map.of("limit", "")).query("limit", 6)).isEmpty();
+        assertThat(query(Map.of("limit", "abcdef")).query("limit", 6)).contains("abcdef");
+        assertThat(refusal(() -> query(Map.of("limit", "abcdefg")).query("limit", 6))
+                        .detail())
+                .isEqualTo("The parameter \"limit\" is too long.");
+        assertThat(query(Map.of("limit", "20")).queryInt("limit", 5)).isEqualTo(20);
+        assertThat(query(new HashMap<>()).queryInt("limit", 5)).isEqualTo(5);
+        assertThat(refusal(() -> query(Map.of("limit", "2x")).queryInt("limit", 5))
+                        .detail())
+                .isEqualTo("The parameter \"limit\" must be a whole number.");
+    }
+
+    @Test
+    void smsPurpose_isOneOfThree() {
+        assertThat(body("{\"purpose\":\"login\"}").smsPurpose()).isEqualTo(SmsPurpose.LOGIN);
+        assertThat(refusal(() -> body("{\"purpose\":\"LOGIN\"}").smsPurpose()).field())
+                .isEqualTo("purpose");
+    }
+
+    @Test
+    void proof_isAtMostOne_ofCodeRecoveryCodeOrAssertion() {
+        assertThat(new ApiRequest(APIGatewayV2HTTPEvent.builder().build()).proof())
+                .isEmpty();
+        assertThat(body(" ").proof()).isEmpty();
+        assertThat(body("{}").proof()).isEmpty();
+        assertThat(body("{\"code\":\"123 456\"}").proof()).contains(new Credential.TotpCode("123456"));
+        assertThat(body("{\"recoveryCode\":\"abcd-efgh-jkmn\"}").proof())
+                .contains(new Credential.RecoveryCode("ABCDEFGHJKMN"));
+        assertThat(body("{\"assertion\":\"a.b.c\"}").proof()).contains(new Credential.SignInAssertion("a.b.c"));
+        for (String json : new String[] {
+            "{\"code\":\"123456\",\"assertion\":\"a.b.c\"}",
+            "{\"recoveryCode\":\"ABCD-EFGH-JKMN\",\"assertion\":\"a.b.c\"}",
+            "{\"code\":\"123456\",\"recoveryCode\":\"ABCD-EFGH-JKMN\"}"
+        }) {
+            assertThat(refusal(() -> body(json).proof()).detail())
+                    .isEqualTo("Send one proof: \"code\", \"recoveryCode\" or \"assertion\", not several.");
+        }
+        assertThat(body("{\"assertion\":\"" + "a".repeat(ApiRequest.MAX_ASSERTION_LENGTH) + "\"}")
+                        .proof())
+                .isPresent();
+        assertThat(refusal(() -> body("{\"assertion\":\"" + "a".repeat(ApiRequest.MAX_ASSERTION_LENGTH + 1) + "\"}")
+                                .proof())
+                        .field())
+                .isEqualTo("assertion");
+    }
+
+    @Test
+    void otherProof_isARecoveryCodeOrAnAssertion_neverBesideAnSmsCode() {
+        assertThat(body("{\"code\":\"123456\"}").otherProof()).isEmpty();
+        assertThat(body("{\"assertion\":\"a.b.c\"}").otherProof()).contains(new Credential.SignInAssertion("a.b.c"));
+        assertThat(body("{\"recoveryCode\":\"ABCD-EFGH-JKMN\"}").otherProof())
+                .contains(new Credential.RecoveryCode("ABCDEFGHJKMN"));
+        for (String json :
+                new String[] {"{\"code\":\"123456\",\"assertion\":\"a\"}", "{\"code\":\"1\",\"recoveryCode\":\"x\"}"}) {
+            assertThat(refusal(() -> body(json).otherProof()).detail())
+                    .isEqualTo(
+                            "Send the SMS \"code\", or another proof (\"recoveryCode\" or \"assertion\"), not both.");
+        }
+    }
+
+    @Test
+    void credential_isExactlyOne_andARecoveryCodeMustBeOne() {
+        assertThat(refusal(() -> body("{}").credential()).detail())
+                .isEqualTo("Send either \"code\" or \"recoveryCode\", not both or neither.");
+        var notACode =
+                refusal(() -> body("{\"recoveryCode\":\"ABCD-EFGH-JKM\"}").credential());
+        assertThat(notACode.field()).isEqualTo("recoveryCode");
+        assertThat(notACode.detail()).isEqualTo("A recovery code has 12 letters and digits, like ABCD-EFGH-JKMN.");
+        assertThat(refusal(() -> body("{\"recoveryCode\":\"ABCD-EFGH-JKMN\\u0000\"}")
+                                .credential())
+                        .field())
+                .isEqualTo("recoveryCode");
+    }
+
+    @Test
+    void nonce_isOneTo128PrintableAsciiCharacters() {
+        assertThat(body("{}").nonce()).isEmpty();
+        assertThat(body("{\"nonce\":\"" + "n".repeat(128) + "\"}").nonce()).contains("n".repeat(128));
+        assertThat(body("{\"nonce\":\"!~\"}").nonce()).contains("!~");
+        for (String nonce : new String[] {"", "a b", "\\u007f", "\\u00e9", "n".repeat(129)}) {
+            assertThat(refusal(() -> body("{\"nonce\":\"" + nonce + "\"}").nonce())
+                            .field())
+                    .isEqualTo("nonce");
+        }
+    }
+
+    @Test
+    void bodySize_isCountedInUtf8Bytes_after_base64Decoding() {
+        String padding = "x".repeat(ApiRequest.MAX_BODY_BYTES - "{\"f\":\"\"}".length());
+        String exactlyMax = "{\"f\":\"" + padding + "\"}";
+        assertThat(exactlyMax.getBytes(StandardCharsets.UTF_8)).hasSize(ApiRequest.MAX_BODY_BYTES);
+        assertThat(body(exactlyMax).optionalString("f", 5000)).contains(padding);
+
+        String oneOver = "{\"f\":\"" + padding + "y\"}";
+        assertThat(refusal(() -> body(oneOver).optionalString("f", 5000)).detail())
+                .isEqualTo("The request body is too large.");
+        // Two bytes per character in UTF-8: half as many characters are already too many bytes.
+        String wide = "{\"f\":\"" + "\u00e9".repeat(ApiRequest.MAX_BODY_BYTES / 2) + "\"}";
+        assertThat(refusal(() -> body(wide).optionalString("f", 5000)).detail())
+                .isEqualTo("The request body is too large.");
+        // Far too long is refused before anything is decoded.
+        String huge = "x".repeat(ApiRequest.MAX_BODY_BYTES * 2 + 1);
+        assertThat(refusal(() -> base64(huge, false).optionalString("f", 5)).detail())
+                .isEqualTo("The request body is too large.");
+        String base64Max = Base64.getEncoder().encodeToString(exactlyMax.getBytes(StandardCharsets.UTF_8));
+        assertThat(base64Max.length()).isLessThanOrEqualTo(ApiRequest.MAX_BODY_BYTES * 2);
+        assertThat(base64(base64Max, true).optionalString("f", 5000)).contains(padding);
+        assertThat(refusal(() -> base64("{not base64}", true).optionalString("f", 5))
+                        .detail())
+                .isEqualTo("The request body is not valid base64.");
+    }
+
+    private static ApiRequest base64(String body, boolean encoded) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
+                .withBody(body)
+                .withIsBase64Encoded(encoded)
+                .build());
+    }
+
+    @Test
+    void theBody_isParsedOnce() {
+        var request = body("{\"a\":\"1\",\"b\":\"2\"}");
+        assertThat(request.optionalString("a", 1)).isEqualTo(Optional.of("1"));
+        assertThat(request.optionalString("b", 1)).isEqualTo(Optional.of("2"));
+        assertThat(refusal(() -> body("").optionalString("a", 1)).detail())
+                .isEqualTo("The request needs a JSON object body.");
+        assertThat(refusal(() -> body("[]").optionalString("a", 1)).detail())
+                .isEqualTo("The request body is not a JSON object.");
+    }
+}
