@@ -35,7 +35,7 @@ class WebClientServedTest {
     static Path keyDir;
 
     /** The module index.html loads; it imports the others. */
-    private static final String ENTRY_MODULE = "app.js";
+    private static final String ENTRY_MODULE = "main.js";
 
     /** An import statement: from "import" at the start of a line to its semicolon. */
     private static final Pattern IMPORT_STATEMENT = Pattern.compile("^import\\b[^;]*;", Pattern.MULTILINE);
