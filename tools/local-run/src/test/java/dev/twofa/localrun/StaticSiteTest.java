@@ -21,7 +21,7 @@ class StaticSiteTest {
     void site() throws IOException {
         Path web = Files.createDirectories(dir.resolve("web"));
         Files.writeString(web.resolve("index.html"), "<!doctype html><title>client</title>");
-        Files.writeString(web.resolve("app.js"), "\"use strict\";");
+        Files.writeString(web.resolve("main.js"), "import { api } from \"./api.js\";");
         Files.writeString(web.resolve("notes.md"), "# not part of the client");
         Files.writeString(web.resolve(".env"), "SECRET=1");
         Files.createDirectories(web.resolve("img"));
@@ -43,7 +43,7 @@ class StaticSiteTest {
 
     @Test
     void files_areServedWithTheTypeOfTheirExtension() throws IOException {
-        assertThat(site.find("/app.js").orElseThrow().contentType()).isEqualTo("text/javascript; charset=utf-8");
+        assertThat(site.find("/main.js").orElseThrow().contentType()).isEqualTo("text/javascript; charset=utf-8");
         assertThat(site.find("/img/logo.png").orElseThrow().contentType()).isEqualTo("image/png");
     }
 

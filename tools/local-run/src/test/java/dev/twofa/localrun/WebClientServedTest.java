@@ -10,8 +10,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 class WebClientServedTest {
     @TempDir
     static Path keyDir;
+
+    /** The module index.html loads; it imports the others. */
+    private static final String ENTRY_MODULE = "main.js";
+
+    /** An import statement: from "import" at the start of a line to its semicolon. */
+    private static final Pattern IMPORT_STATEMENT = Pattern.compile("^import\\b[^;]*;", Pattern.MULTILINE);
+
+    /** The only form the client's imports take: named bindings from a module beside it. */
+    private static final Pattern RELATIVE_IMPORT =
+            Pattern.compile("import \\{[\\w\\s,$]+\\} from \"\\./([a-z][a-z0-9-]*\\.js)\";");
 
     private static LocalRun run;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -57,14 +79,18 @@ class WebClientServedTest {
             assertThat(page.headers().firstValue("content-security-policy"))
                     .contains("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
                             + " connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-            assertThat(page.body()).contains("<script src=\"app.js\" defer></script>");
+            // config.js, a classic script, runs before the module that starts the client; no inline script.
+            assertThat(page.body())
+                    .contains("<script src=\"config.js\" defer></script>\n<script type=\"module\" src=\"" + ENTRY_MODULE
+                            + "\"></script>");
+            assertThat(page.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=)");
         }
     }
 
     @Test
     void scriptsAndStyles_haveTheirTypes_andAreRevalidated() throws Exception {
         for (var file : List.of(
-                List.of("/app.js", "text/javascript; charset=utf-8"),
+                List.of("/" + ENTRY_MODULE, "text/javascript; charset=utf-8"),
                 List.of("/config.js", "text/javascript; charset=utf-8"),
                 List.of("/styles.css", "text/css; charset=utf-8"))) {
             HttpResponse<String> response = get(file.get(0));
@@ -74,6 +100,87 @@ class WebClientServedTest {
             assertThat(response.headers().firstValue("cache-control")).contains("no-cache");
             assertThat(response.headers().firstValue("x-content-type-options")).contains("nosniff");
         }
+    }
+
+    /**
+     * Every module the client imports, followed from the entry module, is served as JavaScript (a
+     * browser refuses a module of another type), is imported by a relative path (nothing from
+     * another site), and no module imports one that imports it back. Every .js file in web/ besides
+     * config.js is one of them: none is left over.
+     */
+    @Test
+    void everyModule_isServedAsJavaScript_importedRelatively_andWithoutCycles() throws Exception {
+        Map<String, List<String>> imports = new TreeMap<>();
+        Deque<String> toRead = new ArrayDeque<>(List.of(ENTRY_MODULE));
+        while (!toRead.isEmpty()) {
+            String module = toRead.pop();
+            if (imports.containsKey(module)) {
+                continue;
+            }
+            HttpResponse<String> response = get("/" + module);
+            assertThat(response.statusCode()).as(module).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type"))
+                    .as(module)
+                    .contains("text/javascript; charset=utf-8");
+            assertThat(response.headers().firstValue("x-content-type-options")).contains("nosniff");
+            List<String> statements = IMPORT_STATEMENT
+                    .matcher(response.body())
+                    .results()
+                    .map(MatchResult::group)
+                    .toList();
+            List<String> targets = new ArrayList<>();
+            for (String statement : statements) {
+                Matcher relative = RELATIVE_IMPORT.matcher(statement);
+                assertThat(relative.matches()).as("%s: %s", module, statement).isTrue();
+                targets.add(relative.group(1));
+            }
+            imports.put(module, targets);
+            toRead.addAll(targets);
+        }
+
+        try (Stream<Path> files = Files.list(run.webRoot().orElseThrow())) {
+            assertThat(imports.keySet())
+                    .containsExactlyInAnyOrderElementsOf(
+                            files.map(file -> file.getFileName().toString())
+                                    .filter(name -> name.endsWith(".js") && !name.equals("config.js"))
+                                    .toList());
+        }
+        assertThat(cycleIn(imports)).isEmpty();
+    }
+
+    /** The first import cycle found, as the modules along it, else empty. */
+    private static List<String> cycleIn(Map<String, List<String>> imports) {
+        Set<String> done = new HashSet<>();
+        for (String start : imports.keySet()) {
+            List<String> cycle = cycleFrom(start, imports, new ArrayList<>(), done);
+            if (!cycle.isEmpty()) {
+                return cycle;
+            }
+        }
+        return List.of();
+    }
+
+    private static List<String> cycleFrom(
+            String module, Map<String, List<String>> imports, List<String> path, Set<String> done) {
+        int seen = path.indexOf(module);
+        if (seen >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
+            cycle.add(module);
+            return cycle;
+        }
+        if (done.contains(module)) {
+            return List.of();
+        }
+        path.add(module);
+        for (String next : imports.getOrDefault(module, List.of())) {
+            List<String> cycle = cycleFrom(next, imports, path, done);
+            if (!cycle.isEmpty()) {
+                return cycle;
+            }
+        }
+        path.remove(path.size() - 1);
+        done.add(module);
+        return List.of();
     }
 
     @Test

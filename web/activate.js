@@ -1,0 +1,207 @@
+// The activation link (/activate#token=…): the QR code and key, the first code, then the recovery
+// codes once. The recovery codes panel is also where new codes from Settings show
+// (settings-recovery.js).
+import { api, ApiError } from "./api.js";
+import { sentence, showError } from "./errors.js";
+import { announce, clearErrors, fieldError } from "./feedback.js";
+import { codeFrom, once } from "./forms.js";
+import { endSession } from "./session.js";
+import { $, productName, state } from "./state.js";
+
+/** { secret } while the QR code is on screen. */
+let activation = null;
+/** While the codes are on screen, once. */
+let recoveryCodes = null;
+/** "enable" | "regenerate": where the codes panel is shown. */
+let codesContext = null;
+
+function groupSecret(secret) {
+    return secret.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
+}
+
+/** Takes the secret, QR code and recovery codes off the page; they are shown once. */
+export function wipeActivation(all = true) {
+    activation = null;
+    $("qr").removeAttribute("src");
+    $("secret").textContent = "";
+    $("copy-secret-status").textContent = "";
+    $("confirm-code").value = "";
+    if (all) {
+        recoveryCodes = null;
+        $("recovery-codes").replaceChildren();
+        $("codes-status").textContent = "";
+        $("codes-form").reset();
+        clearErrors($("codes-form"));
+        if (codesContext === "regenerate") {
+            placeCodesPanel("enable");
+            $("activate-codes").hidden = true;
+        }
+    }
+}
+
+/** The one recovery codes panel, at setup (the activation screen) or in Settings after new codes. */
+function placeCodesPanel(context) {
+    codesContext = context;
+    const panel = $("activate-codes");
+    const regenerate = context === "regenerate";
+    if (regenerate) {
+        $("regen-codes-slot").append(panel);
+    } else {
+        $("activate-done").before(panel);
+    }
+    $("codes-title").setAttribute("aria-level", regenerate ? "3" : "2");
+    $("codes-replaced").hidden = !regenerate;
+}
+
+/** Shows the codes once, with copy and download, until the user ticks that they saved them. */
+export function showRecoveryCodes(codes, context) {
+    recoveryCodes = Array.isArray(codes) ? codes : [];
+    $("recovery-codes").replaceChildren(...recoveryCodes.map((c) => {
+        const item = document.createElement("li");
+        item.textContent = c;
+        return item;
+    }));
+    $("codes-status").textContent = "";
+    $("codes-form").reset();
+    placeCodesPanel(context);
+    if (context === "regenerate") {
+        $("activate-codes").hidden = false;
+    } else {
+        showActivatePart("activate-codes");
+    }
+    $("codes-title").focus();
+}
+
+function showActivatePart(part) {
+    for (const id of ["activate-loading", "activate-error", "activate-setup", "activate-codes", "activate-done"]) {
+        $(id).hidden = id !== part;
+    }
+}
+
+export async function enterActivate() {
+    clearErrors($("view-activate"));
+    if (activation) {
+        showActivatePart("activate-setup");
+        return;
+    }
+    if (recoveryCodes && codesContext === "enable") {
+        showActivatePart("activate-codes");
+        return;
+    }
+    const token = state.activationToken;
+    if (!token) {
+        showActivatePart("activate-error");
+        $("activate-error-text").textContent = "Open the activation link from your email to continue. "
+            + "If you already used it, go back to Security settings and choose Enable 2FA again.";
+        return;
+    }
+    showActivatePart("activate-loading");
+    // Spent by this call whatever the answer: the API accepts a link once.
+    state.activationToken = null;
+    try {
+        const answer = await api("POST", "/2fa/totp/activate", { token });
+        if (typeof answer.qrCodePng !== "string" || !answer.qrCodePng.startsWith("data:image/png;base64,")) {
+            throw new ApiError(502, {}, null);
+        }
+        activation = { secret: answer.secret.replace(/\s+/g, "") };
+        $("qr").src = answer.qrCodePng;
+        $("secret").textContent = groupSecret(answer.secret);
+        showActivatePart("activate-setup");
+        announce("Scan the QR code with your authenticator app, then enter the code it shows.");
+    } catch (error) {
+        if (error.status === 401) {
+            endSession(sentence(error, "activation"));
+            return;
+        }
+        showActivatePart("activate-error");
+        const text = sentence(error, "activation");
+        $("activate-error-text").textContent = text;
+        announce(text);
+    }
+}
+
+async function copyText(text, statusElement, done, fallbackElement) {
+    try {
+        await navigator.clipboard.writeText(text);
+        statusElement.textContent = done;
+    } catch {
+        if (fallbackElement) {
+            const range = document.createRange();
+            range.selectNodeContents(fallbackElement);
+            const selection = getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }
+        statusElement.textContent = "Copying is not allowed here: the text is selected, press Ctrl+C (⌘C on a Mac).";
+    }
+}
+
+export function bindActivate() {
+    $("copy-secret").addEventListener("click", () => {
+        if (activation) {
+            copyText(activation.secret, $("copy-secret-status"), "Key copied.", $("secret"));
+        }
+    });
+
+    const confirmForm = $("confirm-form");
+    confirmForm.addEventListener("submit", once(confirmForm, async () => {
+        clearErrors(confirmForm);
+        const input = $("confirm-code");
+        const code = codeFrom(input);
+        if (!code) {
+            return;
+        }
+        try {
+            const answer = await api("POST", "/2fa/totp/confirm", { code });
+            wipeActivation(false);
+            showRecoveryCodes(answer.recoveryCodes, "enable");
+            announce("Two-factor authentication is on. Save your recovery codes: they are shown only now.");
+        } catch (error) {
+            showError(confirmForm, error, "totp");
+        }
+    }));
+
+    $("codes-copy").addEventListener("click", () => {
+        if (recoveryCodes) {
+            copyText(recoveryCodes.join("\n"), $("codes-status"), "Recovery codes copied.", $("recovery-codes"));
+        }
+    });
+    $("codes-download").addEventListener("click", () => {
+        if (!recoveryCodes) {
+            return;
+        }
+        const who = state.session?.email || state.session?.sub || "your account";
+        const text = `${productName()} recovery codes for ${who}\n`
+            + "Each code signs you in once. Keep this file somewhere safe.\n\n"
+            + `${recoveryCodes.join("\n")}\n`;
+        const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+        const link = document.createElement("a");
+        link.href = url;
+        link.download = "recovery-codes.txt";
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        $("codes-status").textContent = "Downloaded recovery-codes.txt.";
+    });
+
+    const codesForm = $("codes-form");
+    codesForm.addEventListener("submit", (event) => {
+        event.preventDefault();
+        clearErrors(codesForm);
+        if (!$("codes-saved").checked) {
+            fieldError($("codes-saved"), "Tick the box once your recovery codes are saved.");
+            return;
+        }
+        if (codesContext === "regenerate") {
+            wipeActivation();
+            $("regen-start").focus();
+            announce("Your new recovery codes are saved. The earlier ones no longer work.");
+            return;
+        }
+        wipeActivation();
+        showActivatePart("activate-done");
+        $("activate-done-title").focus();
+        announce("Two-factor authentication is on.");
+    });
+}

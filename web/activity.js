@@ -1,0 +1,134 @@
+// Settings > Security, Recent security activity: GET /2fa/activity, 10 at a time, newest first,
+// "Show more" while the API returns a next cursor.
+import { api } from "./api.js";
+import { showError } from "./errors.js";
+import { announce, clearErrors } from "./feedback.js";
+import { once } from "./forms.js";
+import { $ } from "./state.js";
+
+const METHOD_NAMES = {
+    totp: "Authenticator app",
+    recovery: "Recovery code",
+    sms: "Text message",
+    assertion: "Recent sign-in",
+};
+const SIGNED_IN_WITH = { totp: "your authenticator app", recovery: "a recovery code", sms: "a text message code" };
+const EVENT_LABELS = {
+    totp_enable_started: "Authenticator app setup started",
+    totp_activated: "Authenticator app setup link opened",
+    totp_enabled: "Authenticator app turned on",
+    totp_disabled: "Authenticator app turned off",
+    sms_sent: "Text message code sent",
+    sms_enabled: "Text message verification turned on",
+    sms_disabled: "Text message verification turned off",
+    sms_send_failed: "A text message could not be sent",
+    sms_budget_exhausted: "A text message was not sent: too many were sent in the last hour",
+    verify_failed: "Failed sign-in attempt",
+    replay_refused: "An already used code was refused",
+    lockout_started: "Sign-in paused after too many failed attempts",
+    factor_locked: "Two-factor sign-in locked after too many failed attempts",
+    recovery_code_used: "Recovery code used",
+    recovery_codes_regenerated: "New recovery codes created",
+    support_reset: "Two-factor authentication reset by support",
+};
+
+/** The next page's cursor; a newer load (a higher generation) drops the answers of older ones. */
+let activity = { next: null, generation: 0 };
+
+function activityLabel(event) {
+    if (event.event === "verify_succeeded") {
+        return `Signed in with ${SIGNED_IN_WITH[event.method] || "a second factor"}`;
+    }
+    return EVENT_LABELS[event.event] || String(event.event || "Unknown event");
+}
+
+function activityItem(event) {
+    const item = document.createElement("li");
+    item.tabIndex = -1;
+    const what = document.createElement("span");
+    what.className = "what";
+    what.textContent = activityLabel(event);
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    const parts = [];
+    if (event.method) {
+        parts.push(document.createTextNode(METHOD_NAMES[event.method] || String(event.method)));
+    }
+    const at = new Date(event.at);
+    if (!Number.isNaN(at.getTime())) {
+        const time = document.createElement("time");
+        time.dateTime = at.toISOString();
+        time.textContent = at.toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
+        parts.push(time);
+    }
+    if (event.sourceIp) {
+        parts.push(document.createTextNode(`IP ${event.sourceIp}`));
+    }
+    parts.forEach((part, index) => {
+        meta.append(...(index ? [" · ", part] : [part]));
+    });
+    if (event.userAgent) {
+        meta.title = String(event.userAgent);
+    }
+    item.append(what, meta);
+    return item;
+}
+
+/** The first page of events ({@code more} false) or the next one, appended. */
+export async function loadActivity(more) {
+    const generation = more ? activity.generation : ++activity.generation;
+    const errorElement = more ? $("activity-more-error") : $("activity-error");
+    let path = "/2fa/activity?limit=10";
+    if (more && activity.next) {
+        path += `&cursor=${encodeURIComponent(activity.next)}`;
+    }
+    let page;
+    try {
+        page = await api("GET", path);
+    } catch (error) {
+        if (generation === activity.generation) {
+            showError($("activity-card"), error, "activity", errorElement);
+        }
+        return null;
+    }
+    if (generation !== activity.generation) {
+        return null;
+    }
+    clearErrors($("activity-card"));
+    const events = Array.isArray(page.events) ? page.events : [];
+    const items = events.map(activityItem);
+    const list = $("activity-list");
+    if (more) {
+        list.append(...items);
+    } else {
+        list.replaceChildren(...items);
+    }
+    activity.next = typeof page.next === "string" && page.next ? page.next : null;
+    $("activity-more").hidden = !activity.next;
+    $("activity-empty").hidden = list.children.length > 0;
+    return items[0] || null;
+}
+
+/** Empties the list (the session ended); an answer still on its way is dropped. */
+export function clearActivity() {
+    activity = { next: null, generation: activity.generation + 1 };
+    $("activity-list").replaceChildren();
+    $("activity-more").hidden = true;
+}
+
+export function bindActivity() {
+    const more = $("activity-more");
+    more.addEventListener("click", once(more, async () => {
+        const first = await loadActivity(true);
+        if (first) {
+            first.focus();
+            announce("More activity shown.");
+        } else if (!more.hidden) {
+            more.focus();
+        } else if ($("activity-more-error").hidden) {
+            // The last page can be empty: the list was complete already.
+            $("activity-title").focus();
+            announce("There is no earlier activity.");
+        }
+    }));
+}

@@ -1,0 +1,122 @@
+// Error sentences: one clear sentence for each failed call, said where it belongs (the problem's
+// field, else the form's code field, else a message element); a lost session goes to sign-in.
+import { apiBase } from "./api.js";
+import { announce, fieldError, isShown, messageAt } from "./feedback.js";
+import { endSession } from "./session.js";
+import { state } from "./state.js";
+
+export function inWords(seconds) {
+    if (seconds === null || seconds === undefined) {
+        return "in a moment";
+    }
+    if (seconds <= 1) {
+        return "in 1 second";
+    }
+    if (seconds < 90) {
+        return `in ${seconds} seconds`;
+    }
+    const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `in ${Math.ceil(seconds / 60)} minutes (at ${at})`;
+}
+
+/** One clear sentence for a failed call; {@code context} says what the user was doing. */
+export function sentence(error, context) {
+    const wait = error.retryAfter;
+    const detail = typeof error.problem.detail === "string" ? error.problem.detail : "";
+    switch (error.type) {
+        case "invalid-code":
+            if (context === "recovery") {
+                return "That recovery code is not valid or was already used. Check it and try again.";
+            }
+            if (context === "sms") {
+                return "That code is not valid. Use the code from the latest text message; each code works once.";
+            }
+            return "That code is not valid. Enter the current code from your authenticator app; each code works once.";
+        case "invalid-activation-link":
+            return "This activation link is not valid any more: it works once and expires after 15 minutes. "
+                + "Go back to Security settings and choose Enable 2FA again.";
+        case "too-many-attempts":
+            return context === "sms-send"
+                ? `You can ask for a new code ${inWords(wait)}.`
+                : `Too many attempts. Try again ${inWords(wait)}.`;
+        case "factor-locked":
+            return "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+        case "step-up-required":
+            return "Confirm it's you first: this change needs a code from your authenticator app, a recovery code "
+                + "or a sign-in of the last few minutes.";
+        case "email-not-verified":
+            return state.session?.email
+                ? "We send the setup link only to a verified email address, and your sign-in provider has not "
+                    + `verified ${state.session.email}. Verify it with them, sign in again, then choose Enable 2FA.`
+                : "We send the setup link only to a verified email address, and your sign-in did not include one. "
+                    + "Add and verify an email address with your sign-in provider, sign in again, then choose "
+                    + "Enable 2FA.";
+        case "dependency-unavailable":
+            return `The service is busy right now. Try again ${inWords(wait)}.`;
+        case "dependency-failed":
+            return "A service behind the API refused the request. Try again later, or contact support if it goes on.";
+        case "unauthenticated":
+            return "Your session has ended. Sign in again.";
+        case "wrong-state":
+            if (context === "regenerate") {
+                return "The authenticator app is off, so there are no recovery codes to replace.";
+            }
+            if (detail) {
+                return detail;
+            }
+            break;
+        case "invalid-request":
+        case "invalid-phone-number":
+        case "sms-opted-out":
+        case "sms-rejected":
+            if (detail) {
+                return detail;
+            }
+            break;
+        default:
+            break;
+    }
+    if (error.status === 0) {
+        return `Cannot reach the API at ${apiBase() || location.origin}. Check your connection, or the API base URL under Connection.`;
+    }
+    if (error.status === 401) {
+        return "Your session has ended. Sign in again.";
+    }
+    if (error.status === 404) {
+        return "The API has no such endpoint (404). Check the API base URL under Connection.";
+    }
+    if (error.status === 429) {
+        return `Too many requests. Try again ${inWords(wait)}.`;
+    }
+    if (error.status === 503) {
+        return `The service is busy right now. Try again ${inWords(wait)}.`;
+    }
+    if (error.status >= 500) {
+        return "Something went wrong on our side. Try again in a moment.";
+    }
+    return `The request was refused (HTTP ${error.status}).`;
+}
+
+/**
+ * Shows a failed call's sentence next to the field it concerns: the problem's {@code field}, else
+ * the form's main input for code problems, else {@code fallback}. A lost session goes to sign-in.
+ */
+export function showError(scope, error, context, fallback) {
+    if (error.status === 401 || error.type === "unauthenticated") {
+        endSession(sentence(error, context));
+        return;
+    }
+    const text = sentence(error, context);
+    const inputs = [...scope.querySelectorAll("[data-api-field]")].filter(isShown);
+    let input = error.field ? inputs.find((i) => i.dataset.apiField.split(" ").includes(error.field)) : null;
+    if (!input && fallback === undefined) {
+        input = [...scope.querySelectorAll("[data-primary]")].find(isShown) || null;
+    }
+    if (input) {
+        fieldError(input, text);
+    } else if (fallback) {
+        messageAt(fallback, text);
+    } else {
+        announce(text);
+    }
+}

@@ -1,0 +1,120 @@
+// Settings > Security, the text message (SMS) card: a number on (the number, while the app is on a
+// proof, then the texted code) and off (the bin icon), each run through the step-up panel
+// (stepup.js).
+import { api } from "./api.js";
+import { showError } from "./errors.js";
+import { announce, clearErrors, fieldError } from "./feedback.js";
+import { bindResend, codeFrom, once, sendSmsCode } from "./forms.js";
+import { refreshStatus, resetSmsEnable } from "./settings.js";
+import { acceptedProofsOf, askingFor, changeWithProof, closeStepUp, openStepUp, phoneOnFile } from "./stepup.js";
+import { $ } from "./state.js";
+
+/** The number being turned on, for "Resend code". */
+let enablePhone = null;
+
+export function bindSmsSettings() {
+    // SMS on: number (and, while the app is on, a proof), then the texted code.
+    const enableParts = {
+        sentElement: $("sms-enable-sent"),
+        codeInput: $("sms-enable-code"),
+        resendButton: $("sms-enable-resend"),
+        resendError: $("sms-enable-resend-error"),
+    };
+    const phoneForm = $("sms-enable-form");
+    const phoneInput = $("sms-phone");
+    const smsEnable = {
+        scope: phoneForm,
+        slot: $("sms-off-stepup"),
+        opener: phoneInput,
+        context: "sms-send",
+        about: () => `We will text a code to ${enablePhone} to check that it is yours.`,
+        action: "Confirm and send code",
+        send: (proof) => sendSmsCode("enable", enablePhone, enableParts, proof),
+        done: (text) => {
+            phoneForm.hidden = true;
+            $("sms-enable-confirm-form").hidden = false;
+            enableParts.codeInput.focus();
+            announce(text);
+        },
+        failed: (error) => {
+            if (error.field !== "phoneNumber") {
+                return false;
+            }
+            closeStepUp(false);
+            showError(phoneForm, error, "sms-send");
+            return true;
+        },
+    };
+    phoneForm.addEventListener("submit", once(phoneForm, async () => {
+        clearErrors(phoneForm);
+        const phoneNumber = phoneInput.value.trim();
+        if (!phoneNumber) {
+            fieldError(phoneInput, "Enter your mobile number, starting with + and your country code.");
+            return;
+        }
+        if (!phoneNumber.startsWith("+")) {
+            fieldError(phoneInput, "Start the number with + and your country code, e.g. +45 for Denmark.");
+            return;
+        }
+        enablePhone = phoneNumber;
+        await changeWithProof(smsEnable);
+    }));
+    // A proof given for one number is not one for another.
+    phoneInput.addEventListener("input", () => {
+        if (askingFor() === smsEnable) {
+            closeStepUp(false);
+        }
+    });
+    const confirmForm = $("sms-enable-confirm-form");
+    confirmForm.querySelector("[data-cancel]").addEventListener("click", () => resetSmsEnable(true));
+    confirmForm.addEventListener("submit", once(confirmForm, async () => {
+        clearErrors(confirmForm);
+        const code = codeFrom(enableParts.codeInput);
+        if (!code) {
+            return;
+        }
+        try {
+            const answer = await api("POST", "/2fa/sms/confirm", { purpose: "enable", code });
+            phoneInput.value = "";
+            enablePhone = null;
+            await refreshStatus();
+            $("sms-title").focus();
+            announce(`Text message verification is on for ${answer.sms?.phoneNumber || "your number"}.`);
+        } catch (error) {
+            showError(confirmForm, error, "sms");
+        }
+    }));
+    // Each proof works once: while the app is on, a new code needs a new one.
+    bindResend(enableParts, confirmForm, () => sendSmsCode("enable", enablePhone, enableParts), (error) => {
+        resetSmsEnable(false);
+        openStepUp(smsEnable, {
+            accepted: acceptedProofsOf(error),
+            note: "Each confirmation works once: to get a new code, confirm it's you again.",
+        });
+    });
+
+    // SMS off: the texted code (purpose disable), a recovery code, or the recent sign-in.
+    const smsDisable = {
+        scope: $("sms-on"),
+        slot: $("sms-on-stepup"),
+        opener: $("sms-disable-start"),
+        errorElement: $("sms-disable-start-error"),
+        confirm: true,
+        danger: true,
+        context: "sms",
+        smsPurpose: "disable",
+        title: "Turn off text message verification",
+        about: () => `Signing in will no longer text a code to ${phoneOnFile()}, and the number is removed.`,
+        action: "Turn off",
+        send: (proof) => api("POST", "/2fa/sms/confirm", { purpose: "disable", ...proof }),
+        done: async () => {
+            await refreshStatus();
+            $("sms-title").focus();
+            announce("Text message verification is off, and the number was removed.");
+        },
+    };
+    $("sms-disable-start").addEventListener("click", () => {
+        clearErrors($("sms-on"));
+        changeWithProof(smsDisable);
+    });
+}

@@ -1,0 +1,103 @@
+// Settings > Security: the status of each factor, in the summary and in each card. The changes
+// each card offers are in settings-totp.js, settings-recovery.js and settings-sms.js, the proof
+// they ask for in stepup.js, the activity list in activity.js.
+import { api } from "./api.js";
+import { showError } from "./errors.js";
+import { clearErrors, isShown } from "./feedback.js";
+import { loadActivity } from "./activity.js";
+import { askingFor, closeStepUp } from "./stepup.js";
+import { $, state } from "./state.js";
+
+export async function enterSettings() {
+    // A panel left open on an earlier visit may no longer match the sign-in or the status.
+    closeStepUp(false);
+    const session = state.session;
+    $("who").textContent = session.email ? `${session.sub} (${session.email})` : session.sub;
+    await refreshStatus();
+}
+
+/** Reloads the status and, from its first page, the recent activity (every change adds to it). */
+export async function refreshStatus() {
+    const error = $("settings-error");
+    try {
+        state.status = await api("GET", "/2fa/status");
+        error.hidden = true;
+        renderStatus();
+    } catch (failure) {
+        showError($("view-settings"), failure, "status", error);
+        return;
+    }
+    await loadActivity(false);
+}
+
+function setBadge(element, text, kind) {
+    element.textContent = text;
+    element.className = `badge${kind ? ` ${kind}` : ""}`;
+}
+
+function renderStatus() {
+    const status = state.status;
+    const totp = status.totp || {};
+    const sms = status.sms || {};
+    const signIn = status.signIn || {};
+
+    let totpText = "Off";
+    let totpKind = "";
+    if (totp.enabled) {
+        totpText = "On";
+        totpKind = "on";
+    } else if (totp.pending === "awaiting_activation") {
+        totpText = "Waiting for the email link";
+        totpKind = "pending";
+    } else if (totp.pending === "awaiting_confirmation") {
+        totpText = "Setup not finished";
+        totpKind = "pending";
+    }
+    $("sum-totp").textContent = totpText;
+    setBadge($("totp-badge"), totpText, totpKind);
+    const smsSummary = $("sum-sms");
+    smsSummary.replaceChildren(sms.enabled ? "On" : "Off");
+    if (sms.enabled && sms.phoneNumber) {
+        const number = document.createElement("span");
+        number.className = "detail";
+        number.textContent = sms.phoneNumber;
+        smsSummary.append(document.createElement("br"), number);
+    }
+    setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
+    $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
+    $("sum-signin").textContent = signIn.locked
+        ? "Locked: contact support"
+        : signIn.retryAfterSeconds > 0 ? `Wait ${signIn.retryAfterSeconds} s` : "Open";
+
+    $("totp-off").hidden = totp.enabled;
+    $("totp-on").hidden = !totp.enabled;
+    $("totp-check-email").hidden = totp.enabled || totp.pending !== "awaiting_activation";
+    $("totp-enable").textContent = totp.pending ? "Send a new link" : "Enable 2FA";
+    $("totp-off-text").textContent = totp.pending === "awaiting_confirmation"
+        ? "Setup was started but not finished. Send a new link to start again."
+        : "Protect your account with a code from an authenticator app at each sign-in. We will email you a link to set it up.";
+    $("totp-recovery-left").textContent = String(status.recoveryCodesRemaining);
+
+    $("sms-off").hidden = sms.enabled;
+    $("sms-on").hidden = !sms.enabled;
+    $("sms-number").textContent = sms.phoneNumber || "";
+    if (sms.enabled) {
+        resetSmsEnable(false);
+    }
+    // A change whose part of the page is gone (the factor changed meanwhile) asks for nothing.
+    const asking = askingFor();
+    if (asking && !isShown(asking.slot)) {
+        closeStepUp(false);
+    }
+}
+
+/** The SMS card back to its first step, the number field (the code field emptied). */
+export function resetSmsEnable(moveFocus) {
+    $("sms-enable-form").hidden = false;
+    $("sms-enable-confirm-form").hidden = true;
+    $("sms-enable-code").value = "";
+    clearErrors($("sms-off"));
+    if (moveFocus) {
+        $("sms-phone").focus();
+    }
+}

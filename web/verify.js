@@ -1,0 +1,175 @@
+// Sign in, step 2: the second factor (a code from the authenticator app, a recovery code, or a code
+// by text message), and what the step answers.
+import { api } from "./api.js";
+import { inWords, showError } from "./errors.js";
+import { announce, clearErrors } from "./feedback.js";
+import { bindResend, codeFrom, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
+import { rememberSignIn } from "./session.js";
+import { $ } from "./state.js";
+
+const METHOD_PARTS = { totp: "verify-totp-form", recovery: "verify-recovery-form", sms: "verify-sms" };
+
+/** { methods, phone }: what this account can verify with, from the last status. */
+let verify = null;
+
+export async function enterVerify() {
+    const view = $("view-verify");
+    clearErrors(view);
+    for (const id of ["verify-none", "verify-wait", "verify-methods", "verify-done", "verify-done-assertion"]) {
+        $(id).hidden = true;
+    }
+    let status;
+    try {
+        status = await api("GET", "/2fa/status");
+    } catch (error) {
+        showError(view, error, "status", $("verify-wait"));
+        return;
+    }
+    const methods = [];
+    if (status.totp?.enabled) {
+        methods.push("totp", "recovery");
+    }
+    if (status.sms?.enabled) {
+        methods.push("sms");
+    }
+    if (methods.length === 0) {
+        $("verify-none").hidden = false;
+        return;
+    }
+    verify = { methods, phone: status.sms?.phoneNumber || "your phone" };
+    const wait = $("verify-wait");
+    if (status.signIn?.locked) {
+        wait.textContent = "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+        wait.hidden = false;
+    } else if (status.signIn?.retryAfterSeconds > 0) {
+        wait.textContent = `Too many failed attempts. You can try again ${inWords(status.signIn.retryAfterSeconds)}.`;
+        wait.hidden = false;
+    }
+    $("verify-methods").hidden = false;
+    useMethod(methods[0], false);
+}
+
+function useMethod(method, moveFocus = true) {
+    const methods = verify.methods;
+    for (const [name, id] of Object.entries(METHOD_PARTS)) {
+        $(id).hidden = name !== method;
+    }
+    document.querySelectorAll("[data-use-method]").forEach((button) => {
+        button.hidden = button.dataset.useMethod === method || !methods.includes(button.dataset.useMethod);
+    });
+    clearErrors($("verify-methods"));
+    if (method === "sms") {
+        $("verify-sms-number").textContent = verify.phone;
+        $("verify-sms-send-form").hidden = false;
+        $("verify-sms-form").hidden = true;
+    }
+    if (moveFocus) {
+        const target = method === "sms" ? $("verify-sms-send-form").querySelector("button") : $(METHOD_PARTS[method]).querySelector("input");
+        target.focus();
+    }
+}
+
+/**
+ * The step is done. The answer's {@code assertion} (a signed JWT) is for the app's backend to
+ * verify against the API's key set; it is never put on the page. This tab keeps it for a few
+ * minutes, to confirm one change in Security settings without asking for a code again.
+ */
+async function verified(method, answer) {
+    $("verify-done-assertion").hidden = typeof answer?.assertion !== "string";
+    rememberSignIn(answer?.assertion);
+    $("verify-methods").hidden = true;
+    $("verify-wait").hidden = true;
+    let text = {
+        totp: "Verified with your authenticator app.",
+        recovery: "Verified with a recovery code. That code cannot be used again.",
+        sms: "Verified with the code we sent by text message.",
+    }[method] || "Verified.";
+    if (method === "recovery") {
+        try {
+            const status = await api("GET", "/2fa/status");
+            text += ` You have ${status.recoveryCodesRemaining} recovery codes left.`;
+        } catch {
+            // the sentence above is enough
+        }
+    }
+    $("verify-done-text").textContent = text;
+    $("verify-done").hidden = false;
+    $("verify-done-title").focus();
+    announce(`You are signed in. ${text}`);
+}
+
+export function bindVerify() {
+    document.querySelectorAll("[data-use-method]").forEach((button) => {
+        button.addEventListener("click", () => useMethod(button.dataset.useMethod));
+    });
+
+    const totpForm = $("verify-totp-form");
+    totpForm.addEventListener("submit", once(totpForm, async () => {
+        clearErrors(totpForm);
+        const input = $("verify-code");
+        const code = codeFrom(input);
+        if (!code) {
+            return;
+        }
+        try {
+            const answer = await api("POST", "/2fa/verify", { code });
+            input.value = "";
+            await verified("totp", answer);
+        } catch (error) {
+            showError(totpForm, error, "totp");
+        }
+    }));
+
+    const recoveryForm = $("verify-recovery-form");
+    recoveryForm.addEventListener("submit", once(recoveryForm, async () => {
+        clearErrors(recoveryForm);
+        const input = $("verify-recovery");
+        const recoveryCode = recoveryCodeFrom(input);
+        if (!recoveryCode) {
+            return;
+        }
+        try {
+            const answer = await api("POST", "/2fa/verify", { recoveryCode });
+            input.value = "";
+            await verified("recovery", answer);
+        } catch (error) {
+            showError(recoveryForm, error, "recovery");
+        }
+    }));
+
+    const smsParts = {
+        sentElement: $("verify-sms-sent"),
+        codeInput: $("verify-sms-code"),
+        resendButton: $("verify-sms-resend"),
+        resendError: $("verify-sms-resend-error"),
+    };
+    const sendForm = $("verify-sms-send-form");
+    sendForm.addEventListener("submit", once(sendForm, async () => {
+        clearErrors(sendForm);
+        try {
+            const text = await sendSmsCode("login", undefined, smsParts);
+            sendForm.hidden = true;
+            $("verify-sms-form").hidden = false;
+            smsParts.codeInput.focus();
+            announce(text);
+        } catch (error) {
+            showError(sendForm, error, "sms-send", $("verify-sms-send-error"));
+        }
+    }));
+    const smsForm = $("verify-sms-form");
+    smsForm.addEventListener("submit", once(smsForm, async () => {
+        clearErrors(smsForm);
+        const code = codeFrom(smsParts.codeInput);
+        if (!code) {
+            return;
+        }
+        try {
+            const answer = await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
+            smsParts.codeInput.value = "";
+            await verified("sms", answer);
+        } catch (error) {
+            showError(smsForm, error, "sms");
+        }
+    }));
+    bindResend(smsParts, smsForm, () => sendSmsCode("login", undefined, smsParts));
+}
