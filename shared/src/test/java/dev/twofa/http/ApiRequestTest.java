@@ -53,6 +53,16 @@ class ApiRequestTest {
                 .build());
     }
 
+    /** An oversized body is its own refusal (413 payload-too-large), not an invalid request. */
+    private static PayloadTooLarge tooLarge(Runnable action) {
+        try {
+            action.run();
+        } catch (PayloadTooLarge e) {
+            return e;
+        }
+        throw new AssertionError("not refused as too large");
+    }
+
     private static InvalidRequest refusal(Runnable action) {
         try {
             action.run();
@@ -249,16 +259,16 @@ class ApiRequestTest {
         assertThat(body(exactlyMax).optionalString("f", 5000)).contains(padding);
 
         String oneOver = "{\"f\":\"" + padding + "y\"}";
-        assertThat(refusal(() -> body(oneOver).optionalString("f", 5000)).detail())
-                .isEqualTo("The request body is too large.");
+        assertThat(tooLarge(() -> body(oneOver).optionalString("f", 5000)).limitBytes())
+                .isEqualTo(ApiRequest.MAX_BODY_BYTES);
         // Two bytes per character in UTF-8: half as many characters are already too many bytes.
         String wide = "{\"f\":\"" + "\u00e9".repeat(ApiRequest.MAX_BODY_BYTES / 2) + "\"}";
-        assertThat(refusal(() -> body(wide).optionalString("f", 5000)).detail())
-                .isEqualTo("The request body is too large.");
+        assertThat(tooLarge(() -> body(wide).optionalString("f", 5000)).limitBytes())
+                .isEqualTo(ApiRequest.MAX_BODY_BYTES);
         // Far too long is refused before anything is decoded.
         String huge = "x".repeat(ApiRequest.MAX_BODY_BYTES * 2 + 1);
-        assertThat(refusal(() -> base64(huge, false).optionalString("f", 5)).detail())
-                .isEqualTo("The request body is too large.");
+        assertThat(tooLarge(() -> base64(huge, false).optionalString("f", 5)).limitBytes())
+                .isEqualTo(ApiRequest.MAX_BODY_BYTES);
         String base64Max = Base64.getEncoder().encodeToString(exactlyMax.getBytes(StandardCharsets.UTF_8));
         assertThat(base64Max.length()).isLessThanOrEqualTo(ApiRequest.MAX_BODY_BYTES * 2);
         assertThat(base64(base64Max, true).optionalString("f", 5000)).contains(padding);
