@@ -6,10 +6,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** Turns SDK failures into {@link DependencyException}, deciding once whether a retry can help. */
-final class AwsErrors {
+public final class AwsErrors {
     private AwsErrors() {}
 
-    static DependencyException translate(String dependency, SdkException e) {
+    public static DependencyException translate(String dependency, SdkException e) {
         return new DependencyException(dependency, isRetryable(e), describe(e), e);
     }
 

@@ -1,8 +1,8 @@
 package dev.twofa.wiring;
 
-import dev.twofa.aws.DynamoAuditTrail;
 import dev.twofa.aws.DynamoKeyItems;
-import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.store.DynamoAuditTrail;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyItems;
 import dev.twofa.port.TwoFactorStore;

@@ -1,9 +1,9 @@
 package dev.twofa.localrun;
 
 import dev.twofa.app.AuditedEvents;
-import dev.twofa.aws.DynamoAuditTrail;
-import dev.twofa.aws.DynamoTable;
-import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.store.DynamoAuditTrail;
+import dev.twofa.aws.store.DynamoTable;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.http.LambdaSecurityLog;
 import dev.twofa.local.AesGcmSecretCipher;
 import dev.twofa.local.FileAssertionSigner;

@@ -1,7 +1,7 @@
 package dev.twofa.localrun;
 
 import dev.twofa.app.SecurityEvents;
-import dev.twofa.aws.DynamoTable;
+import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.config.Config;
 import dev.twofa.local.Outbox;
 import dev.twofa.local.OutboxMailer;

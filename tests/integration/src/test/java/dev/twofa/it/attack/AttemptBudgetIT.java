@@ -3,7 +3,7 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;

@@ -3,13 +3,13 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.config.Config;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoTable;
+import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.config.Config;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.activity.ActivityHandler;

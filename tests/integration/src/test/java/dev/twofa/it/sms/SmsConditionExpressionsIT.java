@@ -2,7 +2,7 @@ package dev.twofa.it.sms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofa.aws.DynamoTwoFactorStore;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.twofa.it.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsKeyedHash;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
 import dev.twofa.functions.smssend.SmsSendHandler;
 import dev.twofa.it.support.Api;

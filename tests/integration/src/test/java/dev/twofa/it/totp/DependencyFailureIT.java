@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoTwoFactorStore;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.envelope.EnvelopeSecretCipher;
 import dev.twofa.envelope.SecretFormat;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;

@@ -1,4 +1,4 @@
-package dev.twofa.aws;
+package dev.twofa.aws.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

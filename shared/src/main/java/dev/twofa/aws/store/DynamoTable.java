@@ -1,4 +1,4 @@
-package dev.twofa.aws;
+package dev.twofa.aws.store;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;

@@ -1,6 +1,7 @@
-package dev.twofa.aws;
+package dev.twofa.aws.store;
 
 import dev.twofa.app.SecurityEvent;
+import dev.twofa.aws.AwsErrors;
 import dev.twofa.port.AuditTrail;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

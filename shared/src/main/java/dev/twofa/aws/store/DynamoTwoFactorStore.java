@@ -1,6 +1,7 @@
-package dev.twofa.aws;
+package dev.twofa.aws.store;
 
 import dev.twofa.app.SecurityEvent;
+import dev.twofa.aws.AwsErrors;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
