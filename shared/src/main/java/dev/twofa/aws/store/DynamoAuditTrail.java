@@ -1,14 +1,16 @@
 package dev.twofa.aws.store;
 
+import static dev.twofa.aws.store.Schema.millis;
+import static dev.twofa.aws.store.Schema.s;
+import static dev.twofa.aws.store.Schema.str;
+
 import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.AwsErrors;
 import dev.twofa.port.AuditTrail;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ public final class DynamoAuditTrail implements AuditTrail {
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalStateException("audit key collision", e);
         } catch (SdkException e) {
-            throw AwsErrors.translate(DynamoTwoFactorStore.DEPENDENCY, e);
+            throw AwsErrors.translate(Table.DEPENDENCY, e);
         }
     }
 
@@ -66,14 +68,15 @@ public final class DynamoAuditTrail implements AuditTrail {
     public Put appendPut(SecurityEvent event) {
         byte[] suffix = new byte[8];
         random.nextBytes(suffix);
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(partition(event.userId())));
-        item.put(
-                "sk",
-                AttributeValue.fromS(String.format(
-                        "%013d#%s", event.at().toEpochMilli(), HexFormat.of().formatHex(suffix))));
-        item.put("event", AttributeValue.fromS(event.type()));
-        item.put("at", AttributeValue.fromN(Long.toString(event.at().toEpochMilli())));
+        Map<String, AttributeValue> item = Schema.expiring(
+                Schema.key(
+                        Schema.auditPartition(event.userId()),
+                        String.format(
+                                "%013d#%s",
+                                event.at().toEpochMilli(), HexFormat.of().formatHex(suffix))),
+                event.at().plus(retention));
+        item.put("event", s(event.type()));
+        item.put("at", millis(event.at()));
         optional(item, "method", event.method());
         optional(item, "sourceIp", event.sourceIp());
         optional(item, "userAgent", event.userAgent());
@@ -81,11 +84,8 @@ public final class DynamoAuditTrail implements AuditTrail {
             item.put(
                     "details",
                     AttributeValue.fromM(event.details().entrySet().stream()
-                            .collect(Collectors.toMap(Map.Entry::getKey, e -> AttributeValue.fromS(e.getValue())))));
+                            .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
         }
-        item.put(
-                "expiresAt",
-                AttributeValue.fromN(Long.toString(event.at().plus(retention).getEpochSecond())));
         return Put.builder()
                 .tableName(table)
                 .item(item)
@@ -100,22 +100,22 @@ public final class DynamoAuditTrail implements AuditTrail {
             QueryResponse response = dynamo.query(q -> {
                 q.tableName(table)
                         .keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(userId))))
+                        .expressionAttributeValues(Map.of(":pk", s(Schema.auditPartition(userId))))
                         .scanIndexForward(false)
                         // One more than asked: a next page is offered only when it is not empty.
                         .limit(limit + 1);
-                after.ifPresent(sk -> q.exclusiveStartKey(
-                        Map.of("pk", AttributeValue.fromS(partition(userId)), "sk", AttributeValue.fromS(sk))));
+                after.ifPresent(sk -> q.exclusiveStartKey(Schema.key(Schema.auditPartition(userId), sk)));
             });
             List<Map<String, AttributeValue>> items = response.items();
             List<SecurityEvent> events =
                     items.stream().limit(limit).map(i -> toEvent(userId, i)).toList();
             Optional<String> next = items.size() > limit
-                    ? Optional.of(encodeCursor(items.get(limit - 1).get("sk").s()))
+                    ? Optional.of(
+                            encodeCursor(items.get(limit - 1).get(Schema.SK).s()))
                     : Optional.empty();
             return new Page(events, next);
         } catch (SdkException e) {
-            throw AwsErrors.translate(DynamoTwoFactorStore.DEPENDENCY, e);
+            throw AwsErrors.translate(Table.DEPENDENCY, e);
         }
     }
 
@@ -129,14 +129,10 @@ public final class DynamoAuditTrail implements AuditTrail {
                 item.get("event").s(),
                 userId,
                 str(item, "method"),
-                Instant.ofEpochMilli(Long.parseLong(item.get("at").n())),
+                millis(item, "at"),
                 str(item, "sourceIp"),
                 str(item, "userAgent"),
                 details);
-    }
-
-    private static String partition(String userId) {
-        return "AUDIT#" + userId;
     }
 
     /** The cursor is the last sort key, opaque to callers; the partition is always the caller's own. */
@@ -158,12 +154,7 @@ public final class DynamoAuditTrail implements AuditTrail {
 
     private static void optional(Map<String, AttributeValue> item, String name, String value) {
         if (value != null) {
-            item.put(name, AttributeValue.fromS(value));
+            item.put(name, s(value));
         }
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 }

@@ -9,12 +9,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The table's shape, as template.yaml declares it, for the local run and the tests: string keys
- * {@code pk}/{@code sk}, on-demand, TTL on {@code expiresAt}.
+ * The table's shape, as template.yaml declares it, for the local run and the tests: the string keys
+ * and the TTL attribute of {@link Schema}, on-demand.
  */
 public final class DynamoTable {
-    public static final String TTL_ATTRIBUTE = "expiresAt";
-
     private DynamoTable() {}
 
     public static void create(DynamoDbClient dynamo, String table) {
@@ -23,20 +21,20 @@ public final class DynamoTable {
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
                             AttributeDefinition.builder()
-                                    .attributeName("pk")
+                                    .attributeName(Schema.PK)
                                     .attributeType(ScalarAttributeType.S)
                                     .build(),
                             AttributeDefinition.builder()
-                                    .attributeName("sk")
+                                    .attributeName(Schema.SK)
                                     .attributeType(ScalarAttributeType.S)
                                     .build())
                     .keySchema(
                             KeySchemaElement.builder()
-                                    .attributeName("pk")
+                                    .attributeName(Schema.PK)
                                     .keyType(KeyType.HASH)
                                     .build(),
                             KeySchemaElement.builder()
-                                    .attributeName("sk")
+                                    .attributeName(Schema.SK)
                                     .keyType(KeyType.RANGE)
                                     .build()));
         } catch (ResourceInUseException alreadyThere) {
@@ -44,6 +42,6 @@ public final class DynamoTable {
         }
         dynamo.waiter().waitUntilTableExists(w -> w.tableName(table));
         dynamo.updateTimeToLive(u -> u.tableName(table)
-                .timeToLiveSpecification(s -> s.attributeName(TTL_ATTRIBUTE).enabled(true)));
+                .timeToLiveSpecification(s -> s.attributeName(Schema.TTL).enabled(true)));
     }
 }

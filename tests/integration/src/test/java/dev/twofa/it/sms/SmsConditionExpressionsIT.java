@@ -2,7 +2,7 @@ package dev.twofa.it.sms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.aws.store.SmsItems;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
@@ -66,8 +66,7 @@ class SmsConditionExpressionsIT {
                                 + " IF attribute_not_exists(sends) OR sends < :cap",
                         "SMSBUDGET#ACCOUNT#<hour>#<shard> ADD sends :one SET expiresAt = :until"
                                 + " IF attribute_not_exists(sends) OR sends < :cap");
-        assertThat(DynamoTwoFactorStore.COND_BUDGET_SHARD_HAS_ROOM)
-                .isEqualTo("attribute_not_exists(sends) OR sends < :cap");
+        assertThat(SmsItems.COND_BUDGET_SHARD_HAS_ROOM).isEqualTo("attribute_not_exists(sends) OR sends < :cap");
     }
 
     @Test
