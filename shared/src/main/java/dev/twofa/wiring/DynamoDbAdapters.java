@@ -1,7 +1,7 @@
 package dev.twofa.wiring;
 
-import dev.twofa.aws.DynamoKeyItems;
 import dev.twofa.aws.store.DynamoAuditTrail;
+import dev.twofa.aws.store.DynamoKeyItems;
 import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyItems;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.DynamoKeyItems;
+import dev.twofa.aws.store.DynamoKeyItems;
 import dev.twofa.config.Config;
 import dev.twofa.http.ApiResponse;
 import dev.twofa.http.Http;

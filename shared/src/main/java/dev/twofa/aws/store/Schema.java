@@ -8,25 +8,25 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The table's schema in one place: the key attributes, the TTL attribute, every item's key, and the
- * codecs between Java values and attribute values. One table, string keys {@code pk}/{@code sk}:
+ * codecs between Java values and attribute values. One table, string keys {@code pk}/{@code sk}, each
+ * item family read and written by one class:
  *
  * <pre>
- * USER#id       ACCOUNT            factor, last accepted step, failure count, recovery salt   AccountItems
- * USER#id       TOTP#PENDING       enrollment in progress (expires)                           TotpItems
- * ACTIVATION#h  GRANT              an activation link's grant, under the token's hash (expires) TotpItems
- * USER#id       TOTP#STEP#n        a used time step: the replay record (expires)              ProofItems
- * USER#id       ASSERTION#jti      a sign-in assertion spent as a step-up proof (expires with it) ProofItems
- * USER#id       RECOVERY#hash      one unused recovery code                                   RecoveryCodeItems
- * USER#id       NOTICE#kind        a rate-limited notice was sent (expires after the period)  AccountItems
- * USER#id       SMS#CHALLENGE      the latest SMS code's keyed hash, purpose, checks left (expires) SmsItems
- * SMSRATE#k     HISTORY            recent SMS send times for a user or a number's keyed hash (expires) SmsItems
- * SMSBUDGET#…   BUDGET             sends counted in one shard of an hourly SMS budget (expires) SmsItems
- * ORG#id        POLICY             an organisation's "2FA required" rule                      OrgPolicyItems
- * AUDIT#id      &lt;millis&gt;#&lt;rand&gt;    one audit event (expires after retention), put alone or
- *                                  in the transaction of the change it records              DynamoAuditTrail
+ * pk            sk                item                                                              class
+ * USER#id       ACCOUNT           the factors, last accepted step, failure count, recovery salt     AccountItems
+ * USER#id       NOTICE#kind       a rate-limited notice was sent (expires after the period)         AccountItems
+ * USER#id       TOTP#PENDING      the enrollment in progress (expires)                              TotpItems
+ * ACTIVATION#h  GRANT             an activation link's grant, under the token's hash (expires)      TotpItems
+ * USER#id       TOTP#STEP#n       a used time step: the replay record (expires)                     ProofItems
+ * USER#id       ASSERTION#jti     a sign-in assertion spent as a step-up proof (expires with it)    ProofItems
+ * USER#id       RECOVERY#hash     one unused recovery code                                          RecoveryCodeItems
+ * USER#id       SMS#CHALLENGE     the latest SMS code's keyed hash, purpose, checks left (expires)  SmsItems
+ * SMSRATE#k     HISTORY           recent SMS sends of a user or of a number's keyed hash (expires)  SmsItems
+ * SMSBUDGET#…   BUDGET            the sends of one shard of an hourly SMS budget (expires)          SmsItems
+ * ORG#id        POLICY            an organisation's "2FA required" rule                             OrgPolicyItems
+ * AUDIT#id      &lt;millis&gt;#&lt;rand&gt;   one audit event (expires after the retention)                     DynamoAuditTrail
+ * KEYS#family   KEY#generation    one wrapped envelope key (never expires)                          DynamoKeyItems
  * </pre>
- *
- * (The envelope keys' items, {@code KEYS#family}, are {@code dev.twofa.aws.DynamoKeyItems}'.)
  *
  * <p>Items that expire carry {@link #TTL} in epoch seconds, the table's TTL attribute. TTL deletes
  * lazily, so every read and condition treats {@code expiresAt <= now} as absent. Condition and
@@ -102,6 +102,15 @@ final class Schema {
 
     static String auditPartition(String userId) {
         return "AUDIT#" + userId;
+    }
+
+    static String keysPartition(String family) {
+        return "KEYS#" + family;
+    }
+
+    /** Sorted by generation: ten digits, so a Query returns a family oldest first. */
+    static Map<String, AttributeValue> storedKey(String family, int generation) {
+        return key(keysPartition(family), "KEY#%010d".formatted(generation));
     }
 
     // ---- items ----

@@ -1,7 +1,6 @@
 package dev.twofa.it.support;
 
 import dev.twofa.app.AuditedEvents;
-import dev.twofa.aws.DynamoKeyItems;
 import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;
@@ -9,6 +8,7 @@ import dev.twofa.aws.KmsSecretCipher;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.SnsSmsSender;
 import dev.twofa.aws.store.DynamoAuditTrail;
+import dev.twofa.aws.store.DynamoKeyItems;
 import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.config.Config;

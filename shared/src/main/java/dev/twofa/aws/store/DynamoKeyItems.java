@@ -1,11 +1,17 @@
-package dev.twofa.aws;
+package dev.twofa.aws.store;
 
+import static dev.twofa.aws.store.Schema.b;
+import static dev.twofa.aws.store.Schema.bytes;
+import static dev.twofa.aws.store.Schema.n;
+import static dev.twofa.aws.store.Schema.s;
+import static dev.twofa.aws.store.Schema.str;
+
+import dev.twofa.aws.AwsErrors;
 import dev.twofa.port.KeyItems;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -18,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * a handful of items, kept so that every secret ever encrypted under a data key stays readable.
  */
 public final class DynamoKeyItems implements KeyItems {
-    static final String DEPENDENCY = "DynamoDB";
     /** A generation is written once: two instances racing to create it make one key. */
     public static final String CREATE_CONDITION = "attribute_not_exists(pk)";
 
@@ -31,11 +36,7 @@ public final class DynamoKeyItems implements KeyItems {
     }
 
     public static String partition(String family) {
-        return "KEYS#" + family;
-    }
-
-    static String sortKey(int generation) {
-        return "KEY#%010d".formatted(generation);
+        return Schema.keysPartition(family);
     }
 
     @Override
@@ -48,7 +49,7 @@ public final class DynamoKeyItems implements KeyItems {
                 QueryResponse page = dynamo.query(q -> q.tableName(table)
                         .consistentRead(true)
                         .keyConditionExpression("pk = :pk")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(partition(family))))
+                        .expressionAttributeValues(Map.of(":pk", s(partition(family))))
                         .exclusiveStartKey(from));
                 page.items().forEach(item -> keys.add(fromItem(item)));
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
@@ -57,39 +58,34 @@ public final class DynamoKeyItems implements KeyItems {
             } while (start != null);
             return List.copyOf(keys);
         } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
+            throw AwsErrors.translate(Table.DEPENDENCY, e);
         }
     }
 
     @Override
     public boolean add(String family, StoredKey key) {
+        Map<String, AttributeValue> item = Schema.item(Schema.storedKey(family, key.generation()));
+        item.put("generation", n(key.generation()));
+        item.put("kid", s(key.kid()));
+        item.put("publicKey", b(key.publicKey()));
+        item.put("wrappedKey", b(key.wrappedKey()));
+        item.put("activeFrom", n(key.activeFrom().getEpochSecond()));
         try {
-            dynamo.putItem(p -> p.tableName(table)
-                    .item(Map.of(
-                            "pk", AttributeValue.fromS(partition(family)),
-                            "sk", AttributeValue.fromS(sortKey(key.generation())),
-                            "generation", AttributeValue.fromN(Integer.toString(key.generation())),
-                            "kid", AttributeValue.fromS(key.kid()),
-                            "publicKey", AttributeValue.fromB(SdkBytes.fromByteArray(key.publicKey())),
-                            "wrappedKey", AttributeValue.fromB(SdkBytes.fromByteArray(key.wrappedKey())),
-                            "activeFrom",
-                                    AttributeValue.fromN(
-                                            Long.toString(key.activeFrom().getEpochSecond()))))
-                    .conditionExpression(CREATE_CONDITION));
+            dynamo.putItem(p -> p.tableName(table).item(item).conditionExpression(CREATE_CONDITION));
             return true;
         } catch (ConditionalCheckFailedException lost) {
             return false;
         } catch (SdkException e) {
-            throw AwsErrors.translate(DEPENDENCY, e);
+            throw AwsErrors.translate(Table.DEPENDENCY, e);
         }
     }
 
     private static StoredKey fromItem(Map<String, AttributeValue> item) {
         return new StoredKey(
-                Integer.parseInt(item.get("generation").n()),
-                item.get("kid").s(),
-                item.get("publicKey").b().asByteArray(),
-                item.get("wrappedKey").b().asByteArray(),
-                Instant.ofEpochSecond(Long.parseLong(item.get("activeFrom").n())));
+                (int) Schema.num(item, "generation"),
+                str(item, "kid"),
+                bytes(item, "publicKey"),
+                bytes(item, "wrappedKey"),
+                Instant.ofEpochSecond(Schema.num(item, "activeFrom")));
     }
 }
