@@ -1,7 +1,9 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.InvalidToken;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.InvalidToken;
+import dev.twofa.config.TotpSettings;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.ActivationToken;
 import dev.twofa.domain.otp.Base32Secret;
@@ -10,6 +12,7 @@ import dev.twofa.domain.otp.QrCode;
 import dev.twofa.domain.otp.SecretGenerator;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,7 +67,7 @@ public final class ActivateLink {
             if (!store.activate(grant, ciphertext, now, now.plus(TotpSettings.CONFIRMATION_WINDOW))) {
                 throw new InvalidToken("activation token consumed concurrently or enrollment replaced");
             }
-            events.record(SecurityEvent.of(principal, "totp_activated", "totp", now));
+            events.record(principal.event("totp_activated", "totp", now));
             String base32 = Base32Secret.encode(secret);
             String account = principal.emailAddress().orElse(userId);
             String uri = KeyUri.of(settings.issuer(), sanitizeLabel(account), secret, settings.policy());

@@ -1,6 +1,7 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.port.AuditTrail;
 import java.util.Optional;
 

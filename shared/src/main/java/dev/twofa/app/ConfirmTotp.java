@@ -1,6 +1,12 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.AttemptGuard;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Factors;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.Recipients;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.EnrollmentStage;
@@ -10,6 +16,7 @@ import dev.twofa.domain.otp.TotpCheck;
 import dev.twofa.domain.recovery.RecoveryCodes;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -76,7 +83,7 @@ public final class ConfirmTotp {
             Arrays.fill(secret, (byte) 0);
         }
         if (!check.isAccepted()) {
-            throw guard.fail(principal, account, CodeVerifier.TOTP, now, "wrong enrollment code");
+            throw guard.fail(principal, account, Factors.TOTP, now, "wrong enrollment code");
         }
 
         List<String> codes = recoveryCodes.generate();
@@ -94,10 +101,9 @@ public final class ConfirmTotp {
                     now,
                     current -> current.hasAnyFactor()
                             ? new WrongState("two-factor settings changed while this setup was open; start again")
-                            : guard.fail(
-                                    principal, account, CodeVerifier.TOTP, now, "enrollment changed concurrently"));
+                            : guard.fail(principal, account, Factors.TOTP, now, "enrollment changed concurrently"));
         }
-        events.record(SecurityEvent.of(principal, "totp_enabled", CodeVerifier.TOTP, now));
+        events.record(principal.event("totp_enabled", Factors.TOTP, now));
         // The address now on file, the one before it, and the token's current verified one.
         notifications.totpEnabled(Recipients.of(
                 userId,

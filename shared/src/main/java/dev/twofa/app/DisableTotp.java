@@ -1,7 +1,17 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Factors;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.OrgPolicies;
+import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.StepUp;
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,7 +52,7 @@ public final class DisableTotp {
         // Commit last: the proof is spent in the transaction that removes the factor, with the audit
         // items; a fault (503) or a refusal leaves the factor on and the proof usable.
         List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
-        audit.add(SecurityEvent.of(principal, "totp_disabled", CodeVerifier.TOTP, now));
+        audit.add(principal.event("totp_disabled", Factors.TOTP, now));
         if (!store.disableTotp(userId, mustKeepAnother, checked.spend(), now, audit)) {
             throw stepUp.refused(principal, account, checked, now, current -> {
                 if (!current.totpEnabled()) {

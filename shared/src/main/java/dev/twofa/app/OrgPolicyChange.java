@@ -1,6 +1,9 @@
 package dev.twofa.app;
 
+import dev.twofa.app.api.Operator;
 import dev.twofa.domain.account.OrgPolicy;
+import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,8 +1,17 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Factors;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.StepUp;
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.recovery.RecoveryCodes;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -52,7 +61,7 @@ public final class RegenerateRecoveryCodes {
                 .toList();
         // Commit last: the proof (a recovery code too) is spent in the transaction that replaces the set.
         List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
-        audit.add(SecurityEvent.of(principal, "recovery_codes_regenerated", CodeVerifier.TOTP, now));
+        audit.add(principal.event("recovery_codes_regenerated", Factors.TOTP, now));
         if (!store.replaceRecoveryCodes(userId, salt, hashes, checked.spend(), now, audit)) {
             throw stepUp.refused(
                     principal,

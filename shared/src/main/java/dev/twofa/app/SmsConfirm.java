@@ -1,12 +1,25 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.app.common.AttemptGuard;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Factors;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.OrgPolicies;
+import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.StepUp;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.KeyedHash;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -74,7 +87,7 @@ public final class SmsConfirm {
         guard.ensureOpen(account, now);
 
         SmsChallenge challenge = store.findSmsChallenge(userId, now)
-                .orElseThrow(() -> guard.fail(principal, account, SmsSend.SMS, now, "no valid SMS code"));
+                .orElseThrow(() -> guard.fail(principal, account, Factors.SMS, now, "no valid SMS code"));
         if (purpose == SmsPurpose.ENABLE && !challenge.steppedUp() && account.hasAnyFactor()) {
             // Sent while the account had no factor; the app came on since. Sending again asks for a proof.
             throw new WrongState("the authenticator app was turned on since this code was sent; ask for a new code");
@@ -83,11 +96,11 @@ public final class SmsConfirm {
         byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
-            throw guard.fail(principal, account, SmsSend.SMS, now, "SMS code has no checks left");
+            throw guard.fail(principal, account, Factors.SMS, now, "SMS code has no checks left");
         }
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
         if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
-            throw guard.fail(principal, account, SmsSend.SMS, now, "wrong SMS code");
+            throw guard.fail(principal, account, Factors.SMS, now, "wrong SMS code");
         }
 
         int seen = account.consecutiveFailures();
@@ -105,16 +118,15 @@ public final class SmsConfirm {
                                 ? Optional.of(new WrongState(
                                         "the authenticator app was turned on meanwhile; ask for a new code"))
                                 : Optional.empty());
-                events.record(SecurityEvent.of(
-                        principal, "sms_enabled", SmsSend.SMS, now, Map.of("to", challenge.maskedPhone())));
+                events.record(principal.event("sms_enabled", Factors.SMS, now, Map.of("to", challenge.maskedPhone())));
                 notifications.smsEnabled(Recipients.of(principal, account), challenge.maskedPhone());
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
             case LOGIN -> {
                 // Commit last: signed (KMS Sign can fail) before the transaction that spends the code.
-                String assertion = assertions.issue(principal, SmsSend.SMS, now, nonce);
+                String assertion = assertions.issue(principal, Factors.SMS, now, nonce);
                 // Written with the spent challenge, in one transaction: no sign-in without its audit item.
-                SecurityEvent signedIn = SecurityEvent.of(principal, "verify_succeeded", SmsSend.SMS, now);
+                SecurityEvent signedIn = principal.event("verify_succeeded", Factors.SMS, now);
                 consumed(
                         store.consumeSmsLogin(challenge, seen, List.of(signedIn)),
                         principal,
@@ -150,7 +162,7 @@ public final class SmsConfirm {
         CodeVerifier.Proof checked = stepUp.check(principal, account, Optional.of(proof), now);
         // Commit last: the proof is spent in the transaction that removes the factor, with its audit items.
         List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
-        audit.add(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
+        audit.add(principal.event("sms_disabled", Factors.SMS, now));
         if (!store.removeSms(userId, mustKeepAnother, checked.spend(), now, audit)) {
             throw stepUp.refused(
                     principal,
@@ -166,7 +178,7 @@ public final class SmsConfirm {
     }
 
     private void disabled(Principal principal, Account account, String maskedPhone, Instant now) {
-        events.record(SecurityEvent.of(principal, "sms_disabled", SmsSend.SMS, now));
+        events.record(principal.event("sms_disabled", Factors.SMS, now));
         notifications.smsDisabled(Recipients.of(principal, account), maskedPhone);
     }
 
@@ -185,9 +197,9 @@ public final class SmsConfirm {
             throw guard.lostRace(principal, account, now, current -> factorChange
                     .apply(current)
                     .orElseGet(() -> {
-                        events.record(SecurityEvent.of(principal, "replay_refused", SmsSend.SMS, now));
+                        events.record(principal.event("replay_refused", Factors.SMS, now));
                         notifications.replayRefused(Recipients.of(principal, account), now);
-                        return guard.fail(principal, account, SmsSend.SMS, now, "SMS code already used");
+                        return guard.fail(principal, account, Factors.SMS, now, "SMS code already used");
                     }));
         }
     }

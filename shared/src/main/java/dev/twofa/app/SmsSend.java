@@ -1,10 +1,21 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.WrongState;
+import static dev.twofa.app.common.Factors.SMS;
+
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.AttemptGuard;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.OrgPolicies;
+import dev.twofa.app.common.SmsSendLimiter;
+import dev.twofa.app.common.StepUp;
+import dev.twofa.config.SmsSettings;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.sms.PhoneNumber;
 import dev.twofa.domain.sms.PhoneNumbers;
 import dev.twofa.domain.sms.SendRateLimit;
@@ -14,6 +25,7 @@ import dev.twofa.port.DependencyException;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.SmsRejectedException;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
@@ -33,7 +45,6 @@ import java.util.Optional;
  * country and for the whole service (SMS pumping, {@link SmsSendLimiter}) before anything reaches SNS.
  */
 public final class SmsSend {
-    static final String SMS = "sms";
 
     private final TwoFactorStore store;
     private final SecretCipher cipher;
@@ -143,8 +154,8 @@ public final class SmsSend {
         try {
             sms.send(phone.e164(), text(purpose, code));
         } catch (SmsRejectedException | DependencyException e) {
-            events.record(SecurityEvent.of(
-                    principal, "sms_send_failed", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
+            events.record(
+                    principal.event("sms_send_failed", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
             // A fault gives the sends back; a refusal (opted out, not a mobile) keeps them spent, or a
             // loop on a refused number would call SNS without limit.
             if (e instanceof DependencyException) {
@@ -184,8 +195,7 @@ public final class SmsSend {
                             : Optional.empty());
         }
         audit.forEach(events::committed);
-        events.record(
-                SecurityEvent.of(principal, "sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
+        events.record(principal.event("sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
         return new Sent(masked, settings.codeLifetime().toSeconds());
     }
 

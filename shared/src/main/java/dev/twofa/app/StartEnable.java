@@ -1,13 +1,23 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.EmailNotVerified;
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.EmailNotVerified;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.HistoryLimiter;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.StepUp;
+import dev.twofa.config.TotpSettings;
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.ActivationToken;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.port.DependencyException;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -92,7 +102,7 @@ public final class StartEnable {
         }
         List<SecurityEvent> audit = new ArrayList<>();
         checked.ifPresent(c -> audit.addAll(stepUp.spendEvents(principal, c, now)));
-        audit.add(SecurityEvent.of(principal, "totp_enable_started", "totp", now));
+        audit.add(principal.event("totp_enable_started", "totp", now));
         boolean stored;
         try {
             // Starting again replaces any pending enrollment, which voids links sent before.

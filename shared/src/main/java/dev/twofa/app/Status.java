@@ -1,5 +1,7 @@
 package dev.twofa.app;
 
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.common.OrgPolicies;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.LockState;

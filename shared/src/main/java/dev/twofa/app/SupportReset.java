@@ -1,8 +1,13 @@
 package dev.twofa.app;
 
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Operator;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.Recipients;
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,12 @@
 package dev.twofa.app;
 
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.VerifiedMethod;
 import dev.twofa.domain.account.Account;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;

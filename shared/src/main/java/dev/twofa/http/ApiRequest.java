@@ -1,12 +1,13 @@
 package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.twofa.app.AssertionIssuer;
-import dev.twofa.app.Credential;
-import dev.twofa.app.Operator;
-import dev.twofa.app.Principal;
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.Unauthenticated;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Operator;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
+import dev.twofa.app.api.TwoFactorException.Unauthenticated;
+import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.domain.recovery.RecoveryCodes;
 import dev.twofa.domain.sms.SmsPurpose;
 import java.io.IOException;

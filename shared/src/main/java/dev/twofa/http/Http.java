@@ -3,7 +3,7 @@ package dev.twofa.http;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
@@ -60,7 +60,6 @@ public final class Http {
         switch (failure) {
             case TwoFactorException e ->
                 Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            case PayloadTooLarge e -> Log.log(LogLevel.INFO, route + " refused: " + e.getMessage());
             case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + Log.trace(e));
             case InvalidPhoneNumberException e ->
                 Log.log(LogLevel.INFO, route + " refused: phone number " + e.reason());

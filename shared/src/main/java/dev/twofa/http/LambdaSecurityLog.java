@@ -1,8 +1,8 @@
 package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import dev.twofa.app.SecurityEvent;
-import dev.twofa.app.SecurityEvents;
+import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.port.SecurityEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

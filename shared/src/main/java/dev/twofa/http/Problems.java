@@ -1,15 +1,16 @@
 package dev.twofa.http;
 
-import dev.twofa.app.TwoFactorException;
-import dev.twofa.app.TwoFactorException.EmailNotVerified;
-import dev.twofa.app.TwoFactorException.InvalidCode;
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.InvalidToken;
-import dev.twofa.app.TwoFactorException.Locked;
-import dev.twofa.app.TwoFactorException.StepUpRequired;
-import dev.twofa.app.TwoFactorException.Throttled;
-import dev.twofa.app.TwoFactorException.Unauthenticated;
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.EmailNotVerified;
+import dev.twofa.app.api.TwoFactorException.InvalidCode;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.InvalidToken;
+import dev.twofa.app.api.TwoFactorException.Locked;
+import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
+import dev.twofa.app.api.TwoFactorException.StepUpRequired;
+import dev.twofa.app.api.TwoFactorException.Throttled;
+import dev.twofa.app.api.TwoFactorException.Unauthenticated;
+import dev.twofa.app.api.TwoFactorException.WrongState;
 import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
@@ -68,12 +69,6 @@ public final class Problems {
                                 "SMS not deliverable",
                                 "We cannot send a text message to this number. Check it or use another number.")
                         .with("field", "phoneNumber");
-            case PayloadTooLarge e ->
-                problem(
-                        413,
-                        "payload-too-large",
-                        "Request too large",
-                        "The request body is larger than " + e.limitBytes() + " bytes.");
             case SecretIntegrityException e -> internal();
             default -> internal();
         };
@@ -81,6 +76,12 @@ public final class Problems {
 
     private static Builder ofDomain(TwoFactorException failure) {
         return switch (failure) {
+            case PayloadTooLarge e ->
+                problem(
+                        413,
+                        "payload-too-large",
+                        "Request too large",
+                        "The request body is larger than " + e.limitBytes() + " bytes.");
             case Unauthenticated e ->
                 problem(
                         401,

@@ -1,6 +1,6 @@
 package dev.twofa.port;
 
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,11 +1,11 @@
 package dev.twofa.wiring;
 
-import dev.twofa.app.SecurityEvents;
 import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 

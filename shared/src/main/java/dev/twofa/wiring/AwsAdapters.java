@@ -1,7 +1,6 @@
 package dev.twofa.wiring;
 
-import dev.twofa.app.AuditedEvents;
-import dev.twofa.app.SecurityEvents;
+import dev.twofa.app.common.AuditedEvents;
 import dev.twofa.config.Config;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;
@@ -14,6 +13,7 @@ import dev.twofa.port.KeyWrapper;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;

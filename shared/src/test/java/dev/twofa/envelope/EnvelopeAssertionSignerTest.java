@@ -3,11 +3,11 @@ package dev.twofa.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.twofa.app.AssertionIssuer;
-import dev.twofa.app.AssertionSettings;
-import dev.twofa.app.AssertionVerifier;
 import dev.twofa.app.Jwks;
-import dev.twofa.app.Principal;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.app.common.AssertionVerifier;
+import dev.twofa.config.AssertionSettings;
 import dev.twofa.port.KeyItems.StoredKey;
 import dev.twofa.port.PublishedKey;
 import dev.twofa.port.SecretIntegrityException;

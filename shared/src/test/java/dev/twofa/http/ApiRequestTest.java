@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.twofa.app.Credential;
-import dev.twofa.app.TwoFactorException.InvalidRequest;
-import dev.twofa.app.TwoFactorException.Unauthenticated;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
+import dev.twofa.app.api.TwoFactorException.Unauthenticated;
 import dev.twofa.domain.sms.SmsPurpose;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import dev.twofa.app.Principal;
-import dev.twofa.app.SecurityEvent;
-import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
@@ -153,7 +153,7 @@ class HttpLogTest {
     @Test
     void describe_keepsOwnMessages_dropsLibraryMessages_andNullMessages() {
         assertThat(Log.describe(new TwoFactorException.InvalidCode("wrong code")))
-                .isEqualTo("dev.twofa.app.TwoFactorException$InvalidCode: wrong code");
+                .isEqualTo("dev.twofa.app.api.TwoFactorException$InvalidCode: wrong code");
         assertThat(Log.describe(new IllegalArgumentException("+4520123456")))
                 .isEqualTo("java.lang.IllegalArgumentException");
         assertThat(Log.describe(new SecretIntegrityException(null, null)))
@@ -163,8 +163,8 @@ class HttpLogTest {
     @Test
     void securityEvents_areOneFlatJsonLineEach() throws IOException {
         var principal = new Principal("user-1", null, null, "203.0.113.9", "Firefox");
-        var event = SecurityEvent.of(
-                principal, "verify_failed", "totp", Instant.parse("2026-01-02T03:04:05Z"), Map.of("failures", "3"));
+        var event = principal.event(
+                "verify_failed", "totp", Instant.parse("2026-01-02T03:04:05Z"), Map.of("failures", "3"));
         var log = new LambdaSecurityLog();
 
         String recorded = logOf(() -> log.record(event));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.Credential;
-import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
 import java.io.ByteArrayOutputStream;

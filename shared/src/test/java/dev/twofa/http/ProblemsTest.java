@@ -2,7 +2,7 @@ package dev.twofa.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofa.app.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;

@@ -3,8 +3,8 @@ package dev.twofa.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.twofa.app.SmsSettings;
 import dev.twofa.config.Config;
+import dev.twofa.config.SmsSettings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;

@@ -4,8 +4,8 @@ import static dev.twofa.aws.store.Schema.millis;
 import static dev.twofa.aws.store.Schema.s;
 import static dev.twofa.aws.store.Schema.str;
 
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.AwsErrors;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.AuditTrail;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

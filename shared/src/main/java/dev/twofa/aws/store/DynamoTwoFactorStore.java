@@ -1,11 +1,11 @@
 package dev.twofa.aws.store;
 
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;

@@ -10,7 +10,7 @@ import static dev.twofa.aws.store.Schema.n;
 import static dev.twofa.aws.store.Schema.s;
 import static dev.twofa.aws.store.Table.and;
 
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.ProofSpend;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -15,9 +15,9 @@ import static dev.twofa.aws.store.Schema.s;
 import static dev.twofa.aws.store.Schema.str;
 import static dev.twofa.aws.store.Table.and;
 
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.sms.SmsPurpose;
 import dev.twofa.port.ProofSpend;
 import dev.twofa.port.TwoFactorStore.SendHistory;

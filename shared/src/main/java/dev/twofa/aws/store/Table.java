@@ -1,7 +1,7 @@
 package dev.twofa.aws.store;
 
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.AwsErrors;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.DependencyException;
 import java.util.ArrayList;
 import java.util.List;

@@ -16,8 +16,8 @@ import static dev.twofa.aws.store.Schema.s;
 import static dev.twofa.aws.store.Schema.str;
 import static dev.twofa.aws.store.Table.and;
 
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.EnrollmentStage;
 import dev.twofa.domain.enrollment.PendingEnrollment;

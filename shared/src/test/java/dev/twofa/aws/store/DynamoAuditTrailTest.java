@@ -2,7 +2,7 @@ package dev.twofa.aws.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;

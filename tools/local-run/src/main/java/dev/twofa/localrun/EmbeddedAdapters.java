@@ -1,6 +1,6 @@
 package dev.twofa.localrun;
 
-import dev.twofa.app.AuditedEvents;
+import dev.twofa.app.common.AuditedEvents;
 import dev.twofa.aws.store.DynamoAuditTrail;
 import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.aws.store.DynamoTwoFactorStore;

@@ -1,6 +1,5 @@
 package dev.twofa.localrun;
 
-import dev.twofa.app.SecurityEvents;
 import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.config.Config;
 import dev.twofa.local.Outbox;
@@ -11,6 +10,7 @@ import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.SmsSender;
 import dev.twofa.port.TwoFactorStore;
 import dev.twofa.wiring.Adapters;

@@ -3,7 +3,7 @@ package dev.twofa.it.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;

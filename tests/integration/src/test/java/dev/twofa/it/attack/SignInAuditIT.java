@@ -4,11 +4,11 @@ import static dev.twofa.it.support.Enrollment.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.Principal;
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.app.api.Principal;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.store.DynamoAuditTrail;
 import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
@@ -177,8 +177,8 @@ class SignInAuditIT {
         // CVE-2024-41800: the replay reaches the transaction when it races; here it is refused at the
         // check already, and the transaction below is refused by its own condition.
         assertThat(verify(app, userId, "code", code).getStatusCode()).isEqualTo(400);
-        SecurityEvent again = SecurityEvent.of(
-                new Principal(userId, Api.emailOf(userId)), "verify_succeeded", "totp", app.clock.instant());
+        SecurityEvent again =
+                new Principal(userId, Api.emailOf(userId)).event("verify_succeeded", "totp", app.clock.instant());
         assertThat(store().acceptTotpStep(
                                 userId,
                                 user.enrollmentStep() + 1,

@@ -2,7 +2,7 @@ package dev.twofa.it.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.twofa.app.AssertionIssuer;
+import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.config.Config;
 import dev.twofa.it.deployment.SamTemplate.Intrinsic;
 import dev.twofa.wiring.Adapters;

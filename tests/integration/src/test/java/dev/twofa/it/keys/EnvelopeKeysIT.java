@@ -3,10 +3,10 @@ package dev.twofa.it.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.AssertionSettings;
-import dev.twofa.app.AssertionVerifier;
+import dev.twofa.app.common.AssertionVerifier;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.store.DynamoKeyItems;
+import dev.twofa.config.AssertionSettings;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;
 import dev.twofa.envelope.KeySchedule;

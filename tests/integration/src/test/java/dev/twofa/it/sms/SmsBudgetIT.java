@@ -3,8 +3,8 @@ package dev.twofa.it.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Race;

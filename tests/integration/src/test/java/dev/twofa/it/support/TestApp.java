@@ -1,6 +1,6 @@
 package dev.twofa.it.support;
 
-import dev.twofa.app.AuditedEvents;
+import dev.twofa.app.common.AuditedEvents;
 import dev.twofa.aws.KmsAssertionSigner;
 import dev.twofa.aws.KmsKeyWrapper;
 import dev.twofa.aws.KmsKeyedHash;

@@ -1,7 +1,7 @@
 package dev.twofa.it.support;
 
-import dev.twofa.app.SecurityEvent;
-import dev.twofa.app.SecurityEvents;
+import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.port.SecurityEvents;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

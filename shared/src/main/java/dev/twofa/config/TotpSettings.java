@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.config;
 
 import dev.twofa.domain.otp.OtpPolicy;
 import java.net.URI;

@@ -1,14 +1,15 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.TwoFactorException.WrongState;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.WrongState;
 import dev.twofa.domain.account.OrgPolicy;
 import dev.twofa.port.TwoFactorStore;
 
 /** Reads the caller's organisation policy (from the JWT's organisation claim). */
-final class OrgPolicies {
+public final class OrgPolicies {
     private OrgPolicies() {}
 
-    static boolean mfaRequired(TwoFactorStore store, Principal principal) {
+    public static boolean mfaRequired(TwoFactorStore store, Principal principal) {
         return principal
                 .organisation()
                 .flatMap(store::findOrgPolicy)
@@ -22,7 +23,7 @@ final class OrgPolicies {
      * @return whether the removal must stay conditional on the other factor still being on (two
      *     parallel removals must not leave none)
      */
-    static boolean ensureMayRemove(TwoFactorStore store, Principal principal, boolean otherFactorRemains) {
+    public static boolean ensureMayRemove(TwoFactorStore store, Principal principal, boolean otherFactorRemains) {
         if (!mfaRequired(store, principal)) {
             return false;
         }

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.domain.audit;
 
 import java.time.Instant;
 import java.util.Map;
@@ -25,16 +25,5 @@ public record SecurityEvent(
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(at, "at");
         details = Map.copyOf(details);
-    }
-
-    /** An event caused by the signed-in user's request. */
-    public static SecurityEvent of(Principal principal, String type, String method, Instant at) {
-        return of(principal, type, method, at, Map.of());
-    }
-
-    public static SecurityEvent of(
-            Principal principal, String type, String method, Instant at, Map<String, String> details) {
-        return new SecurityEvent(
-                type, principal.userId(), method, at, principal.sourceIp(), principal.userAgent(), details);
     }
 }

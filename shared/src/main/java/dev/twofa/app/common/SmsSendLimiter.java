@@ -1,9 +1,11 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.Throttled;
 import dev.twofa.domain.sms.SendBudget;
 import dev.twofa.domain.sms.SendRateLimit;
 import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -33,8 +35,8 @@ import java.util.random.RandomGenerator;
  * A send that then fails at SNS stays counted: SNS may have billed it (a timeout after Publish), and a number that
  * opts out still cost a try.
  */
-final class SmsSendLimiter {
-    static final String BUDGET_EXHAUSTED = "sms_budget_exhausted";
+public final class SmsSendLimiter {
+    public static final String BUDGET_EXHAUSTED = "sms_budget_exhausted";
 
     private final TwoFactorStore store;
     private final SecurityEvents events;
@@ -43,7 +45,7 @@ final class SmsSendLimiter {
     private final SendBudget countryBudget;
     private final RandomGenerator random;
 
-    SmsSendLimiter(
+    public SmsSendLimiter(
             TwoFactorStore store,
             SecurityEvents events,
             SendRateLimit rateLimit,
@@ -59,7 +61,7 @@ final class SmsSendLimiter {
     }
 
     /** Rate-limit key of a user's sends. */
-    static String userKey(String userId) {
+    public static String userKey(String userId) {
         return "SMSRATE#USER#" + userId;
     }
 
@@ -67,12 +69,12 @@ final class SmsSendLimiter {
      * Rate-limit key of a number's sends, by the number's keyed hash: enabling it (anyone may type it) apart from
      * sign-in and disable codes (only users who proved they hold it).
      */
-    static String phoneKey(SmsPurpose purpose, String phoneHash) {
+    public static String phoneKey(SmsPurpose purpose, String phoneHash) {
         return (purpose == SmsPurpose.ENABLE ? "SMSRATE#NEWPHONE#" : "SMSRATE#PHONE#") + phoneHash;
     }
 
     /** A budget shard's key: scope, the UTC hour it counts (readable in the table), shard. */
-    static String budgetShardKey(String scope, Instant now, int shard) {
+    public static String budgetShardKey(String scope, Instant now, int shard) {
         Instant hour = Instant.ofEpochSecond(SendBudget.bucketOf(now) * SendBudget.BUCKET.toSeconds());
         return "SMSBUDGET#" + scope + "#" + hour + "#" + shard;
     }
@@ -83,7 +85,7 @@ final class SmsSendLimiter {
      * @param region the ISO 3166-1 code of the number's country
      * @return what was taken, for {@link Taken#giveBack} when the send it paid for never happens
      */
-    Taken take(Principal principal, SmsPurpose purpose, String phoneHash, String region, Instant now) {
+    public Taken take(Principal principal, SmsPurpose purpose, String phoneHash, String region, Instant now) {
         Taken taken = new Taken();
         try {
             String userKey = userKey(principal.userId());
@@ -111,7 +113,7 @@ final class SmsSendLimiter {
     }
 
     /** The sends {@link #take} spent, last first. */
-    static final class Taken {
+    public static final class Taken {
         private final Deque<Runnable> parts = new ArrayDeque<>();
         /** The per-user and per-number uses among {@link #parts}: what makes the user wait. */
         private final Deque<Runnable> histories = new ArrayDeque<>();
@@ -120,7 +122,7 @@ final class SmsSendLimiter {
          * Gives back every send taken, for a send that never happened: a refused limit, or a fault before or
          * in the send. What cannot be given back stays spent, noted on {@code cause}, which the caller sees.
          */
-        void giveBack(RuntimeException cause) {
+        public void giveBack(RuntimeException cause) {
             undo(parts, cause);
             histories.clear();
         }
@@ -130,7 +132,7 @@ final class SmsSendLimiter {
          * and the number's uses are given back, so a retry need not wait; the hourly budgets keep the
          * send, which was made and paid for.
          */
-        void giveBackWaits(RuntimeException cause) {
+        public void giveBackWaits(RuntimeException cause) {
             undo(histories, cause);
             parts.clear();
         }
@@ -165,10 +167,9 @@ final class SmsSendLimiter {
     private Throttled exhausted(Principal principal, SmsPurpose purpose, String scope, String region, Instant now) {
         // The country code and the purpose, never the number: enough for an operator to see which
         // destination an attack pumps.
-        events.record(SecurityEvent.of(
-                principal,
+        events.record(principal.event(
                 BUDGET_EXHAUSTED,
-                SmsSend.SMS,
+                Factors.SMS,
                 now,
                 Map.of("scope", scope, "country", region, "purpose", purpose.apiName())));
         return new Throttled(SendBudget.retryAfterSeconds(now));

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.app.api;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.app.api;
 
 /**
  * Base of the typed failures a use case reports. Each subtype maps to exactly one HTTP status and
@@ -13,7 +13,8 @@ public abstract sealed class TwoFactorException extends RuntimeException
                 TwoFactorException.Throttled,
                 TwoFactorException.Locked,
                 TwoFactorException.StepUpRequired,
-                TwoFactorException.EmailNotVerified {
+                TwoFactorException.EmailNotVerified,
+                TwoFactorException.PayloadTooLarge {
 
     private TwoFactorException(String logMessage) {
         super(logMessage, null, false, false);
@@ -119,6 +120,24 @@ public abstract sealed class TwoFactorException extends RuntimeException
     public static final class EmailNotVerified extends TwoFactorException {
         public EmailNotVerified() {
             super("no verified email address");
+        }
+    }
+
+    /**
+     * A request body over the limit, refused before it is parsed (413). API Gateway itself refuses
+     * bodies over its own limit, 10 MB, with {@code {"message":"Request Entity Too Large"}} before any
+     * function runs.
+     */
+    public static final class PayloadTooLarge extends TwoFactorException {
+        private final int limitBytes;
+
+        public PayloadTooLarge(int limitBytes) {
+            super("request body over " + limitBytes + " bytes");
+            this.limitBytes = limitBytes;
+        }
+
+        public int limitBytes() {
+            return limitBytes;
         }
     }
 }

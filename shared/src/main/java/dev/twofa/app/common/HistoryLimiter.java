@@ -1,6 +1,6 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.app.api.TwoFactorException.Throttled;
 import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.domain.sms.SendRateLimit;
 import dev.twofa.port.TwoFactorStore;
@@ -15,7 +15,7 @@ import java.util.List;
  * parallel requests cannot each see room for one more. A use whose send did not happen is given
  * back: nothing is spent on a failed request.
  */
-final class HistoryLimiter {
+public final class HistoryLimiter {
     /** Two tries at the optimistic lock, then the caller waits a moment. */
     private static final int ATTEMPTS = 2;
 
@@ -23,14 +23,14 @@ final class HistoryLimiter {
     private final SendLimits limits;
     private final SendRateLimit rateLimit;
 
-    HistoryLimiter(TwoFactorStore store, SendLimits limits) {
+    public HistoryLimiter(TwoFactorStore store, SendLimits limits) {
         this.store = store;
         this.limits = limits;
         this.rateLimit = new SendRateLimit(limits);
     }
 
     /** Records one use under {@code key} at {@code now}, or refuses with the wait (429). */
-    void spend(String key, Instant now) {
+    public void spend(String key, Instant now) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SendHistory seen = store.findSendHistory(key);
             switch (rateLimit.decide(seen.sends(), now)) {
@@ -51,7 +51,7 @@ final class HistoryLimiter {
      * itself when nothing is left. Best effort: when the history keeps changing under it, the use
      * stays spent until its window passes, erring towards fewer sends.
      */
-    void giveBack(String key, Instant sentAt) {
+    public void giveBack(String key, Instant sentAt) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SendHistory seen = store.findSendHistory(key);
             List<Instant> rest = new ArrayList<>(seen.sends());

@@ -1,7 +1,9 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.DependencyException;
+import dev.twofa.port.SecurityEvents;
 import java.util.Map;
 
 /**

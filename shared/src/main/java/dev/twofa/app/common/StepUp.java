@@ -1,8 +1,12 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.Credential.SignInAssertion;
-import dev.twofa.app.TwoFactorException.StepUpRequired;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Credential.SignInAssertion;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.StepUpRequired;
 import dev.twofa.domain.account.Account;
+import dev.twofa.domain.audit.SecurityEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,6 @@
-package dev.twofa.app;
+package dev.twofa.port;
+
+import dev.twofa.domain.audit.SecurityEvent;
 
 /**
  * Where security events go: the append-only audit trail and the structured log. Recording must

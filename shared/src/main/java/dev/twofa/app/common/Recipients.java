@@ -1,5 +1,6 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
+import dev.twofa.app.api.Principal;
 import dev.twofa.domain.account.Account;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +26,7 @@ public record Recipients(String userId, List<String> addresses) {
     }
 
     /** The distinct, non-blank addresses among {@code candidates} (nulls allowed), in order. */
-    static Recipients of(String userId, String... candidates) {
+    public static Recipients of(String userId, String... candidates) {
         Set<String> distinct = new LinkedHashSet<>();
         for (String address : candidates) {
             if (address != null && !address.isBlank()) {

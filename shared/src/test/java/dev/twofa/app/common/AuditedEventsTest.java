@@ -1,8 +1,10 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.AuditTrail;
+import dev.twofa.port.SecurityEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.app.api;
 
 /**
  * What proves a second factor: a code from the app or a recovery code (typed at a prompt), or, for

@@ -1,11 +1,14 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.TwoFactorException.InvalidCode;
-import dev.twofa.app.TwoFactorException.Locked;
-import dev.twofa.app.TwoFactorException.Throttled;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.InvalidCode;
+import dev.twofa.app.api.TwoFactorException.Locked;
+import dev.twofa.app.api.TwoFactorException.Throttled;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.lockout.LockState;
 import dev.twofa.domain.lockout.LockoutPolicy;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
 import java.util.Map;
@@ -57,14 +60,14 @@ public final class AttemptGuard {
         }
         int failures = counted.getAsInt();
         Map<String, String> details = Map.of("reason", reason, "consecutiveFailures", Integer.toString(failures));
-        events.record(SecurityEvent.of(principal, "verify_failed", method, now, details));
+        events.record(principal.event("verify_failed", method, now, details));
         if (failures == policy.freeFailures()) {
-            events.record(SecurityEvent.of(principal, "lockout_started", method, now, details));
+            events.record(principal.event("lockout_started", method, now, details));
             // OWASP MFA cheat sheet: a failing second factor means the password is likely known.
             notifications.signInWaitStarted(Recipients.of(principal, seen), now);
         }
         if (failures == policy.hardLimit()) {
-            events.record(SecurityEvent.of(principal, "factor_locked", method, now, details));
+            events.record(principal.event("factor_locked", method, now, details));
             notifications.factorLocked(Recipients.of(principal, seen), now);
         }
         return new InvalidCode(reason);

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.config;
 
 import dev.twofa.domain.sms.PhoneNumbers;
 import dev.twofa.domain.sms.SendBudget;

@@ -1,5 +1,8 @@
-package dev.twofa.app;
+package dev.twofa.app.api;
 
+import dev.twofa.domain.audit.SecurityEvent;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,5 +31,15 @@ public record Principal(String userId, String email, String orgId, String source
 
     public Optional<String> organisation() {
         return Optional.ofNullable(orgId).filter(o -> !o.isBlank());
+    }
+
+    /** A security event of this principal's, with the request's source IP and user agent. */
+    public SecurityEvent event(String type, String method, Instant at) {
+        return event(type, method, at, Map.of());
+    }
+
+    /** A security event of this principal's, with the request's source IP and user agent. */
+    public SecurityEvent event(String type, String method, Instant at, Map<String, String> details) {
+        return new SecurityEvent(type, userId, method, at, sourceIp, userAgent, details);
     }
 }

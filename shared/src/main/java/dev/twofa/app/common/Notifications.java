@@ -1,8 +1,10 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.Mailer;
 import dev.twofa.port.Mailer.Email;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Duration;

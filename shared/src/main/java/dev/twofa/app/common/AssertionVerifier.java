@@ -1,6 +1,7 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.config.AssertionSettings;
 import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.PublishedKey;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.config;
 
 import java.time.Duration;
 import java.util.Objects;

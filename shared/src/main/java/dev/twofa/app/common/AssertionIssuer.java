@@ -1,6 +1,8 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.app.api.Principal;
+import dev.twofa.config.AssertionSettings;
 import dev.twofa.port.AssertionSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,17 +1,26 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
-import dev.twofa.app.Credential.RecoveryCode;
-import dev.twofa.app.Credential.SignInAssertion;
-import dev.twofa.app.Credential.TotpCode;
-import dev.twofa.app.TwoFactorException.WrongState;
+import static dev.twofa.app.common.Factors.ASSERTION;
+import static dev.twofa.app.common.Factors.RECOVERY;
+import static dev.twofa.app.common.Factors.TOTP;
+
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Credential.RecoveryCode;
+import dev.twofa.app.api.Credential.SignInAssertion;
+import dev.twofa.app.api.Credential.TotpCode;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException;
+import dev.twofa.app.api.TwoFactorException.WrongState;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.otp.Totp;
 import dev.twofa.domain.otp.TotpCheck;
 import dev.twofa.domain.recovery.RecoveryCodes;
 import dev.twofa.port.ProofSpend;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,9 +40,6 @@ import java.util.function.Function;
  * its answer leaves only through the {@link AttemptGuard}'s conditional writes.
  */
 public final class CodeVerifier {
-    static final String TOTP = VerifiedMethod.TOTP.apiName();
-    static final String RECOVERY = VerifiedMethod.RECOVERY.apiName();
-    static final String ASSERTION = VerifiedMethod.ASSERTION.apiName();
 
     private final TwoFactorStore store;
     private final SecretCipher cipher;
@@ -116,7 +122,7 @@ public final class CodeVerifier {
      */
     public List<SecurityEvent> spendEvents(Principal principal, Proof proof, Instant now) {
         return proof.spend() instanceof ProofSpend.RecoveryCode
-                ? List.of(SecurityEvent.of(principal, "recovery_code_used", RECOVERY, now))
+                ? List.of(principal.event("recovery_code_used", RECOVERY, now))
                 : List.of();
     }
 
@@ -212,7 +218,7 @@ public final class CodeVerifier {
 
     /** Recorded for a sign-in only: the same check guards factor changes, which record events of their own. */
     private static SecurityEvent signedIn(Principal principal, VerifiedMethod method, Instant now) {
-        return SecurityEvent.of(principal, "verify_succeeded", method.apiName(), now);
+        return principal.event("verify_succeeded", method.apiName(), now);
     }
 
     private Proof checkAssertion(Principal principal, Account account, String token, Instant now) {
@@ -244,7 +250,7 @@ public final class CodeVerifier {
 
     /** ASVS 2.8.5: a reused TOTP is logged and the user told; it also counts as a failed attempt. */
     private TwoFactorException replay(Principal principal, Account account, long step, Instant now) {
-        events.record(SecurityEvent.of(principal, "replay_refused", TOTP, now, Map.of("step", Long.toString(step))));
+        events.record(principal.event("replay_refused", TOTP, now, Map.of("step", Long.toString(step))));
         notifications.replayRefused(Recipients.of(principal, account), now);
         return guard.fail(principal, account, TOTP, now, "replayed code");
     }

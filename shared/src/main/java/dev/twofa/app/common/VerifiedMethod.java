@@ -1,4 +1,4 @@
-package dev.twofa.app;
+package dev.twofa.app.common;
 
 /** How a second-factor check was passed; the API reports it as {@code method}. */
 public enum VerifiedMethod {
