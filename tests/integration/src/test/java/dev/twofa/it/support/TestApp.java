@@ -198,6 +198,32 @@ public final class TestApp {
             KeyedHash keyedHash,
             SmsSender smsSender,
             AssertionSigner signer) {
+        return wiring(store, cipher, mailer, keyedHash, smsSender, signer, Map.of());
+    }
+
+    /**
+     * Another deployment of the service on this app's table, keys and emulators, with some settings
+     * changed, e.g. another ASSERTION_AUDIENCE (a second relying application sharing the keys).
+     */
+    public Wiring withSettings(Map<String, String> changed) {
+        return wiring(
+                new DynamoTwoFactorStore(dynamo, table, auditTrail),
+                cipher,
+                new SesMailer(ses, SENDER),
+                new KmsKeyedHash(kms, macKeyId),
+                new SnsSmsSender(sns, Optional.of("TwoFA")),
+                assertionSigner,
+                changed);
+    }
+
+    private Wiring wiring(
+            TwoFactorStore store,
+            SecretCipher cipher,
+            Mailer mailer,
+            KeyedHash keyedHash,
+            SmsSender smsSender,
+            AssertionSigner signer,
+            Map<String, String> changed) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "APP_BASE_URL",
                 APP_BASE_URL,
@@ -210,6 +236,7 @@ public final class TestApp {
                 "ASSERTION_AUDIENCE",
                 ASSERTION_AUDIENCE));
         env.putAll(settings);
+        env.putAll(changed);
         Config config = new Config(env);
         Adapters adapters = new FixedAdapters(store, cipher, mailer, keyedHash, smsSender, auditTrail, signer, events);
         return new Wiring(adapters, config, clock, new SecureRandom());

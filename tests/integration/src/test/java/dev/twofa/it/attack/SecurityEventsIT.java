@@ -1,0 +1,156 @@
+package dev.twofa.it.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.twofa.app.SecurityEvent;
+import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
+import dev.twofa.it.support.Api;
+import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.Enrollment;
+import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.it.support.Sms;
+import dev.twofa.it.support.TestApp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * The events and notices an attacker would like to go unseen: a code used twice (told to the user,
+ * audited), notices held back by the hourly limit (still audited), SMS turned on or off (told and
+ * audited with the masked number only), and an SMS the network refused (audited, its send kept spent).
+ */
+class SecurityEventsIT {
+    private static final String REPLAY_SUBJECT = "A used sign-in code was tried again";
+
+    private final TestApp app = new TestApp();
+    private final String userId = "user-" + UUID.randomUUID();
+
+    private List<SecurityEvent> events(String type) {
+        return app.events.all().stream()
+                .filter(e -> e.userId().equals(userId) && e.type().equals(type))
+                .toList();
+    }
+
+    private long emails(String subject) {
+        return Emulators.sentEmailsTo(Api.emailOf(userId)).stream()
+                .filter(e -> e.subject().equals(subject))
+                .count();
+    }
+
+    @Test
+    void anSmsCodeUsedWhileThisRequestHeldIt_isAReplay_toldToTheUser_andAudited() {
+        String phone = Sms.uniqueDanishMobile();
+        Sms.enable(app, userId, phone);
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(Sms.send(app, userId, "login", null).getStatusCode()).isEqualTo(202);
+        String code = Sms.lastCode(phone);
+
+        // The intercepted code is used by the attacker after this request checked it and before
+        // its transaction spends it: the transaction loses, and the loss is a replay.
+        AtomicReference<APIGatewayV2HTTPResponse> first = new AtomicReference<>();
+        ExecutionInterceptor otherUseLandsFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof TransactWriteItemsRequest && first.get() == null) {
+                    first.set(Sms.confirm(app, userId, "login", code));
+                }
+            }
+        };
+        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(otherUseLandsFirst))
+                .build();
+        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
+                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
+                        app.cipher(),
+                        new SesMailer(app.ses, TestApp.SENDER))
+                .smsConfirm());
+
+        APIGatewayV2HTTPResponse replayed = held.handleRequest(
+                Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "login", "code", code))), null);
+
+        assertThat(first.get().getStatusCode()).as(first.get().getBody()).isEqualTo(200);
+        assertThat(replayed.getStatusCode()).as(replayed.getBody()).isEqualTo(400);
+        assertThat(Api.problemType(replayed)).isEqualTo("urn:twofa:problem:invalid-code");
+        assertThat(events("replay_refused")).hasSize(1).allSatisfy(e -> assertThat(e.method())
+                .isEqualTo("sms"));
+        assertThat(events("verify_failed"))
+                .extracting(e -> e.details().get("reason"))
+                .containsExactly("SMS code already used");
+        assertThat(emails(REPLAY_SUBJECT)).isEqualTo(1);
+        assertThat(events("verify_succeeded")).hasSize(1);
+    }
+
+    @Test
+    void aNoticeHeldBackByTheHourlyLimit_isStillAudited() {
+        Enrollment.Enrolled user = Enrollment.enroll(app, userId);
+        String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
+        assertThat(Enrollment.verify(app, userId, "code", code).getStatusCode()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Enrollment.verify(app, userId, "code", code).getStatusCode())
+                    .isEqualTo(400);
+        }
+        assertThat(emails(REPLAY_SUBJECT)).isEqualTo(1);
+        assertThat(events("replay_refused")).hasSize(3);
+        assertThat(events("notification_limited")).hasSize(2).allSatisfy(e -> assertThat(e.details())
+                .containsEntry("kind", "replayed-code"));
+    }
+
+    @Test
+    void smsTurnedOnAndOff_isToldToTheUser_andAudited_withTheMaskedNumberOnly() {
+        String phone = Sms.uniqueDanishMobile();
+        assertThat(Sms.send(app, userId, "enable", phone).getStatusCode()).isEqualTo(202);
+        APIGatewayV2HTTPResponse on = Sms.confirm(app, userId, "enable", Sms.lastCode(phone));
+        assertThat(on.getStatusCode()).as(on.getBody()).isEqualTo(200);
+        String masked = (String) ((Map<?, ?>) Api.body(on).get("sms")).get("phoneNumber");
+        assertThat(masked).isNotBlank().doesNotContain(phone.substring(3));
+
+        assertThat(events("sms_enabled")).hasSize(1).allSatisfy(e -> assertThat(e.details())
+                .containsEntry("to", masked));
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
+                .filteredOn(e -> e.subject().equals("SMS verification is on"))
+                .hasSize(1)
+                .allSatisfy(e -> assertThat(e.body()).contains(masked).doesNotContain(phone.substring(3)));
+
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(Sms.send(app, userId, "disable", null).getStatusCode()).isEqualTo(202);
+        APIGatewayV2HTTPResponse off = Sms.confirm(app, userId, "disable", Sms.lastCode(phone));
+        assertThat(off.getStatusCode()).as(off.getBody()).isEqualTo(200);
+        assertThat(events("sms_disabled")).hasSize(1);
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
+                .filteredOn(e -> e.subject().equals("SMS verification was turned off"))
+                .hasSize(1)
+                .allSatisfy(e -> assertThat(e.body()).contains(masked));
+    }
+
+    @Test
+    void aNumberTheNetworkRefuses_isAudited_andItsSendStaysSpent() {
+        String valid = Sms.uniqueDanishMobile();
+        String optedOut = valid.substring(0, valid.length() - 2) + "99"; // moto: opted out of SMS
+        APIGatewayV2HTTPResponse refused = Sms.send(app, userId, "enable", optedOut);
+        assertThat(refused.getStatusCode()).as(refused.getBody()).isBetween(400, 499);
+        assertThat(Emulators.sentSmsTo(optedOut)).isEmpty();
+        assertThat(events("sms_send_failed")).hasSize(1).allSatisfy(e -> assertThat(e.details())
+                .containsEntry("purpose", "enable")
+                .containsKey("to")
+                .doesNotContainValue(optedOut));
+        assertThat(events("sms_sent")).isEmpty();
+
+        // A refusal keeps the send taken: looping on a refused number cannot call SNS without limit.
+        APIGatewayV2HTTPResponse again = Sms.send(app, userId, "enable", valid);
+        assertThat(again.getStatusCode()).as(again.getBody()).isEqualTo(429);
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(Sms.send(app, userId, "enable", valid).getStatusCode()).isEqualTo(202);
+        assertThat(events("sms_sent")).hasSize(1);
+    }
+}
