@@ -60,16 +60,9 @@ class ArrowsTest {
         ALLOWED.put("dev.twofa.http", adapters);
         ALLOWED.put("dev.twofa.envelope", adapters);
         ALLOWED.put("dev.twofa.aws", union(adapters, "dev.twofa.envelope"));
-        ALLOWED.put("dev.twofa.local", union(adapters, "dev.twofa.envelope"));
         ALLOWED.put(
                 "dev.twofa.wiring",
-                union(
-                        adapters,
-                        "dev.twofa.envelope",
-                        "dev.twofa.aws",
-                        "dev.twofa.local",
-                        "dev.twofa.http",
-                        "dev.twofa.wiring"));
+                union(adapters, "dev.twofa.envelope", "dev.twofa.aws", "dev.twofa.http", "dev.twofa.wiring"));
     }
 
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);

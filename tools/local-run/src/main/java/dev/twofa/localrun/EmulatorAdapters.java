@@ -2,9 +2,9 @@ package dev.twofa.localrun;
 
 import dev.twofa.aws.store.DynamoTable;
 import dev.twofa.config.Config;
-import dev.twofa.local.Outbox;
-import dev.twofa.local.OutboxMailer;
-import dev.twofa.local.OutboxSmsSender;
+import dev.twofa.localrun.adapters.Outbox;
+import dev.twofa.localrun.adapters.OutboxMailer;
+import dev.twofa.localrun.adapters.OutboxSmsSender;
 import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.KeyedHash;

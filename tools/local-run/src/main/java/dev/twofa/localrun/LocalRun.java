@@ -2,7 +2,7 @@ package dev.twofa.localrun;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.twofa.config.Config;
-import dev.twofa.local.Outbox;
+import dev.twofa.localrun.adapters.Outbox;
 import dev.twofa.wiring.Adapters;
 import dev.twofa.wiring.Wiring;
 import java.io.IOException;

@@ -69,6 +69,10 @@ class FunctionJarsIT {
                     .noneMatch(e -> e.startsWith("org/apache/hc/"))
                     .noneMatch(e -> e.startsWith("io/netty/"))
                     .noneMatch(e -> e.startsWith("org/joda/"));
+            // Development-only adapters (key files, outbox, file signer) live in tools/local-run.
+            assertThat(entries)
+                    .as(function + " carries no local-run code")
+                    .noneMatch(e -> e.startsWith("dev/twofa/local"));
             boolean qr = entries.stream().anyMatch(e -> e.startsWith("com/google/zxing/"));
             assertThat(qr).as(function + " carries zxing").isEqualTo(function.equals("activate-link"));
             boolean phoneNumbers = entries.stream().anyMatch(e -> e.startsWith("com/google/i18n/phonenumbers/"));

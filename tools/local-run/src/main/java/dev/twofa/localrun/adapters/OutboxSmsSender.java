@@ -1,4 +1,4 @@
-package dev.twofa.local;
+package dev.twofa.localrun.adapters;
 
 import dev.twofa.port.SmsSender;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.twofa.local;
+package dev.twofa.localrun.adapters;
 
 import java.time.Instant;
 import java.util.ArrayList;

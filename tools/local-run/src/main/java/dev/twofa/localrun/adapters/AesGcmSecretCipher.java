@@ -1,4 +1,4 @@
-package dev.twofa.local;
+package dev.twofa.localrun.adapters;
 
 import dev.twofa.envelope.AesGcm;
 import dev.twofa.port.SecretCipher;
