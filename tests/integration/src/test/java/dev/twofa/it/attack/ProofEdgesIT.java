@@ -3,7 +3,7 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.SecurityEvent;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;

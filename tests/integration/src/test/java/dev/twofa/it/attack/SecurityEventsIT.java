@@ -3,9 +3,9 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.app.SecurityEvent;
 import dev.twofa.aws.SesMailer;
 import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
