@@ -66,7 +66,11 @@ public final class OpenApi {
     }
 
     public static OpenApi ofRepo() {
-        return new OpenApi(Repo.root().resolve("docs/openapi.yaml"));
+        return load(Repo.root().resolve("docs/openapi.yaml"));
+    }
+
+    static OpenApi load(Path file) {
+        return new OpenApi(file);
     }
 
     Map<String, Object> document() {

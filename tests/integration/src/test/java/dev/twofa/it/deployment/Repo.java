@@ -36,16 +36,4 @@ public final class Repo {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** functions/&lt;name&gt; directories that are Maven modules (have a pom.xml). */
-    static List<String> functionModules() {
-        try (Stream<Path> dirs = Files.list(root().resolve("functions"))) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
-                    .map(d -> d.getFileName().toString())
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
