@@ -93,6 +93,36 @@ class ArrowsTest {
         }
     }
 
+    /**
+     * Configuration is read only through {@code Config}: no class of shared's or of a function's
+     * reads the environment or system properties itself, so every setting is in one place with its
+     * validation.
+     */
+    @Test
+    void onlyConfig_readsTheEnvironment() throws IOException {
+        List<Path> sources = new ArrayList<>(sources());
+        try (Stream<Path> functions = Files.walk(Path.of("../functions"))) {
+            functions.filter(p -> p.toString().endsWith(".java")).forEach(sources::add);
+        }
+        List<String> readers = new ArrayList<>();
+        for (Path source : sources) {
+            String text = Files.readString(source, StandardCharsets.UTF_8);
+            if (READS_ENVIRONMENT.matcher(text).find() && !source.endsWith("dev/twofa/config/Config.java")) {
+                readers.add(source.toString());
+            }
+        }
+        assertThat(sources).hasSizeGreaterThan(120);
+        assertThat(readers).as("read the environment outside Config").isEmpty();
+        assertThat(READS_ENVIRONMENT
+                        .matcher("String claim = System.getenv(\"ORG_CLAIM\");")
+                        .find())
+                .as("self-test")
+                .isTrue();
+    }
+
+    private static final Pattern READS_ENVIRONMENT =
+            Pattern.compile("System\\s*\\.\\s*get(env|Property|Properties)\\b");
+
     /** The rule itself can fail: the arrows the issue named as wrong are reported. */
     @Test
     void selfTest_reportsAPortImportingAUseCaseAndAUseCaseImportingAnAdapter() {

@@ -21,6 +21,19 @@ public final class Config {
         return new Config(System.getenv());
     }
 
+    /**
+     * The process environment, read once on first use: for the few values read in static
+     * initialisers (the organisation claim, whether we run inside Lambda). Everything else gets its
+     * {@code Config} passed in by the wiring. No other class reads the environment (ArrowsTest).
+     */
+    public static Config environment() {
+        return ProcessEnvironment.CONFIG;
+    }
+
+    private static final class ProcessEnvironment {
+        static final Config CONFIG = fromEnvironment();
+    }
+
     public String required(String name) {
         return optional(name).orElseThrow(() -> new ConfigException(name, "is not set"));
     }

@@ -8,6 +8,7 @@ import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
 import dev.twofa.app.api.TwoFactorException.Unauthenticated;
 import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.config.Config;
 import dev.twofa.domain.recovery.RecoveryCodes;
 import dev.twofa.domain.sms.SmsPurpose;
 import java.io.IOException;
@@ -27,9 +28,7 @@ public final class ApiRequest {
      * The JWT claim that names the user's organisation (ORG_CLAIM; Cognito custom attributes look
      * like {@code custom:org_id}). Read once per environment, like all configuration.
      */
-    public static final String ORG_CLAIM = Optional.ofNullable(System.getenv("ORG_CLAIM"))
-            .filter(s -> !s.isBlank())
-            .orElse("org_id");
+    public static final String ORG_CLAIM = Config.environment().orDefault("ORG_CLAIM", "org_id");
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("0|[1-9][0-9]{0,5}");
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");

@@ -2,6 +2,7 @@ package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.LambdaRuntime;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import dev.twofa.config.Config;
 
 /**
  * Log lines through the Lambda runtime's logger (which frames each call as one record, JSON when
@@ -9,7 +10,8 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
  * gets its own line end there.
  */
 public final class Log {
-    private static final boolean IN_LAMBDA = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null;
+    private static final boolean IN_LAMBDA =
+            Config.environment().optional("AWS_LAMBDA_FUNCTION_NAME").isPresent();
     private static final String OWN_CODE = "dev.twofa.";
 
     private Log() {}
