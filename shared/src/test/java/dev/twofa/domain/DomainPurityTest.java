@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The domain must stay free of AWS, I/O and AWT (STYLE.md rule 3): it is the part every function links and every test
- * runs without emulators.
+ * The domain must stay free of AWS, I/O and AWT (docs/standards.md, code rule 3): it is the part every function links
+ * and every test runs without emulators.
  */
 class DomainPurityTest {
 
@@ -40,7 +40,7 @@ class DomainPurityTest {
                 for (String forbidden : FORBIDDEN_IMPORTS) {
                     assertThat(text).as(source + " must not use " + forbidden).doesNotContain(forbidden);
                 }
-                // Time is passed in (STYLE.md): the logic never reads the clock itself.
+                // Time is passed in (docs/standards.md, code rule 2): the logic never reads the clock itself.
                 assertThat(text)
                         .as(source + " must not read the clock")
                         .doesNotContain("Instant.now(")

@@ -51,7 +51,10 @@ public final class SmsCodes {
         return "0".repeat(CODE_LENGTH - digits.length()) + digits;
     }
 
-    /** Exactly 6 ASCII digits. Checked before any hashing (STYLE.md); Character.isDigit would admit other scripts. */
+    /**
+     * Exactly 6 ASCII digits. Checked before any hashing (docs/standards.md, code rule 6); Character.isDigit would
+     * admit other scripts.
+     */
     public static boolean isWellFormed(String code) {
         if (code == null || code.length() != CODE_LENGTH) {
             return false;

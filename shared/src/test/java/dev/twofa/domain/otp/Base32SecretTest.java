@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class Base32SecretTest {
 
-    /** ASCII "Hello!" followed by the bytes DE AD BE EF (REFERENCE.md). */
+    /** ASCII "Hello!" followed by the bytes DE AD BE EF (docs/standards.md, "Base32: RFC 4648"). */
     private static final byte[] HELLO = HexFormat.of().parseHex("48656c6c6f21deadbeef");
 
     @Test

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class TotpTest {
 
-    // RFC 6238 Appendix B seeds; the SHA256/SHA512 ones are the erratum's longer seeds (see REFERENCE.md).
+    // RFC 6238 Appendix B seeds; the SHA256/SHA512 ones are the erratum's longer seeds
+    // (docs/standards.md, "TOTP: RFC 6238 Appendix B").
     private static final byte[] SEED_SHA1 = ascii("12345678901234567890");
     private static final byte[] SEED_SHA256 = ascii("12345678901234567890123456789012");
     private static final byte[] SEED_SHA512 = ascii("1234567890".repeat(7).substring(0, 64));
@@ -203,7 +204,8 @@ class TotpTest {
 
         @Test
         void check_rejectsEnrollmentCode_atFirstLogin() {
-            // The step used to confirm enrollment counts as accepted (REFERENCE.md, RFC 6238 §5.2).
+            // The step used to confirm enrollment counts as accepted (RFC 6238 §5.2;
+            // docs/standards.md, "TOTP and the key URI").
             String enrollmentCode = DEFAULT.codeAt(SEED_SHA1, CURRENT);
             long enrollmentStep =
                     DEFAULT.check(SEED_SHA1, enrollmentCode, NOW, Totp.NO_STEP).step();

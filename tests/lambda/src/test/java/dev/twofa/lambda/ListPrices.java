@@ -1,10 +1,10 @@
 package dev.twofa.lambda;
 
 /**
- * AWS list prices, us-east-1, as of 2026-12-01: from the project's reference notes (REFERENCE.md,
- * "List prices (us-east-1, late 2026)"), which copy the AWS pricing pages
+ * AWS list prices, us-east-1, as of 2026-12-01, as docs/standards.md, "AWS list prices" records them
+ * from the AWS pricing pages
  * (aws.amazon.com/api-gateway/pricing, /lambda/pricing, /dynamodb/pricing/on-demand, /kms/pricing).
- * Prices change: update the date with the numbers.
+ * Prices change: update the date with the numbers, here and in docs/standards.md.
  */
 final class ListPrices {
     static final String AS_OF = "2026-12-01, us-east-1";

@@ -29,7 +29,7 @@ final class RequestCost {
         }
     }
 
-    /** KMS operations billed as asymmetric requests (those on an asymmetric key; REFERENCE: Sign with ECC_NIST_P256). */
+    /** KMS operations billed as asymmetric requests (those on an asymmetric key: docs/standards.md, "AWS behaviour"). */
     private static final Set<String> KMS_ASYMMETRIC =
             Set.of("Sign", "Verify", "GetPublicKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext");
 

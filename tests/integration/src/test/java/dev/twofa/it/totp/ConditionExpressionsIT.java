@@ -60,7 +60,7 @@ class ConditionExpressionsIT {
         assertThat(transactionConditions())
                 .containsExactly(
                         // OWASP: single use via conditional write, bound to the user, expiry checked
-                        // because TTL deletion lags (REFERENCE: TTL deletes lazily).
+                        // because TTL deletion lags (docs/standards.md, "AWS behaviour").
                         "delete attribute_exists(pk) AND userId = :uid AND expiresAt > :now",
                         // An older link cannot activate a replaced enrollment.
                         "update enrollmentId = :eid AND stage = :stage AND expiresAt > :now");

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
  * sign-in); {@code code=wrong} matches no step, so every implementation computes all three HMACs.
  *
  * <p>What differs: Totp.check validates the format, computes every step of the window without an
- * early exit and compares in constant time (STYLE.md rule 6), and takes {@code Mac.getInstance} per
+ * early exit and compares in constant time (docs/standards.md, code rule 6), and takes {@code Mac.getInstance} per
  * step; googleauth decodes the Base32 secret per call and returns at the first match; the floor
  * reuses one initialised Mac per thread and compares ints. Time is fixed, as a sign-in passes it in.
  */
