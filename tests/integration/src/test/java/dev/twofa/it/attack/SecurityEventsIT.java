@@ -92,6 +92,45 @@ class SecurityEventsIT {
     }
 
     @Test
+    void aCodeReplacedByANewSend_whileARequestHeldIt_doesNotSignIn_andTheNewCodeDoes() {
+        String phone = Sms.uniqueDanishMobile();
+        Sms.enable(app, userId, phone);
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(Sms.send(app, userId, "login", null).getStatusCode()).isEqualTo(202);
+        String old = Sms.lastCode(phone);
+
+        // After this request checked the old code and before its transaction, a new code is sent:
+        // only the newest challenge may be spent, so the old code's transaction must lose.
+        AtomicReference<APIGatewayV2HTTPResponse> resent = new AtomicReference<>();
+        ExecutionInterceptor newSendLandsFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof TransactWriteItemsRequest && resent.get() == null) {
+                    app.clock.advance(Duration.ofSeconds(31));
+                    resent.set(Sms.send(app, userId, "login", null));
+                }
+            }
+        };
+        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(newSendLandsFirst))
+                .build();
+        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
+                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
+                        app.cipher(),
+                        new SesMailer(app.ses, TestApp.SENDER))
+                .smsConfirm());
+        APIGatewayV2HTTPResponse stale = held.handleRequest(
+                Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "login", "code", old))), null);
+
+        assertThat(resent.get().getStatusCode()).isEqualTo(202);
+        assertThat(stale.getStatusCode()).as(stale.getBody()).isEqualTo(400);
+        assertThat(events("verify_succeeded")).isEmpty();
+        String current = Sms.lastCode(phone);
+        APIGatewayV2HTTPResponse signedIn = Sms.confirm(app, userId, "login", current);
+        assertThat(signedIn.getStatusCode()).as(signedIn.getBody()).isEqualTo(200);
+    }
+
+    @Test
     void aNoticeHeldBackByTheHourlyLimit_isStillAudited() {
         Enrollment.Enrolled user = Enrollment.enroll(app, userId);
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);

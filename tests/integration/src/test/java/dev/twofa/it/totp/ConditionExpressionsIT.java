@@ -114,6 +114,10 @@ class ConditionExpressionsIT {
                 .findFirst()
                 .orElseThrow();
         assertThat(step.put().item().get("sk").s()).isEqualTo("TOTP#STEP#" + (enrolled.enrollmentStep() + 1));
+        // The replay record outlives the last 30 s window in which its step still matches (drift: one
+        // step either side) by one more period; past that, the step can never match again.
+        long stillMatchesUntil = (enrolled.enrollmentStep() + 1 + 1 + 1) * 30;
+        assertThat(Long.parseLong(step.put().item().get("expiresAt").n())).isEqualTo(stillMatchesUntil + 30);
         assertThat(app.dynamoRequests.requestsOf(UpdateItemRequest.class)).isEmpty();
         // A sign-in on the wire: one read, one conditional transaction that holds the audit item too.
         // No call was added by counting every guess.
