@@ -33,16 +33,17 @@ import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Builds each use case from its adapters. A handler's no-argument constructor calls exactly one of
@@ -51,6 +52,8 @@ import java.util.function.Supplier;
 public final class Wiring {
     /** The value of SMS_ALLOWED_COUNTRIES that allows every country: chosen by name, never by leaving it empty. */
     public static final String ALL_COUNTRIES = "ALL";
+    /** The package of the use cases: {@link #useCase} hands out these and nothing else. */
+    private static final String USE_CASES = StartEnable.class.getPackageName();
 
     private final Adapters adapters;
     private final Config config;
@@ -203,28 +206,25 @@ public final class Wiring {
 
     /**
      * The use case a handler's injecting constructor takes, by type: lets the local run and the
-     * tests build any handler named in template.yaml without knowing it.
+     * tests build any handler named in template.yaml without knowing it. The factory is this class's
+     * public method returning that type, so each use case is listed once, by its method above.
      */
     public Object useCase(Class<?> type) {
-        Map<Class<?>, Supplier<?>> byType = Map.ofEntries(
-                Map.entry(StartEnable.class, this::startEnable),
-                Map.entry(ActivateLink.class, this::activateLink),
-                Map.entry(ConfirmTotp.class, this::confirmTotp),
-                Map.entry(VerifyLogin.class, this::verifyLogin),
-                Map.entry(DisableTotp.class, this::disableTotp),
-                Map.entry(Status.class, this::status),
-                Map.entry(SmsSend.class, this::smsSend),
-                Map.entry(SmsConfirm.class, this::smsConfirm),
-                Map.entry(RegenerateRecoveryCodes.class, this::regenerateRecoveryCodes),
-                Map.entry(Activity.class, this::activity),
-                Map.entry(Jwks.class, this::jwks),
-                Map.entry(SupportReset.class, this::supportReset),
-                Map.entry(OrgPolicyChange.class, this::orgPolicyChange));
-        Supplier<?> factory = byType.get(type);
-        if (factory == null) {
-            throw new IllegalArgumentException("no use case of type " + type.getName());
+        for (Method factory : Wiring.class.getMethods()) {
+            if (factory.getReturnType() == type
+                    && factory.getParameterCount() == 0
+                    && !Modifier.isStatic(factory.getModifiers())
+                    && type.getPackageName().equals(USE_CASES)) {
+                try {
+                    return factory.invoke(this);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
-        return factory.get();
+        throw new IllegalArgumentException("no use case of type " + type.getName());
     }
 
     private CodeVerifier verifier() {
