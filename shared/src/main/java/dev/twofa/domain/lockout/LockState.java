@@ -1,6 +1,6 @@
 package dev.twofa.domain.lockout;
 
-import java.time.Duration;
+import dev.twofa.domain.RetryAfter;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,14 +18,10 @@ public sealed interface LockState permits LockState.Open, LockState.Throttled, L
         }
 
         /**
-         * Seconds until {@link #retryAt()}, rounded up and at least 1: the value of an HTTP Retry-After header (RFC 9110
-         * §10.2.3), where rounding down would invite a retry that is refused again.
+         * Seconds until {@link #retryAt()} as a Retry-After header gives them ({@link RetryAfter}).
          */
         public long retryAfterSeconds(Instant now) {
-            Objects.requireNonNull(now, "now");
-            Duration wait = Duration.between(now, retryAt);
-            long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
-            return Math.max(1, seconds);
+            return RetryAfter.seconds(now, retryAt);
         }
     }
 

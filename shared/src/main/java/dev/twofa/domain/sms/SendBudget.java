@@ -1,5 +1,6 @@
 package dev.twofa.domain.sms;
 
+import dev.twofa.domain.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -92,11 +93,10 @@ public record SendBudget(int perHour, int shards) {
     }
 
     /**
-     * Seconds until the next bucket, rounded up and at least 1: the Retry-After of a send refused because the budget
-     * is spent (RFC 9110 §10.2.3; rounding down would invite a retry that is refused again).
+     * Seconds until the next bucket ({@link RetryAfter}): the Retry-After of a send refused because the budget
+     * is spent.
      */
     public static long retryAfterSeconds(Instant now) {
-        Duration wait = Duration.between(now, bucketEnd(now));
-        return Math.max(1, wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0));
+        return RetryAfter.seconds(now, bucketEnd(now));
     }
 }
