@@ -1,8 +1,11 @@
 # shellcheck shell=bash
-# Shared helpers for scripts/test and .ci/run. Source it; do not run it.
+# Shared steps of every script in scripts/ (test, run-local, bench, mutation, sam-build-function).
+# Source it; do not run it.
 #
-#   pick_java_home  -> exports JAVA_HOME (a JDK >= 21 with javac) and puts its bin/ first on PATH
-#   ensure_venv     -> .venv/ at the repo root with the pinned moto[server]; exports MOTO_SERVER_BIN
+#   pick_java_home    -> exports JAVA_HOME (a JDK >= 21 with javac) and puts its bin/ first on PATH
+#   ensure_test_tools -> oathtool, zbar-tools, chromium, chromium-driver, python3-venv (apt-get when missing)
+#   ensure_venv       -> .venv/ at the repo root with the pinned moto[server]; exports MOTO_SERVER_BIN
+#   ensure_sam_tools  -> .venv-sam/ with the pinned SAM CLI and cfn-lint; exports SAM_CLI_BIN, CFN_LINT_BIN
 #   ensure_fuzz_tools -> .venv-fuzz/ with the pinned schemathesis; exports SCHEMATHESIS_BIN
 
 TWOFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
