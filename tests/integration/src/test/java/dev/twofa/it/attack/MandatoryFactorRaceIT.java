@@ -1,0 +1,124 @@
+package dev.twofa.it.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.twofa.aws.SesMailer;
+import dev.twofa.aws.store.DynamoTwoFactorStore;
+import dev.twofa.functions.disable.DisableHandler;
+import dev.twofa.it.support.Api;
+import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.Enrollment;
+import dev.twofa.it.support.IndependentTotp;
+import dev.twofa.it.support.Sms;
+import dev.twofa.it.support.TestApp;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * Under an organisation that requires two-factor authentication, turning the app off while SMS is
+ * turned off by another request: the app's transaction loses, and the answer says what happened (the
+ * other factor went, 409), not that the user's proof was a replay: the proof stays unspent and no
+ * replay is reported or counted. Turning SMS off with another proof is told to the user as well.
+ */
+class MandatoryFactorRaceIT {
+    private static final String OPERATOR = Api.supportSession("bob@ops.twofa.test");
+
+    private final TestApp app = new TestApp();
+    private final String userId = "member-" + UUID.randomUUID();
+    private final String org = "acme-" + UUID.randomUUID();
+    private final Map<String, String> member = Map.of("org_id", org);
+
+    private Enrollment.Enrolled bothFactors(String phone) {
+        Enrollment.Enrolled user = Enrollment.enroll(app, userId);
+        Sms.enable(
+                app, userId, phone, Map.of("recoveryCode", user.recoveryCodes().get(0)));
+        return user;
+    }
+
+    private void requireTwoFactor() {
+        APIGatewayV2HTTPResponse set = app.orgPolicy()
+                .handleRequest(
+                        Api.operatorRequest(
+                                "PUT /operator/org-policy",
+                                OPERATOR,
+                                Api.json(Map.of("orgId", org, "mfaRequired", true, "reason", "audit"))),
+                        null);
+        assertThat(set.getStatusCode()).as(set.getBody()).isEqualTo(200);
+    }
+
+    private APIGatewayV2HTTPResponse smsRequest(String route, Map<String, Object> body) {
+        var request = Api.request(route, userId, Api.json(body), member);
+        return route.endsWith("send")
+                ? app.smsSend().handleRequest(request, null)
+                : app.smsConfirm().handleRequest(request, null);
+    }
+
+    @Test
+    void smsTurnedOffWhileTheAppIsTurnedOff_refusesTheApp_asAStateChange_notAReplay() {
+        String phone = Sms.uniqueDanishMobile();
+        Enrollment.Enrolled user = bothFactors(phone);
+        requireTwoFactor();
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(smsRequest("POST /2fa/sms/send", Map.of("purpose", "disable"))
+                        .getStatusCode())
+                .isEqualTo(202);
+        String smsCode = Sms.lastCode(phone);
+
+        // The app's disable read both factors on; before its transaction, SMS goes off.
+        AtomicReference<APIGatewayV2HTTPResponse> smsOff = new AtomicReference<>();
+        ExecutionInterceptor smsGoesFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof TransactWriteItemsRequest && smsOff.get() == null) {
+                    smsOff.set(smsRequest("POST /2fa/sms/confirm", Map.of("purpose", "disable", "code", smsCode)));
+                }
+            }
+        };
+        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(smsGoesFirst))
+                .build();
+        DisableHandler disable = new DisableHandler(app.withAdapters(
+                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
+                        app.cipher(),
+                        new SesMailer(app.ses, TestApp.SENDER))
+                .disableTotp());
+        String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
+        APIGatewayV2HTTPResponse refused = disable.handleRequest(
+                Api.request("POST /2fa/disable", userId, Api.json(Map.of("code", code)), member), null);
+
+        assertThat(smsOff.get().getStatusCode()).as(smsOff.get().getBody()).isEqualTo(200);
+        assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(refused)).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(Enrollment.status(app, userId).get("totp")).isEqualTo(Map.of("enabled", true));
+        assertThat(app.events.namesFor(userId)).doesNotContain("replay_refused", "verify_failed", "totp_disabled");
+        // The code the refused request carried was never spent: it still signs in.
+        assertThat(Enrollment.verify(app, userId, "code", code).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void smsTurnedOffWithARecoveryCode_isToldToTheUser() {
+        String phone = Sms.uniqueDanishMobile();
+        Enrollment.Enrolled user = bothFactors(phone);
+        APIGatewayV2HTTPResponse off = smsRequest(
+                "POST /2fa/sms/confirm",
+                Map.of(
+                        "purpose",
+                        "disable",
+                        "recoveryCode",
+                        user.recoveryCodes().get(1)));
+        assertThat(off.getStatusCode()).as(off.getBody()).isEqualTo(200);
+        assertThat(app.events.namesFor(userId)).containsOnlyOnce("sms_disabled");
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
+                .filteredOn(e -> e.subject().equals("SMS verification was turned off"))
+                .hasSize(1);
+    }
+}
