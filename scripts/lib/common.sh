@@ -7,6 +7,7 @@
 #   ensure_venv       -> .venv/ at the repo root with the pinned moto[server]; exports MOTO_SERVER_BIN
 #   ensure_sam_tools  -> .venv-sam/ with the pinned SAM CLI and cfn-lint; exports SAM_CLI_BIN, CFN_LINT_BIN
 #   ensure_fuzz_tools -> .venv-fuzz/ with the pinned schemathesis; exports SCHEMATHESIS_BIN
+#   ensure_scan_tools -> .venv-scan/ with the pinned checkov; exports CHECKOV_BIN
 
 TWOFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export TWOFA_ROOT
@@ -195,4 +196,16 @@ ensure_fuzz_tools() {
     _twofa_pip_venv "$venv" "$venv/.twofa-schemathesis-${TWOFA_SCHEMATHESIS_VERSION}" schemathesis \
         "schemathesis==${TWOFA_SCHEMATHESIS_VERSION}"
     export SCHEMATHESIS_BIN="$venv/bin/schemathesis"
+}
+
+# checkov, the template scanner tests/integration (CheckovIT) runs on template.yaml. A venv of its own,
+# .venv-scan/: it pins boto3, pydantic and friends that must not meet SAM's or moto's. Exports
+# CHECKOV_BIN. Bump deliberately: the test demands zero failed checks, and a new checkov brings new ones.
+TWOFA_CHECKOV_VERSION="3.3.30"
+
+ensure_scan_tools() {
+    local venv="$TWOFA_ROOT/.venv-scan"
+    _twofa_pip_venv "$venv" "$venv/.twofa-checkov-${TWOFA_CHECKOV_VERSION}" checkov \
+        "checkov==${TWOFA_CHECKOV_VERSION}"
+    export CHECKOV_BIN="$venv/bin/checkov"
 }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operators' tools, from .venv-sam/ (scripts/lib/common.sh ensure_sam_tools), run from the
- * repository root. A missing tool fails the test with the way to install it; it never skips.
+ * The operators' tools, from .venv-sam/ and .venv-scan/ (scripts/lib/common.sh ensure_sam_tools,
+ * ensure_scan_tools), run from the repository root. A missing tool fails the test with the way to install it; it never skips.
  */
 final class SamTools {
     record Result(int exitCode, String output, Duration took) {}
@@ -24,9 +24,11 @@ final class SamTools {
         if (fromEnv != null && !fromEnv.isBlank() && Files.isExecutable(Path.of(fromEnv))) {
             return Path.of(fromEnv);
         }
-        Path venv = Repo.root().resolve(".venv-sam/bin").resolve(name);
-        if (Files.isExecutable(venv)) {
-            return venv;
+        for (String venv : List.of(".venv-sam", ".venv-scan")) {
+            Path installed = Repo.root().resolve(venv).resolve("bin").resolve(name);
+            if (Files.isExecutable(installed)) {
+                return installed;
+            }
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
@@ -34,8 +36,9 @@ final class SamTools {
                 return candidate;
             }
         }
-        throw new AssertionError(name + " is not installed. scripts/test installs it into .venv-sam/"
-                + " (ensure_sam_tools in scripts/lib/common.sh, pinned versions); or set " + variable + ".");
+        throw new AssertionError(name + " is not installed. scripts/test installs it into .venv-sam/ or"
+                + " .venv-scan/ (ensure_sam_tools, ensure_scan_tools in scripts/lib/common.sh, pinned versions);"
+                + " or set " + variable + ".");
     }
 
     static Result run(Duration timeout, List<String> command) {

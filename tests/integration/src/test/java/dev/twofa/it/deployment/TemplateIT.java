@@ -65,6 +65,9 @@ class TemplateIT {
         assertThat(TEMPLATE.type(logGroup)).isEqualTo("AWS::Logs::LogGroup");
         assertThat(TEMPLATE.properties(logGroup).get("RetentionInDays"))
                 .isEqualTo(new Intrinsic("Ref", "LogRetentionDays"));
+        assertThat(TEMPLATE.properties(logGroup).get("KmsKeyId"))
+                .as("encrypted under the stack's logs key")
+                .isEqualTo(new Intrinsic("GetAtt", "LogsKey.Arn"));
         long sharing = TEMPLATE.functions().stream()
                 .filter(o -> logGroup.equals(
                         ((Intrinsic) SamTemplate.map(o.properties().get("LoggingConfig"))
@@ -351,8 +354,26 @@ class TemplateIT {
                     continue;
                 }
                 Map<String, Object> condition = SamTemplate.map(statement.getOrDefault("Condition", Map.of()));
-                Object principalArn = SamTemplate.map(condition.getOrDefault("ArnLike", Map.of()))
-                        .get("aws:PrincipalArn");
+                Map<String, Object> arnLike = SamTemplate.map(condition.getOrDefault("ArnLike", Map.of()));
+                Object service = SamTemplate.map(statement.get("Principal")).get("Service");
+                if (service != null) {
+                    // CloudWatch Logs encrypting this stack's log groups (LogsKey): the encryption
+                    // context names the log group, so only /aws/lambda|apigateway/<stack>/... qualify.
+                    List<Object> logGroups = SamTemplate.list(arnLike.get("kms:EncryptionContext:aws:logs:arn"));
+                    if (!new Intrinsic("Sub", "logs.${AWS::Region}.amazonaws.com").equals(service)
+                            || logGroups.isEmpty()
+                            || !logGroups.stream()
+                                    .allMatch(
+                                            g -> g instanceof Intrinsic i
+                                                    && String.valueOf(i.value())
+                                                            .matches(
+                                                                    ".*:log-group:/aws/(lambda|apigateway)/\\$\\{AWS::StackName}/\\*"))) {
+                        problems.add(key + " " + statement.get("Sid") + " allows " + actions + " to " + service
+                                + " beyond CloudWatch Logs for this stack's log groups");
+                    }
+                    continue;
+                }
+                Object principalArn = arnLike.get("aws:PrincipalArn");
                 if (!(principalArn instanceof Intrinsic i
                         && String.valueOf(i.value()).endsWith(":role/twofa/${AWS::StackName}/*"))) {
                     problems.add(key + " " + statement.get("Sid") + " allows " + actions
