@@ -519,6 +519,130 @@ class TemplateIT {
         assertThat(problems).isEmpty();
     }
 
+    /** The metric filters' namespace: the security counts of this stack only. */
+    private static final Intrinsic OWN_NAMESPACE = new Intrinsic("Sub", "twofa/${AWS::StackName}");
+
+    /**
+     * Each alarm watches its metric against a threshold the operator sets as a parameter, and tells
+     * the alarm topic (the stack's, or the operator's AlarmTopicArn) when it fires and when it clears.
+     */
+    @Test
+    void alarms_watchTheApi_kms_smsSpend_andSecurityEvents_withThresholdParameters() {
+        assertAlarm("KmsThrottlingAlarm", OWN_NAMESPACE, "KmsThrottled", "KmsThrottledPerMinute");
+        assertAlarm("SmsSpendAlarm", "AWS/SNS", "SMSMonthToDateSpentUSD", "SmsSpendAlarmUsd");
+        assertAlarm("FactorsLockedAlarm", OWN_NAMESPACE, "FactorsLocked", "FactorsLockedPerMinute");
+        assertAlarm("VerifyFailuresAlarm", OWN_NAMESPACE, "VerifyFailures", "VerifyFailuresPerMinute");
+
+        Map<String, Object> rate = alarm("ApiServerErrorRateAlarm", "Api5xxRatePercent");
+        Map<String, Map<String, Object>> byId = new HashMap<>();
+        for (Object m : SamTemplate.list(rate.get("Metrics"))) {
+            byId.put((String) SamTemplate.map(m).get("Id"), SamTemplate.map(m));
+        }
+        assertThat(byId.get("rate")).containsEntry("ReturnData", true);
+        assertThat((String) byId.get("rate").get("Expression")).contains("100 * errors / requests");
+        for (var metric : Map.of("errors", "5xx", "requests", "Count").entrySet()) {
+            Map<String, Object> stat = SamTemplate.map(
+                    SamTemplate.map(byId.get(metric.getKey()).get("MetricStat")).get("Metric"));
+            assertThat(stat)
+                    .containsEntry("Namespace", "AWS/ApiGateway")
+                    .containsEntry("MetricName", metric.getValue())
+                    .containsEntry(
+                            "Dimensions",
+                            List.of(
+                                    Map.of("Name", "ApiId", "Value", new Intrinsic("Ref", "Api")),
+                                    Map.of("Name", "Stage", "Value", new Intrinsic("Ref", "Stage"))));
+        }
+        assertThat(SamTemplate.map(TEMPLATE.parameters().get("AlarmEmail"))).containsEntry("Default", "");
+        assertThat(TEMPLATE.properties("AlarmEmailSubscription"))
+                .containsEntry("Protocol", "email")
+                .containsEntry("Endpoint", new Intrinsic("Ref", "AlarmEmail"));
+    }
+
+    /** Every function: an alarm on its Lambda errors and one on its throttles. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_hasErrorsAndThrottlesAlarms(SamTemplate.Function f) {
+        String prefix = f.logicalId().replaceFirst("Function$", "");
+        for (var kind : Map.of("Errors", "LambdaErrorsPerFiveMinutes", "Throttles", "LambdaThrottlesPerFiveMinutes")
+                .entrySet()) {
+            Map<String, Object> alarm =
+                    assertAlarm(prefix + kind.getKey() + "Alarm", "AWS/Lambda", kind.getKey(), kind.getValue());
+            assertThat(alarm.get("Dimensions"))
+                    .isEqualTo(List.of(Map.of("Name", "FunctionName", "Value", new Intrinsic("Ref", f.logicalId()))));
+        }
+    }
+
+    /**
+     * Every function's log group feeds the security counts the alarms watch: the same metric, one
+     * filter per log group (a metric filter reads one log group). AlarmLogPatternsIT runs the patterns.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_logGroup_countsLockedFactors_failedVerifications_andKmsThrottling(SamTemplate.Function f) {
+        Intrinsic logGroup =
+                (Intrinsic) SamTemplate.map(f.properties().get("LoggingConfig")).get("LogGroup");
+        Map<String, String> patternByMetric = new HashMap<>();
+        for (String id : TEMPLATE.resources().keySet()) {
+            if (TEMPLATE.type(id).equals("AWS::Logs::MetricFilter")
+                    && logGroup.equals(TEMPLATE.properties(id).get("LogGroupName"))) {
+                for (Object t : SamTemplate.list(TEMPLATE.properties(id).get("MetricTransformations"))) {
+                    Map<String, Object> transformation = SamTemplate.map(t);
+                    assertThat(transformation.get("MetricNamespace")).isEqualTo(OWN_NAMESPACE);
+                    patternByMetric.put((String) transformation.get("MetricName"), (String)
+                            TEMPLATE.properties(id).get("FilterPattern"));
+                }
+            }
+        }
+        assertThat(patternByMetric).isEqualTo(AlarmLogPatternsIT.patternsOf(TEMPLATE, "StartEnableLogGroup"));
+        assertThat(patternByMetric).containsOnlyKeys("FactorsLocked", "VerifyFailures", "KmsThrottled");
+    }
+
+    /** The dashboard shows every alarm's state, and the metrics behind them. */
+    @Test
+    void dashboard_showsEveryAlarm_andTheirMetrics() {
+        Intrinsic body = (Intrinsic) TEMPLATE.properties("Dashboard").get("DashboardBody");
+        String json = (String) SamTemplate.list(body.value()).get(0);
+        for (String id : TEMPLATE.resources().keySet()) {
+            if (TEMPLATE.type(id).equals("AWS::CloudWatch::Alarm")) {
+                assertThat(json).as("the alarm widget lists %s", id).contains("\"${" + id + ".Arn}\"");
+            }
+        }
+        for (String metric : List.of(
+                "\"5xx\"",
+                "\"FactorsLocked\"",
+                "\"VerifyFailures\"",
+                "\"KmsThrottled\"",
+                "\"SMSMonthToDateSpentUSD\"")) {
+            assertThat(json).contains(metric);
+        }
+        for (SamTemplate.Function f : TEMPLATE.functions()) {
+            assertThat(json).contains("\"${" + f.logicalId() + "}\"");
+        }
+    }
+
+    private static Map<String, Object> assertAlarm(String id, Object namespace, String metric, String threshold) {
+        Map<String, Object> alarm = alarm(id, threshold);
+        assertThat(alarm.get("Namespace")).as("%s namespace", id).isEqualTo(namespace);
+        assertThat(alarm.get("MetricName")).as("%s metric", id).isEqualTo(metric);
+        return alarm;
+    }
+
+    private static Map<String, Object> alarm(String id, String threshold) {
+        assertThat(TEMPLATE.type(id)).isEqualTo("AWS::CloudWatch::Alarm");
+        Map<String, Object> alarm = TEMPLATE.properties(id);
+        assertThat(alarm.get("Threshold")).as("%s threshold", id).isEqualTo(new Intrinsic("Ref", threshold));
+        assertThat(TEMPLATE.parameters()).as("the threshold of %s", id).containsKey(threshold);
+        Object topic = new Intrinsic(
+                "If",
+                List.of(
+                        "CreatesAlarmTopic",
+                        new Intrinsic("Ref", "AlarmTopic"),
+                        new Intrinsic("Ref", "AlarmTopicArn")));
+        assertThat(alarm.get("AlarmActions")).as("%s notifies", id).isEqualTo(List.of(topic));
+        assertThat(alarm.get("OKActions")).as("%s tells when it clears", id).isEqualTo(List.of(topic));
+        return alarm;
+    }
+
     private static List<Map<String, Object>> inlineStatements(String role) {
         List<Map<String, Object>> statements = new ArrayList<>();
         for (Object policy : SamTemplate.list(TEMPLATE.properties(role).getOrDefault("Policies", List.of()))) {
