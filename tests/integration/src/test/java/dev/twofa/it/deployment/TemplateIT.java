@@ -3,6 +3,7 @@ package dev.twofa.it.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.app.common.OrgPolicies;
 import dev.twofa.config.Config;
 import dev.twofa.it.deployment.SamTemplate.Intrinsic;
 import dev.twofa.wiring.Adapters;
@@ -188,9 +189,11 @@ class TemplateIT {
         if (asked.contains("events")) {
             requireParameter(f, "AUDIT_RETENTION_DAYS", "AuditRetentionDays", "it records security events", problems);
             requireAction(f, "dynamodb:PutItem", "Table", "security events are audit items", problems);
+            requireItem(f, "dynamodb:PutItem", "AUDIT#", "security events are audit items", problems);
         }
         if (asked.contains("auditTrail")) {
             requireAction(f, "dynamodb:Query", "Table", "it reads the audit trail", problems);
+            requireItem(f, "dynamodb:Query", "AUDIT#", "it reads the audit trail", problems);
         }
         if (Stream.of(useCase.getDeclaredFields()).anyMatch(field -> field.getType() == AssertionIssuer.class)) {
             String why = "it issues sign-in assertions";
@@ -216,9 +219,11 @@ class TemplateIT {
         }
         requireParameter(f, "ASSERTION_SIGNING", "AssertionSigning", "every function may sign or verify", problems);
         requireParameter(f, "SECRETS_ENCRYPTION", "SecretsEncryption", "every function may hold secrets", problems);
-        if (refersTo(useCase, "dev/twofa/app/OrgPolicies")) {
+        // By the class itself: a move (OrgPolicies went to app.common) must not turn the check off.
+        if (refersTo(useCase, OrgPolicies.class.getName().replace('.', '/'))) {
             requireParameter(f, "ORG_CLAIM", "OrgClaim", "it reads the organisation policy", problems);
             requireAction(f, "dynamodb:GetItem", "Table", "it reads the organisation policy", problems);
+            requireItem(f, "dynamodb:GetItem", "ORG#", "it reads the organisation policy", problems);
         }
         assertThat(problems)
                 .as("%s (%s asks for %s)", f.logicalId(), useCase.getSimpleName(), asked)
@@ -253,6 +258,26 @@ class TemplateIT {
                         .anyMatch(r -> r instanceof Intrinsic i && i.isGetAttArnOf(resource)));
         if (!allowed) {
             problems.add(TEMPLATE.roleOf(f) + " must allow " + action + " on " + resource + " (" + why + ")");
+        }
+    }
+
+    /** Some statement allows {@code action} on items of the table in the family {@code family} (a pk prefix). */
+    private static void requireItem(
+            SamTemplate.Function f, String action, String family, String why, List<String> problems) {
+        boolean allowed = TEMPLATE.roleStatements(f).stream()
+                .filter(s -> "Allow".equals(s.get("Effect")))
+                .filter(s -> SamTemplate.list(s.get("Action")).contains(action))
+                .filter(s -> SamTemplate.list(s.get("Resource")).stream()
+                        .anyMatch(r -> r instanceof Intrinsic i && i.isGetAttArnOf("Table")))
+                .anyMatch(s -> {
+                    List<Object> families =
+                            SamTemplate.list(SamTemplate.map(SamTemplate.map(s.getOrDefault("Condition", Map.of()))
+                                            .getOrDefault("ForAllValues:StringLike", Map.of()))
+                                    .get("dynamodb:LeadingKeys"));
+                    return families.isEmpty() || families.stream().anyMatch(k -> ((String) k).startsWith(family));
+                });
+        if (!allowed) {
+            problems.add(TEMPLATE.roleOf(f) + " must allow " + action + " on " + family + "* items (" + why + ")");
         }
     }
 
@@ -517,6 +542,30 @@ class TemplateIT {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * No role may touch any item of the table: every statement with a DynamoDB action names the item
+     * families (pk prefixes) it may touch, so a function cannot read or write another family's items
+     * (EventsInvokeIT checks the real calls against these conditions).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void function_tableStatements_areBoundToTheItemFamiliesItTouches(SamTemplate.Function f) {
+        for (Map<String, Object> statement : TEMPLATE.roleStatements(f)) {
+            boolean dynamo = SamTemplate.list(statement.get("Action")).stream()
+                    .anyMatch(a -> ((String) a).startsWith("dynamodb:"));
+            if (!dynamo || !"Allow".equals(statement.get("Effect"))) {
+                continue;
+            }
+            List<Object> families = SamTemplate.list(SamTemplate.map(SamTemplate.map(statement.get("Condition"))
+                            .getOrDefault("ForAllValues:StringLike", Map.of()))
+                    .get("dynamodb:LeadingKeys"));
+            assertThat(families)
+                    .as("%s %s: dynamodb:LeadingKeys (ForAllValues:StringLike)", f, statement.get("Sid"))
+                    .isNotEmpty()
+                    .allMatch(k -> ((String) k).matches("[A-Z]+#[A-Za-z#:]*\\*?"), "a family prefix, not \"*\"");
+        }
     }
 
     /** The metric filters' namespace: the security counts of this stack only. */
