@@ -3,12 +3,12 @@ package dev.twofa.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.twofa.app.api.Credential;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
 import dev.twofa.app.api.TwoFactorException.Unauthenticated;
 import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.testing.ApiEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -20,37 +20,20 @@ import org.junit.jupiter.api.Test;
 class ApiRequestTest {
 
     private static ApiRequest body(String json) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder().withBody(json).build());
+        return new ApiRequest(ApiEvents.route("POST /2fa/verify").body(json).build());
     }
 
     private static ApiRequest withClaims(Map<String, String> claims, String sourceIp, String userAgent) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withSourceIp(sourceIp)
-                                .withUserAgent(userAgent)
-                                .build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
-                                        .builder()
-                                        .withClaims(claims)
-                                        .build())
-                                .build())
-                        .build())
+        return new ApiRequest(ApiEvents.route("POST /2fa/verify")
+                .claims(claims)
+                .client(sourceIp, userAgent)
                 .build());
     }
 
     private static ApiRequest operator(String arn, String requestId) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId(requestId)
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
-                                        .builder()
-                                        .withUserArn(arn)
-                                        .build())
-                                .build())
-                        .build())
+        return new ApiRequest(ApiEvents.route("POST /operator/support-reset")
+                .caller(arn)
+                .requestId(requestId)
                 .build());
     }
 
@@ -158,9 +141,7 @@ class ApiRequestTest {
     }
 
     private static ApiRequest query(Map<String, String> params) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withQueryStringParameters(params)
-                .build());
+        return new ApiRequest(ApiEvents.route("GET /2fa/activity").query(params).build());
     }
 
     @Test
@@ -187,7 +168,7 @@ class ApiRequestTest {
 
     @Test
     void proof_isAtMostOne_ofCodeRecoveryCodeOrAssertion() {
-        assertThat(new ApiRequest(APIGatewayV2HTTPEvent.builder().build()).proof())
+        assertThat(new ApiRequest(ApiEvents.route("POST /2fa/verify").build()).proof())
                 .isEmpty();
         assertThat(body(" ").proof()).isEmpty();
         assertThat(body("{}").proof()).isEmpty();
@@ -279,10 +260,8 @@ class ApiRequestTest {
     }
 
     private static ApiRequest base64(String body, boolean encoded) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withBody(body)
-                .withIsBase64Encoded(encoded)
-                .build());
+        var event = ApiEvents.route("POST /2fa/verify");
+        return new ApiRequest((encoded ? event.base64Body(body) : event.body(body)).build());
     }
 
     @Test

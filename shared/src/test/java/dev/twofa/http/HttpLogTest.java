@@ -11,6 +11,7 @@ import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
 import dev.twofa.port.SmsRejectedException;
+import dev.twofa.testing.ApiEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,10 +27,7 @@ import org.junit.jupiter.api.Test;
 class HttpLogTest {
 
     private static APIGatewayV2HTTPEvent event(String routeKey) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey(routeKey)
-                .withBody("{}")
-                .build();
+        return ApiEvents.route(routeKey).body("{}").build();
     }
 
     /** Outside Lambda, the runtime's logger prints to stdout. */

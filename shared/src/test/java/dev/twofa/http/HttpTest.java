@@ -8,6 +8,7 @@ import dev.twofa.app.api.Credential;
 import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
+import dev.twofa.testing.ApiEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,18 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HttpTest {
 
     private static APIGatewayV2HTTPEvent event(String sub, String body) {
-        var claims = sub == null ? Map.<String, String>of() : Map.of("sub", sub, "email", "ann@example.com");
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey("POST /2fa/verify")
-                .withBody(body)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
-                                        .builder()
-                                        .withClaims(claims)
-                                        .build())
-                                .build())
-                        .build())
+        return ApiEvents.route("POST /2fa/verify")
+                .claims(sub == null ? Map.of() : Map.of("sub", sub, "email", "ann@example.com"))
+                .body(body)
                 .build();
     }
 
@@ -63,18 +55,10 @@ class HttpTest {
     }
 
     private static APIGatewayV2HTTPEvent operatorEvent(String userArn) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey("POST /operator/support-reset")
-                .withBody("{\"operator\":\"arn:aws:iam::123456789012:user/forged\"}")
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("req-1")
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM
-                                        .builder()
-                                        .withUserArn(userArn)
-                                        .build())
-                                .build())
-                        .build())
+        return ApiEvents.route("POST /operator/support-reset")
+                .caller(userArn)
+                .requestId("req-1")
+                .body("{\"operator\":\"arn:aws:iam::123456789012:user/forged\"}")
                 .build();
     }
 

@@ -3,8 +3,8 @@ package dev.twofa.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
+import dev.twofa.testing.ApiEvents;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,8 +22,8 @@ import net.jqwik.api.constraints.StringLength;
 class SixDigitCodeProperties {
 
     private static ApiRequest request(String code) {
-        return new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withBody(Json.write(Map.of("code", code)))
+        return new ApiRequest(ApiEvents.route("POST /2fa/verify")
+                .body(Json.write(Map.of("code", code)))
                 .build());
     }
 

@@ -1,13 +1,11 @@
 package dev.twofa.lambda;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.deployment.Givens;
 import dev.twofa.it.deployment.Repo;
 import dev.twofa.it.deployment.SamConfig;
 import dev.twofa.it.deployment.SamTemplate;
 import dev.twofa.it.support.Emulators;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.twofa.testing.ApiEvents;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -204,13 +202,13 @@ final class DeployedStack implements AutoCloseable {
         return new Givens.Driver() {
             @Override
             public Givens.Reply call(String method, String path, String body) {
-                Map<String, Object> claims = new LinkedHashMap<>(Map.of("sub", sub));
-                if (email != null) {
-                    claims.put("email", email);
-                    claims.put("email_verified", "true");
-                }
-                return forRoute(method, path)
-                        .invoke("(given) " + method + " " + path, event(method, path, claims, body));
+                String event = ApiEvents.route(method + " " + path)
+                        .user(sub, email)
+                        .client("198.51.100.23", "lambda-tier")
+                        .stage(parameters.get("Stage"), DeployedFunction.ACCOUNT)
+                        .body(body)
+                        .json();
+                return forRoute(method, path).invoke("(given) " + method + " " + path, event);
             }
 
             @Override
@@ -249,43 +247,6 @@ final class DeployedStack implements AutoCloseable {
                 return Instant.now();
             }
         };
-    }
-
-    /** An HTTP API (payload 2.0) event as API Gateway sends it after its JWT authorizer. */
-    private String event(String method, String path, Map<String, Object> claims, String body) {
-        String stage = parameters.get("Stage");
-        String routeKey = method + " " + path;
-        Map<String, Object> http = Map.of(
-                "method", method,
-                "path", "/" + stage + path,
-                "protocol", "HTTP/1.1",
-                "sourceIp", "198.51.100.23",
-                "userAgent", "lambda-tier");
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("accountId", DeployedFunction.ACCOUNT);
-        context.put("apiId", "a1b2c3d4e5");
-        context.put("authorizer", Map.of("jwt", Map.of("claims", claims)));
-        context.put("http", http);
-        context.put("requestId", UUID.randomUUID().toString());
-        context.put("routeKey", routeKey);
-        context.put("stage", stage);
-        context.put("timeEpoch", System.currentTimeMillis());
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("version", "2.0");
-        event.put("routeKey", routeKey);
-        event.put("rawPath", http.get("path"));
-        event.put("rawQueryString", "");
-        event.put("headers", Map.of("content-type", "application/json", "user-agent", "lambda-tier"));
-        event.put("requestContext", context);
-        if (body != null) {
-            event.put("body", body);
-        }
-        event.put("isBase64Encoded", false);
-        try {
-            return JSON.std.asString(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

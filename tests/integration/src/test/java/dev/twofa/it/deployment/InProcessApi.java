@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.testing.ApiEvents;
 import dev.twofa.wiring.Wiring;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -15,7 +16,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -124,34 +124,10 @@ final class InProcessApi implements Givens.Driver {
     @Override
     public Givens.Reply call(String method, String path, String body) {
         SamTemplate.Function function = routeFunction(method, path);
-        Map<String, String> claims = new HashMap<>(Map.of("sub", sub));
-        if (email != null) {
-            claims.put("email", email);
-            claims.put("email_verified", "true");
-        }
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0")
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(Map.of("content-type", "application/json"))
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRouteKey(method + " " + path)
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(method)
-                                .withPath(path)
-                                .withSourceIp("198.51.100.23")
-                                .withUserAgent("deployment-test")
-                                .build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT
-                                        .builder()
-                                        .withClaims(claims)
-                                        .build())
-                                .build())
-                        .build())
+        APIGatewayV2HTTPEvent event = ApiEvents.route(method + " " + path)
+                .user(sub, email)
+                .client("198.51.100.23", "deployment-test")
+                .body(body)
                 .build();
         return invoke(function, handler(function, app.wiring()), event);
     }
