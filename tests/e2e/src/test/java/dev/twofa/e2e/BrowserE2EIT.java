@@ -8,7 +8,7 @@ import com.google.zxing.ReaderException;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.TimeoutException;
@@ -46,10 +46,10 @@ class BrowserE2EIT {
     /** Short, so the resend button's wait for the server's Retry-After is seen without slowing the suite. */
     private static final int SECONDS_BETWEEN_SMS = 4;
 
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL =
+            LocalRunFixture.withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", Integer.toString(SECONDS_BETWEEN_SMS)));
 
-    private static LocalRun run;
     private static Browser browser;
     private static LocalRunClient client;
     private static String base;
@@ -67,25 +67,14 @@ class BrowserE2EIT {
     @BeforeAll
     static void start() throws Exception {
         browser = Browser.start(SCREENSHOTS);
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TestRepo.root().resolve("template.yaml"))
-                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", Integer.toString(SECONDS_BETWEEN_SMS)))
-                .withKeyFile(keyDir.resolve("secret.key")));
-        base = run.baseUrl().toString();
-        client = new LocalRunClient(run.baseUrl());
+        base = LOCAL.baseUrl().toString();
+        client = new LocalRunClient(LOCAL.baseUrl());
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (run != null) {
-                run.close();
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 

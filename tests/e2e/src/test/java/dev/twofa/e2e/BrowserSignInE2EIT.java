@@ -3,7 +3,7 @@ package dev.twofa.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -14,11 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -32,42 +31,24 @@ class BrowserSignInE2EIT {
     /** Where the client sends users to sign in: nothing answers there, the test reads the address. */
     private static final String PROVIDER_PATH = "/idp/authorize";
 
-    @TempDir
-    static Path site;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults().servingACopyOfTheSite();
 
-    private static LocalRun run;
     private static Browser browser;
     private static LocalRunClient client;
     private static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        Files.copy(TestRepo.root().resolve("template.yaml"), site.resolve("template.yaml"));
-        Path web = Files.createDirectories(site.resolve("web"));
-        try (Stream<Path> files = Files.list(TestRepo.root().resolve("web"))) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(file, web.resolve(file.getFileName().toString()));
-            }
-        }
         browser = Browser.start(Path.of(System.getProperty("twofa.screenshots", "target/screenshots")));
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(site.resolve("template.yaml"))
-                .withKeyFile(site.resolve(".local/secret.key")));
-        base = run.baseUrl().toString();
-        client = new LocalRunClient(run.baseUrl());
+        base = LOCAL.baseUrl().toString();
+        client = new LocalRunClient(LOCAL.baseUrl());
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (run != null) {
-                run.close();
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -189,7 +170,7 @@ class BrowserSignInE2EIT {
 
     private static void writeConfig(String apiBaseUrl, String signInUrl) throws IOException {
         Files.writeString(
-                site.resolve("web/config.js"),
+                LOCAL.run().webRoot().orElseThrow().resolve("config.js"),
                 "window.TWOFA_CONFIG = Object.freeze({ apiBaseUrl: " + JSON.std.asString(apiBaseUrl) + ", signInUrl: "
                         + JSON.std.asString(signInUrl) + ", productName: \"TwoFA\" });\n");
     }

@@ -7,7 +7,7 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +32,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.binary.Base32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End to end, as a web app and a user with an authenticator app would go: the local run started
@@ -49,34 +46,17 @@ class LocalRunE2EIT {
     /** The attacker's phone in the issue: French, so France is on this run's SMS allow-list. */
     private static final String ATTACKER_PHONE = "+33 6 12 34 56 78";
 
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withEnv(Map.of(
+            // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
+            "SMS_SECONDS_BETWEEN_SENDS",
+            "0",
+            // France too: the exploit's number must be refused for want of a proof, not for its country.
+            "SMS_ALLOWED_COUNTRIES",
+            "DK,SE,NO,DE,GB,US,FR"));
 
-    private static LocalRun run;
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TestRepo.root().resolve("template.yaml"))
-                .withEnv(Map.of(
-                        // The 30 s between sends is proven in tests/integration; here it would only slow the flow.
-                        "SMS_SECONDS_BETWEEN_SENDS",
-                        "0",
-                        // France too: the exploit's number must be refused for want of a proof, not for its country.
-                        "SMS_ALLOWED_COUNTRIES",
-                        "DK,SE,NO,DE,GB,US,FR"))
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
 
     @Test
     void enableVerifyRecoverAndDisable_overHttp_likeAWebAppAndAnAuthenticatorApp() throws Exception {
@@ -90,7 +70,7 @@ class LocalRunE2EIT {
 
         Map<String, Object> activationEmail = onlyEmail(email, "Activate two-factor authentication");
         String link = linkIn((String) activationEmail.get("body"));
-        assertThat(link).startsWith(run.baseUrl() + "/activate#token=");
+        assertThat(link).startsWith(LOCAL.baseUrl() + "/activate#token=");
         String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
 
         // The link opened: the secret, its otpauth URI and the QR code of that URI, once.
@@ -309,7 +289,7 @@ class LocalRunE2EIT {
         String email = "burst-" + id + "@example.test";
         String token = devToken("burst-" + id, email);
         Totp totp = enableTotp(token, email);
-        HttpRequest guess = HttpRequest.newBuilder(URI.create(run.baseUrl() + "/2fa/verify"))
+        HttpRequest guess = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/2fa/verify"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(60))
@@ -371,7 +351,7 @@ class LocalRunE2EIT {
     @Test
     void requestWithoutToken_is401_beforeReachingTheFunction() throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(run.baseUrl().resolve("/2fa/status"))
+                HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/2fa/status"))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -481,14 +461,14 @@ class LocalRunE2EIT {
 
     private static Reply post(String path, String token, String body) throws Exception {
         return send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)),
                 token);
     }
 
     private static Reply get(String path, String token) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(run.baseUrl() + path)).GET(), token);
+        return send(HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path)).GET(), token);
     }
 
     private static Reply send(HttpRequest.Builder request, String token) throws Exception {

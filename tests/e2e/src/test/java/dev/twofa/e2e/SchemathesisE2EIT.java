@@ -3,7 +3,7 @@ package dev.twofa.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * schemathesis (PyPI, pinned in scripts/lib/common.sh) fuzzes the local run against
@@ -41,34 +40,21 @@ class SchemathesisE2EIT {
             + " .venv-fuzz/ (scripts/lib/common.sh ensure_fuzz_tools) and exports SCHEMATHESIS_BIN";
     private static final String OPERATOR_ARN = "arn:aws:iam::000000000000:user/fuzz-operator";
 
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"));
 
-    private static LocalRun run;
     private static LocalRunClient client;
 
     @BeforeAll
     static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TestRepo.root().resolve("template.yaml"))
-                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
-                .withKeyFile(keyDir.resolve("secret.key")));
-        client = new LocalRunClient(run.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (run != null) {
-            run.close();
-        }
+        client = new LocalRunClient(LOCAL.baseUrl());
     }
 
     @Test
     void fuzzedRequests_getNo5xx_andEveryResponseIsOneTheSpecDescribes() throws Exception {
         Path bin = schemathesis();
         int seconds = Integer.parseInt(setting("twofa.fuzz.seconds", "TWOFA_FUZZ_SECONDS", "" + DEFAULT_SECONDS));
-        Path reports = TestRepo.root().resolve("tests/e2e/target/schemathesis");
+        Path reports = LocalRunFixture.repoRoot().resolve("tests/e2e/target/schemathesis");
         deleteTree(reports);
 
         // schemathesis seeds userId fields from the token's sub: the operator routes get a token of a
@@ -127,7 +113,7 @@ class SchemathesisE2EIT {
             long seconds) {}
 
     private static Fuzzed fuzz(Path bin, Path reports, int seconds, List<String> extra) throws Exception {
-        Path hooks = TestRepo.root().resolve("tests/e2e/src/test/schemathesis");
+        Path hooks = LocalRunFixture.repoRoot().resolve("tests/e2e/src/test/schemathesis");
         Files.createDirectories(reports);
         Path output = reports.resolve("output.txt");
         List<String> command = new ArrayList<>(List.of(
@@ -136,9 +122,9 @@ class SchemathesisE2EIT {
                 "--config-file",
                 hooks.resolve("schemathesis.toml").toString(),
                 "run",
-                TestRepo.root().resolve("docs/openapi.yaml").toString(),
+                LocalRunFixture.repoRoot().resolve("docs/openapi.yaml").toString(),
                 "--url",
-                run.baseUrl().toString(),
+                LOCAL.baseUrl().toString(),
                 "--checks",
                 String.join(
                         ",",
@@ -260,7 +246,7 @@ class SchemathesisE2EIT {
     private static List<String> specOperations() throws IOException {
         List<String> operations = new ArrayList<>();
         String path = null;
-        for (String line : Files.readAllLines(TestRepo.root().resolve("docs/openapi.yaml"))) {
+        for (String line : Files.readAllLines(LocalRunFixture.repoRoot().resolve("docs/openapi.yaml"))) {
             Matcher p = Pattern.compile("^  (/\\S*):\\s*$").matcher(line);
             Matcher m =
                     Pattern.compile("^    (get|put|post|delete|patch):\\s*$").matcher(line);
@@ -288,7 +274,9 @@ class SchemathesisE2EIT {
     /** schemathesis at $SCHEMATHESIS_BIN, else .venv-fuzz/bin/schemathesis; its absence fails the test. */
     private static Path schemathesis() {
         String configured = setting("twofa.schemathesisBin", "SCHEMATHESIS_BIN", null);
-        Path bin = configured != null ? Path.of(configured) : TestRepo.root().resolve(".venv-fuzz/bin/schemathesis");
+        Path bin = configured != null
+                ? Path.of(configured)
+                : LocalRunFixture.repoRoot().resolve(".venv-fuzz/bin/schemathesis");
         if (!Files.isExecutable(bin)) {
             throw new AssertionError("schemathesis not found at " + bin + ". " + INSTALL_HINT);
         }

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +22,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each function serves many requests at once, each on a handler instance of its own, as Lambda
@@ -43,31 +40,16 @@ class ConcurrencyServedTest {
      */
     private static final Duration GUARD = Duration.ofSeconds(30);
 
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults()
+            .withFunctions((route, wiring) -> route.function().equals("StatusFunction")
+                    ? new LocalFunction(route.function(), BarrierHandler::new, LocalFunction.MAX_INSTANCES)
+                    : LocalFunction.load(route, wiring));
 
     private static final CyclicBarrier ALL_INSIDE = new CyclicBarrier(IN_FLIGHT);
     private static final Set<Object> INSTANCES_SEEN = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger INSIDE = new AtomicInteger();
     private static final AtomicInteger MOST_INSIDE = new AtomicInteger();
-    private static LocalRun run;
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(
-                LocalRun.Options.defaults()
-                        .withPort(0)
-                        .withTemplate(TemplateRoutesTest.repoTemplate())
-                        .withKeyFile(keyDir.resolve("secret.key")),
-                (route, wiring) -> route.function().equals("StatusFunction")
-                        ? new LocalFunction(route.function(), BarrierHandler::new, LocalFunction.MAX_INSTANCES)
-                        : LocalFunction.load(route, wiring));
-    }
-
-    @AfterAll
-    static void stop() {
-        run.close();
-    }
 
     @Test
     void oneFunction_has32RequestsInsideItsHandlerAtOnce_eachOnAnInstanceOfItsOwn() throws Exception {
@@ -80,7 +62,7 @@ class ConcurrencyServedTest {
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < IN_FLIGHT; i++) {
             responses.add(http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(run.baseUrl() + "/2fa/status"))
+                    HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/2fa/status"))
                             .header("Authorization", "Bearer " + token)
                             .timeout(GUARD.plusSeconds(30))
                             .GET()
@@ -125,7 +107,7 @@ class ConcurrencyServedTest {
 
     private static String devToken(HttpClient http) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + "/dev/token"))
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/dev/token"))
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(Map.of("sub", "many"))))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -9,15 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The claims asked of {@code POST /dev/token} reach the handler as API Gateway's JWT authorizer hands
@@ -27,36 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 class DevTokenClaimsServedTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    static Path keyDir;
-
-    private static LocalRun run;
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(
-                LocalRun.Options.defaults()
-                        .withPort(0)
-                        .withTemplate(TemplateRoutesTest.repoTemplate())
-                        .withKeyFile(keyDir.resolve("secret.key")),
-                (route, wiring) -> route.function().equals("StatusFunction")
-                        ? new LocalFunction(
-                                route.function(),
-                                () -> (event, context) -> APIGatewayV2HTTPResponse.builder()
-                                        .withStatusCode(200)
-                                        .withBody(Json.write(event.getRequestContext()
-                                                .getAuthorizer()
-                                                .getJwt()
-                                                .getClaims()))
-                                        .build(),
-                                1)
-                        : LocalFunction.load(route, wiring));
-    }
-
-    @AfterAll
-    static void stop() {
-        run.close();
-    }
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults()
+            .withFunctions((route, wiring) -> route.function().equals("StatusFunction")
+                    ? new LocalFunction(
+                            route.function(),
+                            () -> (event, context) -> APIGatewayV2HTTPResponse.builder()
+                                    .withStatusCode(200)
+                                    .withBody(Json.write(event.getRequestContext()
+                                            .getAuthorizer()
+                                            .getJwt()
+                                            .getClaims()))
+                                    .build(),
+                            1)
+                    : LocalFunction.load(route, wiring));
 
     @Test
     void extraClaims_andEmailVerifiedByDefault_reachTheHandler_asStrings() throws Exception {
@@ -78,7 +59,7 @@ class DevTokenClaimsServedTest {
                 .containsEntry("groups", "[admins staff]")
                 .containsEntry("level", "3")
                 .containsEntry("beta", "false")
-                .containsEntry("iss", run.baseUrl() + "/dev")
+                .containsEntry("iss", LOCAL.baseUrl() + "/dev")
                 .containsEntry("aud", LocalJwt.AUDIENCE);
         assertThat(claims.values()).allSatisfy(value -> assertThat(value).isInstanceOf(String.class));
     }
@@ -108,14 +89,14 @@ class DevTokenClaimsServedTest {
 
     private static Map<String, Object> claimsSeenByHandler(Map<String, Object> devTokenRequest) throws Exception {
         HttpResponse<String> issued = HTTP.send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + "/dev/token"))
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/dev/token"))
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(devTokenRequest)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         String token = (String) JSON.std.mapFrom(issued.body()).get("token");
         HttpResponse<String> status = HTTP.send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + "/2fa/status"))
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/2fa/status"))
                         .header("Authorization", "Bearer " + token)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -125,7 +106,7 @@ class DevTokenClaimsServedTest {
 
     private static void assertRefused(Map<String, Object> devTokenRequest, String field) throws Exception {
         HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + "/dev/token"))
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/dev/token"))
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.std.asString(devTokenRequest)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

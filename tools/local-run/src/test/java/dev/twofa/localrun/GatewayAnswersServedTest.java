@@ -8,17 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What API Gateway answers itself, before any function runs, and the local run the same way
@@ -32,30 +29,16 @@ class GatewayAnswersServedTest {
     private static final String UNAUTHORIZED = "{\"message\":\"Unauthorized\"}";
     private static final String TOO_LARGE = "{\"message\":\"Request Entity Too Large\"}";
 
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults();
 
-    private static LocalRun run;
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TemplateRoutesTest.repoTemplate())
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        run.close();
-    }
 
     @Test
     void noOrBadToken_getsTheJwtAuthorizers401_onEveryUserRoute_andNoFunctionRuns() throws Exception {
         String token = devToken();
-        String foreign = new LocalJwt(run.baseUrl() + "/dev", new SecureRandom(), Clock.systemUTC())
+        String foreign = new LocalJwt(LOCAL.baseUrl() + "/dev", new SecureRandom(), Clock.systemUTC())
                 .issue("gateway-test-user", null);
         List<String> authorizations = Arrays.asList(
                 null,
@@ -66,7 +49,7 @@ class GatewayAnswersServedTest {
                 "Bearer " + token + "x",
                 "Bearer " + foreign,
                 "Bearer a.b.c");
-        List<TemplateRoutes.Route> userRoutes = run.routes().stream()
+        List<TemplateRoutes.Route> userRoutes = LOCAL.run().routes().stream()
                 .filter(r -> r.auth() == TemplateRoutes.Auth.JWT)
                 .toList();
         assertThat(userRoutes).hasSizeGreaterThan(8);
@@ -150,7 +133,7 @@ class GatewayAnswersServedTest {
 
     private static HttpResponse<String> send(String method, String path, String authorization, byte[] body)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body));

@@ -12,15 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every route template.yaml declares is served by its own function, behind the JWT authorizer unless
@@ -28,32 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
  * the dev-only caller header, never a user's token).
  */
 class TemplateRoutesServedTest {
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults();
 
-    private static LocalRun run;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String OPERATOR =
             "arn:aws:sts::000000000000:assumed-role/twofa-local-SupportRole/dev@example.com";
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TemplateRoutesTest.repoTemplate())
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        run.close();
-    }
 
     @Test
     void everyTemplateRoute_isServedByItsHandler_onlyWithAValidToken_unlessOpen() throws Exception {
         List<TemplateRoutes.Route> declared = TemplateRoutes.read(TemplateRoutesTest.repoTemplate());
         String token = devToken("served-test-user");
-        assertThat(run.routes()).isEqualTo(declared);
+        assertThat(LOCAL.run().routes()).isEqualTo(declared);
 
         for (TemplateRoutes.Route route : declared) {
             HttpResponse<String> anonymous = send(route.method(), route.path(), null, "{}");
@@ -110,7 +93,7 @@ class TemplateRoutesServedTest {
         // DNS rebinding: a page whose name resolves to 127.0.0.1 must not act as an operator.
         assertThat(statusLineWithHost(
                         "PUT /operator/org-policy",
-                        "evil.example:" + run.port(),
+                        "evil.example:" + LOCAL.port(),
                         body,
                         LocalRun.DEV_CALLER_ARN_HEADER + ": " + OPERATOR))
                 .contains(" 403 ");
@@ -142,7 +125,7 @@ class TemplateRoutesServedTest {
     @Test
     void authorizer_rejectsTokensNotBearerOrNotIssuedByThisRun() throws Exception {
         String token = devToken("served-test-user");
-        String foreign = new LocalJwt(run.baseUrl() + "/dev", new SecureRandom(), Clock.systemUTC())
+        String foreign = new LocalJwt(LOCAL.baseUrl() + "/dev", new SecureRandom(), Clock.systemUTC())
                 .issue("served-test-user", null);
 
         assertThat(sendWithAuthorization("Basic " + token).statusCode()).isEqualTo(401);
@@ -153,18 +136,18 @@ class TemplateRoutesServedTest {
 
     @Test
     void devEndpoints_refuseForeignHostHeader_againstDnsRebinding() throws Exception {
-        assertThat(statusLineWithHost("POST /dev/token", "evil.example:" + run.port(), "{\"sub\":\"x\"}", null))
+        assertThat(statusLineWithHost("POST /dev/token", "evil.example:" + LOCAL.port(), "{\"sub\":\"x\"}", null))
                 .contains(" 403 ");
         assertThat(statusLineWithHost("GET /dev/outbox", "evil.example", "", null))
                 .contains(" 403 ");
-        assertThat(statusLineWithHost("GET /dev/outbox", "localhost:" + run.port(), "", null))
+        assertThat(statusLineWithHost("GET /dev/outbox", "localhost:" + LOCAL.port(), "", null))
                 .contains(" 200 ");
     }
 
     /** java.net.http will not send a foreign Host header, so this one speaks HTTP/1.1 itself. */
     private static String statusLineWithHost(String requestLine, String host, String body, String extraHeader)
             throws IOException {
-        try (var socket = new Socket("127.0.0.1", run.port())) {
+        try (var socket = new Socket("127.0.0.1", LOCAL.port())) {
             socket.setSoTimeout(5_000);
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String head = requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
@@ -181,7 +164,7 @@ class TemplateRoutesServedTest {
     private static HttpResponse<String> sendWithAuthorization(String authorization)
             throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(run.baseUrl().resolve("/2fa/status"))
+                HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/2fa/status"))
                         .header("Authorization", authorization)
                         .GET()
                         .build(),
@@ -201,7 +184,7 @@ class TemplateRoutesServedTest {
 
     private static HttpResponse<String> send(String method, String path, String token, String body, String caller)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path))
                 .header("Content-Type", "application/json")
                 .method(
                         method,

@@ -17,11 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TemplateRoutesTest {
 
     static Path repoTemplate() {
-        String root = System.getProperty("twofa.repoRoot");
-        if (root != null) {
-            return Path.of(root, "template.yaml");
-        }
-        return TemplateRoutes.find(Path.of("")).orElseThrow();
+        return LocalRunFixture.repoRoot().resolve("template.yaml");
     }
 
     @Test

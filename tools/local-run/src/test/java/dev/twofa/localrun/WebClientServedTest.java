@@ -24,15 +24,13 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The reference web client (web/ beside template.yaml) as the local run serves it. */
 class WebClientServedTest {
-    @TempDir
-    static Path keyDir;
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withDefaults();
 
     /** The module index.html loads; it imports the others. */
     private static final String ENTRY_MODULE = "main.js";
@@ -44,25 +42,11 @@ class WebClientServedTest {
     private static final Pattern RELATIVE_IMPORT =
             Pattern.compile("import \\{[\\w\\s,$]+\\} from \"\\./([a-z][a-z0-9-]*\\.js)\";");
 
-    private static LocalRun run;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(TemplateRoutesTest.repoTemplate())
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        run.close();
-    }
 
     @Test
     void rootAndActivationLinkPath_serveTheClientPage_withStrictHeaders() throws Exception {
-        assertThat(run.webRoot())
+        assertThat(LOCAL.run().webRoot())
                 .contains(TemplateRoutesTest.repoTemplate()
                         .getParent()
                         .resolve("web")
@@ -138,7 +122,7 @@ class WebClientServedTest {
             toRead.addAll(targets);
         }
 
-        try (Stream<Path> files = Files.list(run.webRoot().orElseThrow())) {
+        try (Stream<Path> files = Files.list(LOCAL.run().webRoot().orElseThrow())) {
             assertThat(imports.keySet())
                     .containsExactlyInAnyOrderElementsOf(
                             files.map(file -> file.getFileName().toString())
@@ -186,7 +170,7 @@ class WebClientServedTest {
     @Test
     void head_answersHeadersOnly() throws Exception {
         HttpResponse<String> head = HTTP.send(
-                HttpRequest.newBuilder(run.baseUrl().resolve("/"))
+                HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/"))
                         .method("HEAD", HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -204,7 +188,7 @@ class WebClientServedTest {
         assertThat(JSON.std.anyFrom(outbox.body())).isInstanceOf(List.class);
 
         HttpResponse<String> post = HTTP.send(
-                HttpRequest.newBuilder(run.baseUrl().resolve("/index.html"))
+                HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/index.html"))
                         .POST(HttpRequest.BodyPublishers.ofString("{}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -235,12 +219,12 @@ class WebClientServedTest {
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(run.baseUrl() + path)).GET().build(),
+                HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String rawGet(String path) throws IOException {
-        try (var socket = new Socket("127.0.0.1", run.port())) {
+        try (var socket = new Socket("127.0.0.1", LOCAL.port())) {
             socket.setSoTimeout(5_000);
             String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +21,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,27 +41,10 @@ class OpenApiLocalRunIT {
     private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
     private static final OpenApi OPEN_API = OpenApi.ofRepo();
 
-    @TempDir
-    static Path keyDir;
-
-    private static LocalRun run;
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(Repo.root().resolve("template.yaml"))
-                // Scenarios send several SMS to one user in a row; the spacing is proven elsewhere.
-                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withEnv(
+            // Scenarios send several SMS to one user in a row; the spacing is proven elsewhere.
+            Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"));
 
     static Stream<Scenarios.Scenario> scenarios() {
         return Scenarios.all().stream();
@@ -174,7 +155,7 @@ class OpenApiLocalRunIT {
     }
 
     private static String devToken(String sub, String email) {
-        Givens.Reply reply = send(HttpRequest.newBuilder(run.baseUrl().resolve("/dev/token"))
+        Givens.Reply reply = send(HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/dev/token"))
                 .POST(HttpRequest.BodyPublishers.ofString(Givens.json(Map.of("sub", sub, "email", email)))));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return (String) reply.json().get("token");
@@ -198,8 +179,8 @@ class OpenApiLocalRunIT {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> outbox() {
         try {
-            return (List<Map<String, Object>>) (List<?>)
-                    JSON.std.listFrom(send(HttpRequest.newBuilder(run.baseUrl().resolve("/dev/outbox"))
+            return (List<Map<String, Object>>) (List<?>) JSON.std.listFrom(
+                    send(HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/dev/outbox"))
                                     .GET())
                             .body());
         } catch (IOException e) {
@@ -214,7 +195,7 @@ class OpenApiLocalRunIT {
     private record HttpApi(String token, String email, String callerArn) implements Givens.Driver {
         @Override
         public Givens.Reply call(String method, String path, String body) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path))
                     .method(
                             method,
                             body == null

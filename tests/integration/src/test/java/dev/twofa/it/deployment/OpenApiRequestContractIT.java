@@ -3,7 +3,7 @@ package dev.twofa.it.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,10 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -51,26 +48,8 @@ class OpenApiRequestContractIT {
     /** A null field is written as {@code null}, not left out. */
     private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
-    @TempDir
-    static Path keyDir;
-
-    private static LocalRun run;
-
-    @BeforeAll
-    static void start() {
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(Repo.root().resolve("template.yaml"))
-                .withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"))
-                .withKeyFile(keyDir.resolve("secret.key")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withEnv(Map.of("SMS_SECONDS_BETWEEN_SENDS", "0"));
 
     /** An operation with a body: its fields and bodies its schema accepts, to vary one field at a time. */
     record Route(String method, String path, boolean operator, List<String> fields, List<Map<String, Object>> bases) {
@@ -322,8 +301,8 @@ class OpenApiRequestContractIT {
             // A query value is text; the schema's integer is its JSON reading when it is one.
             boolean schemaValid = limit.matches("-?(0|[1-9][0-9]*)")
                     && OPEN_API.schemaViolations(pointer, limit).isEmpty();
-            Givens.Reply reply = sendRaw(HttpRequest.newBuilder(URI.create(
-                            run.baseUrl() + "/2fa/activity?limit=" + URLEncoder.encode(limit, StandardCharsets.UTF_8)))
+            Givens.Reply reply = sendRaw(HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + "/2fa/activity?limit="
+                            + URLEncoder.encode(limit, StandardCharsets.UTF_8)))
                     .header("Authorization", "Bearer " + token)
                     .GET());
             boolean refused =
@@ -384,7 +363,7 @@ class OpenApiRequestContractIT {
     }
 
     private static Givens.Reply send(Route route, String token, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + route.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + route.path()))
                 .header("Content-Type", "application/json")
                 .method(
                         route.method(),
@@ -417,7 +396,7 @@ class OpenApiRequestContractIT {
     /** A fresh user (no factor), so no state or limit of an earlier case answers first. */
     private static String token() {
         String sub = "contract-" + UUID.randomUUID();
-        Givens.Reply reply = sendRaw(HttpRequest.newBuilder(run.baseUrl().resolve("/dev/token"))
+        Givens.Reply reply = sendRaw(HttpRequest.newBuilder(LOCAL.baseUrl().resolve("/dev/token"))
                 .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("sub", sub, "email", sub + "@example.com")))));
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);
         return (String) reply.json().get("token");

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.IndependentTotp;
-import dev.twofa.localrun.LocalRun;
+import dev.twofa.localrun.LocalRunFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,10 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The local run with AWS_ENDPOINT_URL set: the production AWS adapters against that endpoint
@@ -32,40 +29,21 @@ class LocalRunOnEmulatorsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]+)");
 
-    @TempDir
-    static Path keys;
+    private static final String TABLE = "twofa-localrun-" + UUID.randomUUID();
 
-    private static LocalRun run;
-    private static String table;
-
-    @BeforeAll
-    static void start() {
-        table = "twofa-localrun-" + UUID.randomUUID();
-        run = LocalRun.start(LocalRun.Options.defaults()
-                .withPort(0)
-                .withTemplate(
-                        Path.of(System.getProperty("twofa.repoRoot", "../..")).resolve("template.yaml"))
-                .withKeyFile(keys.resolve("secret.key"))
-                .withEnv(Map.of(
-                        "AWS_ENDPOINT_URL",
-                        Emulators.awsEndpoint().toString(),
-                        "AWS_REGION",
-                        Emulators.region(),
-                        "TABLE_NAME",
-                        table,
-                        "SENDER_EMAIL",
-                        "no-reply-" + UUID.randomUUID() + "@twofa.test")));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (run != null) {
-            run.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalRunFixture LOCAL = LocalRunFixture.withEnvFrom(() -> Map.of(
+            "AWS_ENDPOINT_URL",
+            Emulators.awsEndpoint().toString(),
+            "AWS_REGION",
+            Emulators.region(),
+            "TABLE_NAME",
+            TABLE,
+            "SENDER_EMAIL",
+            "no-reply-" + UUID.randomUUID() + "@twofa.test"));
 
     private static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(LOCAL.baseUrl() + path))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .method(
@@ -112,7 +90,7 @@ class LocalRunOnEmulatorsIT {
         try (var dynamo = Emulators.at(
                         Emulators.awsEndpoint(), software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder())
                 .build()) {
-            var account = dynamo.getItem(g -> g.tableName(table)
+            var account = dynamo.getItem(g -> g.tableName(TABLE)
                     .key(Map.of(
                             "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + sub),
                             "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("ACCOUNT"))));
