@@ -105,6 +105,28 @@ class MandatoryFactorRaceIT {
     }
 
     @Test
+    void underTheMandatoryPolicy_aMemberWithoutAFactor_turnsSmsOn_andSignsInWithIt() {
+        requireTwoFactor();
+        String phone = Sms.uniqueDanishMobile();
+        assertThat(smsRequest("POST /2fa/sms/send", Map.of("purpose", "enable", "phoneNumber", phone))
+                        .getStatusCode())
+                .isEqualTo(202);
+        APIGatewayV2HTTPResponse on =
+                smsRequest("POST /2fa/sms/confirm", Map.of("purpose", "enable", "code", Sms.lastCode(phone)));
+        assertThat(on.getStatusCode()).as(on.getBody()).isEqualTo(200);
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(smsRequest("POST /2fa/sms/send", Map.of("purpose", "login")).getStatusCode())
+                .isEqualTo(202);
+        APIGatewayV2HTTPResponse signedIn =
+                smsRequest("POST /2fa/sms/confirm", Map.of("purpose", "login", "code", Sms.lastCode(phone)));
+        assertThat(signedIn.getStatusCode()).as(signedIn.getBody()).isEqualTo(200);
+        // Turning the only factor off stays refused.
+        app.clock.advance(Duration.ofSeconds(31));
+        APIGatewayV2HTTPResponse off = smsRequest("POST /2fa/sms/send", Map.of("purpose", "disable"));
+        assertThat(off.getStatusCode()).as(off.getBody()).isEqualTo(409);
+    }
+
+    @Test
     void smsTurnedOffWithARecoveryCode_isToldToTheUser() {
         String phone = Sms.uniqueDanishMobile();
         Enrollment.Enrolled user = bothFactors(phone);
