@@ -195,7 +195,8 @@ public final class SmsSend {
                             : Optional.empty());
         }
         audit.forEach(events::committed);
-        events.record(principal.event("sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName())));
+        events.record(principal.event(
+                "sms_sent", SMS, now, Map.of("to", masked, "purpose", purpose.apiName(), "country", phone.region())));
         return new Sent(masked, settings.codeLifetime().toSeconds());
     }
 

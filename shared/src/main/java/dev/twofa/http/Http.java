@@ -8,6 +8,7 @@ import dev.twofa.domain.sms.InvalidPhoneNumberException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
 import dev.twofa.port.SmsRejectedException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -51,16 +52,25 @@ public final class Http {
     }
 
     /**
-     * Expected outcomes are logged briefly; faults with their stack trace, for operators only. A
+     * Expected outcomes are logged briefly; faults with their stack trace, for operators only; a
+     * step-up asked for and a dependency fault are counted too ({@link Metrics}). A
      * dependency fault is its service's error code and HTTP status (DependencyException's message,
      * see AwsErrors), never the SDK's text: SES MessageRejected, for one, quotes email addresses.
      */
     private static void log(APIGatewayV2HTTPEvent event, RuntimeException failure) {
         String route = event.getRouteKey() == null ? "?" : event.getRouteKey();
         switch (failure) {
-            case TwoFactorException e ->
+            case TwoFactorException e -> {
                 Log.log(LogLevel.INFO, route + " refused: " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            case DependencyException e -> Log.log(LogLevel.WARN, route + " dependency fault: " + Log.trace(e));
+                if (e instanceof TwoFactorException.StepUpRequired) {
+                    Metrics.count("StepUpRequired", Map.of(), Instant.now());
+                }
+            }
+            case DependencyException e -> {
+                Log.log(LogLevel.WARN, route + " dependency fault: " + Log.trace(e));
+                Metrics.count(
+                        "DependencyFaults", Map.of("Service", SecurityMetrics.service(e.dependency())), Instant.now());
+            }
             case InvalidPhoneNumberException e ->
                 Log.log(LogLevel.INFO, route + " refused: phone number " + e.reason());
             case SmsRejectedException e -> Log.log(LogLevel.WARN, route + " SMS rejected: " + e.reason());

@@ -6,12 +6,16 @@ import dev.twofa.port.SecurityEvents;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Security events as one JSON object per line in the function's log (CloudWatch Logs Insights-friendly). */
+/**
+ * Security events as one JSON object per line in the function's log (CloudWatch Logs Insights-friendly),
+ * each followed by the count it makes, if any, as an embedded-metric-format line ({@link SecurityMetrics}).
+ */
 public final class LambdaSecurityLog implements SecurityEvents {
 
     @Override
     public void record(SecurityEvent event) {
         Log.log(LogLevel.INFO, Json.write(asLogLine(event)));
+        SecurityMetrics.record(event);
     }
 
     /** The log has no audit item to skip: the line is the same. */

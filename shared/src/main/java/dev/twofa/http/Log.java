@@ -21,6 +21,16 @@ public final class Log {
     }
 
     /**
+     * An embedded-metric-format line, straight to standard output: CloudWatch Logs extracts metrics
+     * only from a log event that is the EMF object itself, and with {@code LogFormat: JSON} the
+     * runtime's logger would put the line, as a string, in a record's {@code message}. In Lambda the
+     * runtime interface client passes standard output through unframed, one log event per line.
+     */
+    static void metrics(String line) {
+        System.out.println(line);
+    }
+
+    /**
      * A failure and its causes as a stack trace, for operators, with the message of an exception
      * only where this code base wrote it. Other libraries put request data in their messages: SES
      * MessageRejected names email addresses, DynamoDB validation errors quote attribute values, a
