@@ -12,10 +12,8 @@ import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
 import dev.twofa.port.SmsRejectedException;
 import dev.twofa.testing.ApiEvents;
-import java.io.ByteArrayOutputStream;
+import dev.twofa.testing.Stdout;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,21 +28,8 @@ class HttpLogTest {
         return ApiEvents.route(routeKey).body("{}").build();
     }
 
-    /** Outside Lambda, the runtime's logger prints to stdout. */
-    private static String logOf(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     private static String logOfFailure(String routeKey, RuntimeException failure) {
-        return logOf(() -> Http.handle(event(routeKey), request -> {
+        return Stdout.of(() -> Http.handle(event(routeKey), request -> {
             throw failure;
         }));
     }
@@ -103,7 +88,7 @@ class HttpLogTest {
     @Test
     void aSuccess_logsNothing_andAnswersJsonWithTheSecurityHeaders() throws IOException {
         var response = new Object[1];
-        String log = logOf(() -> response[0] = Http.handle(
+        String log = Stdout.of(() -> response[0] = Http.handle(
                 event("GET /2fa/status"), request -> new ApiResponse(202, Map.of("a", 1), Map.of("X-Extra", "yes"))));
         var answered = (com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse) response[0];
 
@@ -165,8 +150,8 @@ class HttpLogTest {
                 "verify_failed", "totp", Instant.parse("2026-01-02T03:04:05Z"), Map.of("failures", "3"));
         var log = new LambdaSecurityLog();
 
-        String recorded = logOf(() -> log.record(event));
-        String committed = logOf(() -> log.committed(event));
+        String recorded = Stdout.of(() -> log.record(event));
+        String committed = Stdout.of(() -> log.committed(event));
 
         // The event's line, then the count it makes (MetricsTest).
         assertThat(recorded).isEqualTo(committed).endsWith(System.lineSeparator());

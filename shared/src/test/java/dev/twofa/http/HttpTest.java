@@ -9,9 +9,8 @@ import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.port.DependencyException;
 import dev.twofa.port.SecretIntegrityException;
 import dev.twofa.testing.ApiEvents;
-import java.io.ByteArrayOutputStream;
+import dev.twofa.testing.Stdout;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -312,26 +311,13 @@ class HttpTest {
         }
     }
 
-    /** Runs {@code action} and returns what it printed: outside Lambda, the runtime's logger prints to stdout. */
-    private static String logOf(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     /** SES MessageRejected names addresses; the log keeps its error code and HTTP status only. */
     @Test
     void dependencyFault_logsTheErrorCodeAndStatus_neverTheLibrarysMessage() {
         var sdkFailure = new RuntimeException("Email address is not verified: ann@example.com, bob@example.com");
         var failure = new DependencyException("SES", false, "MessageRejected (HTTP 400)", sdkFailure);
 
-        String log = logOf(() -> run(event("u", "{}"), request -> {
+        String log = Stdout.of(() -> run(event("u", "{}"), request -> {
             throw failure;
         }));
 
@@ -347,7 +333,7 @@ class HttpTest {
     void unexpectedFailure_logsItsClassAndFrames_butNotALibrarysMessage() {
         var failure = new IllegalArgumentException("For input string: \"+4520123456\"");
 
-        String log = logOf(() -> run(event("u", "{}"), request -> {
+        String log = Stdout.of(() -> run(event("u", "{}"), request -> {
             throw failure;
         }));
 

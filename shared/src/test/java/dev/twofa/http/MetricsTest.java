@@ -7,10 +7,8 @@ import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.port.DependencyException;
-import java.io.ByteArrayOutputStream;
+import dev.twofa.testing.Stdout;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +23,6 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
     private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
     private static final Principal USER = new Principal("user-7f3a", null, null, "203.0.113.9", "Firefox/999");
-
-    private static String stdoutOf(Runnable action) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 
     /** The EMF lines among the captured output (those with an "_aws" member), each parsed and validated. */
     private static List<Map<String, Object>> metricLines(String output) {
@@ -106,7 +92,7 @@ class MetricsTest {
     void aFailedSignIn_logsItsEventLine_thenOneMetricLine_withoutTheUserOrTheRequest() {
         var event = USER.event("verify_failed", "totp", AT, Map.of("failures", "3"));
 
-        String output = stdoutOf(() -> new LambdaSecurityLog().record(event));
+        String output = Stdout.of(() -> new LambdaSecurityLog().record(event));
 
         assertThat(output.lines()).hasSize(2);
         assertThat(output.lines().findFirst().orElseThrow()).contains("\"securityEvent\":\"verify_failed\"");
@@ -129,7 +115,7 @@ class MetricsTest {
         var event = USER.event(
                 "sms_sent", "sms", AT, Map.of("to", "+45 •• •• •• 56", "purpose", "sign_in", "country", "DK"));
 
-        String output = stdoutOf(() -> new LambdaSecurityLog().record(event));
+        String output = Stdout.of(() -> new LambdaSecurityLog().record(event));
 
         Map<String, Object> metric = metricLines(output).getFirst();
         assertThat(metric).containsEntry("SmsSent", 1).containsEntry("Country", "DK");
@@ -169,7 +155,7 @@ class MetricsTest {
         for (String type : List.of("totp_enabled", "sms_disabled", "support_reset", "notification_failed")) {
             assertThat(count(type, null, Map.of())).as(type).isEmpty();
         }
-        String output = stdoutOf(() -> new LambdaSecurityLog().record(USER.event("totp_enabled", "totp", AT)));
+        String output = Stdout.of(() -> new LambdaSecurityLog().record(USER.event("totp_enabled", "totp", AT)));
         assertThat(output.lines()).hasSize(1);
         assertThat(metricLines(output)).isEmpty();
     }
@@ -196,13 +182,13 @@ class MetricsTest {
                 .withBody("{}")
                 .build();
 
-        String stepUp = stdoutOf(() -> Http.handle(event, request -> {
+        String stepUp = Stdout.of(() -> Http.handle(event, request -> {
             throw new TwoFactorException.StepUpRequired(List.of("totp"));
         }));
-        String fault = stdoutOf(() -> Http.handle(event, request -> {
+        String fault = Stdout.of(() -> Http.handle(event, request -> {
             throw new DependencyException("KMS", true, "ThrottlingException (HTTP 400)", null);
         }));
-        String refusal = stdoutOf(() -> Http.handle(event, request -> {
+        String refusal = Stdout.of(() -> Http.handle(event, request -> {
             throw new TwoFactorException.InvalidCode("wrong code");
         }));
 

@@ -17,9 +17,7 @@ import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Race;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.twofa.testing.Stdout;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,16 +96,8 @@ class SignInAuditIT {
 
     /** What the structured log printed while {@code action} ran (outside Lambda the log is stdout). */
     private static String logOf(Runnable action) {
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(console);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        console.print(log);
+        String log = Stdout.of(action);
+        System.out.print(log);
         return log;
     }
 

@@ -18,11 +18,9 @@ import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
 import dev.twofa.port.AuditTrail;
 import dev.twofa.port.DependencyException;
-import java.io.ByteArrayOutputStream;
+import dev.twofa.testing.Stdout;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,16 +97,8 @@ class AlarmLogPatternsIT {
 
     /** What the structured log printed while {@code action} ran (outside Lambda the log is stdout). */
     private static List<String> logOf(Runnable action) {
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(console);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        console.print(log);
+        String log = Stdout.of(action);
+        System.out.print(log);
         return log.lines().filter(l -> !l.isBlank()).toList();
     }
 

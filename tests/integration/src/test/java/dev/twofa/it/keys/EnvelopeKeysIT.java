@@ -22,11 +22,10 @@ import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.KeyItems.StoredKey;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.testing.Stdout;
 import dev.twofa.wiring.CryptoModes;
 import dev.twofa.wiring.Wiring;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -289,17 +288,11 @@ class EnvelopeKeysIT {
                         AttributeValue.fromB(SdkBytes.fromByteArray(keys.get(0).wrappedKey())))));
 
         // WHEN a fresh instance serves a sign-in
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        APIGatewayV2HTTPResponse response;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            response = signIn(app.withKeys(app.secretCipher(true), app.assertionSigner(true)), currentCode(enrolled));
-        } finally {
-            System.setOut(console);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        console.print(log);
+        var signedIn = Stdout.capture(
+                () -> signIn(app.withKeys(app.secretCipher(true), app.assertionSigner(true)), currentCode(enrolled)));
+        APIGatewayV2HTTPResponse response = signedIn.result();
+        String log = signedIn.printed();
+        System.out.print(log);
 
         // THEN it fails closed (no assertion), and nothing secret is in the log
         assertThat(response.getStatusCode()).isEqualTo(500);

@@ -20,13 +20,11 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
 import dev.twofa.port.SecretCipher;
+import dev.twofa.testing.Stdout;
 import dev.twofa.wiring.Wiring;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.UUID;
@@ -136,18 +134,11 @@ class DependencyFailureIT {
         Wiring misconfigured = app.withAdapters(store(), unreachableKms(), new SesMailer(app.ses, sender));
 
         // WHEN a handler meets it
-        PrintStream console = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        APIGatewayV2HTTPResponse response;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            response = new StartEnableHandler(misconfigured.startEnable())
-                    .handleRequest(Api.request("POST /2fa/totp/enable", user, null), null);
-        } finally {
-            System.setOut(console);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
-        console.print(log);
+        var handled = Stdout.capture(() -> new StartEnableHandler(misconfigured.startEnable())
+                .handleRequest(Api.request("POST /2fa/totp/enable", user, null), null));
+        APIGatewayV2HTTPResponse response = handled.result();
+        String log = handled.printed();
+        System.out.print(log);
 
         // THEN the log has the dependency, error code and status, and no address at all
         assertThat(response.getStatusCode()).isEqualTo(502);
