@@ -5,6 +5,7 @@ import dev.twofa.it.deployment.Repo;
 import dev.twofa.it.deployment.SamConfig;
 import dev.twofa.it.deployment.SamTemplate;
 import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.Enrollment;
 import dev.twofa.testing.ApiEvents;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,7 +44,6 @@ final class DeployedStack implements AutoCloseable {
      */
     static final Map<String, String> PARAMETERS = Map.of("SmsSecondsBetweenSends", "0");
 
-    private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]+)");
     private static final Pattern SMS_CODE = Pattern.compile("\\b(\\d{6})\\b");
 
     private final SamTemplate template = SamTemplate.ofRepo();
@@ -213,16 +213,7 @@ final class DeployedStack implements AutoCloseable {
 
             @Override
             public String activationToken() {
-                String body = Emulators.sentEmailsTo(email).stream()
-                        .filter(e -> e.subject().startsWith("Activate"))
-                        .reduce((first, second) -> second)
-                        .orElseThrow(() -> new AssertionError("no activation email to " + email))
-                        .body();
-                Matcher m = TOKEN.matcher(body);
-                if (!m.find()) {
-                    throw new AssertionError("no activation link in " + body);
-                }
-                return m.group(1);
+                return Enrollment.activationTokenSentTo(email);
             }
 
             @Override

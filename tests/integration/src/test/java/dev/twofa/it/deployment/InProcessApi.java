@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
-import dev.twofa.it.support.Emulators;
+import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
 import dev.twofa.testing.ApiEvents;
@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The functions of template.yaml run in this JVM as Lambda runs them: the handler class named in
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
 final class InProcessApi implements Givens.Driver {
     private static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS = LambdaEventSerializers.serializerFor(
             APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPEvent.class.getClassLoader());
-    private static final Pattern TOKEN = Pattern.compile("#token=([A-Za-z0-9_-]+)");
 
     private final TestApp app;
     private final List<SamTemplate.Function> functions;
@@ -134,16 +131,7 @@ final class InProcessApi implements Givens.Driver {
 
     @Override
     public String activationToken() {
-        String body = Emulators.sentEmailsTo(email).stream()
-                .filter(e -> e.subject().startsWith("Activate"))
-                .reduce((first, second) -> second)
-                .orElseThrow(() -> new AssertionError("no activation email to " + email))
-                .body();
-        Matcher m = TOKEN.matcher(body);
-        if (!m.find()) {
-            throw new AssertionError("no activation link in " + body);
-        }
-        return m.group(1);
+        return Enrollment.activationTokenSentTo(email);
     }
 
     @Override

@@ -24,16 +24,30 @@ public final class Enrollment {
     }
 
     public static String latestToken(String userId) {
-        List<Emulators.SentEmail> emails = Emulators.sentEmailsTo(Api.emailOf(userId));
-        String body = emails.stream()
+        String body = lastActivationEmailTo(Api.emailOf(userId));
+        assertThat(body).contains(TestApp.APP_BASE_URL + "/activate#token=");
+        return tokenIn(body);
+    }
+
+    /** The token in the activation link of the last activation email the SES emulator holds for {@code email}. */
+    public static String activationTokenSentTo(String email) {
+        return tokenIn(lastActivationEmailTo(email));
+    }
+
+    private static String tokenIn(String body) {
+        Matcher m = TOKEN.matcher(body);
+        if (!m.find()) {
+            throw new AssertionError("no activation link in " + body);
+        }
+        return m.group(1);
+    }
+
+    private static String lastActivationEmailTo(String email) {
+        return Emulators.sentEmailsTo(email).stream()
                 .filter(e -> e.subject().startsWith("Activate"))
                 .reduce((first, second) -> second)
-                .orElseThrow()
+                .orElseThrow(() -> new AssertionError("no activation email to " + email))
                 .body();
-        Matcher m = TOKEN.matcher(body);
-        assertThat(m.find()).as("activation link in " + body).isTrue();
-        assertThat(body).contains(TestApp.APP_BASE_URL + "/activate#token=");
-        return m.group(1);
     }
 
     public static APIGatewayV2HTTPResponse activate(TestApp app, String userId, String token) {
