@@ -7,7 +7,12 @@ import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +39,22 @@ public final class Givens {
     }
 
     public record Reply(int status, Map<String, String> headers, String body) {
+        /** {@code request} sent with {@code http} (30 s at most for the answer), and its answer. */
+        public static Reply send(HttpClient http, HttpRequest.Builder request) {
+            try {
+                HttpResponse<String> response = http.send(
+                        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                Map<String, String> headers = new LinkedHashMap<>();
+                response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
+                return new Reply(response.statusCode(), headers, response.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
         public Map<String, Object> json() {
             try {
                 return JSON.std.mapFrom(body);

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,18 +161,7 @@ class OpenApiLocalRunIT {
     }
 
     private static Givens.Reply send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response =
-                    HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, String> headers = new LinkedHashMap<>();
-            response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
-            return new Givens.Reply(response.statusCode(), headers, response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Givens.Reply.send(HTTP, request);
     }
 
     @SuppressWarnings("unchecked")

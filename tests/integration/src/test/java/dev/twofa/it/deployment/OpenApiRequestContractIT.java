@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -379,18 +378,7 @@ class OpenApiRequestContractIT {
     }
 
     private static Givens.Reply sendRaw(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response =
-                    HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, String> headers = new LinkedHashMap<>();
-            response.headers().map().forEach((name, values) -> headers.put(name, String.join(",", values)));
-            return new Givens.Reply(response.statusCode(), headers, response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Givens.Reply.send(HTTP, request);
     }
 
     /** A fresh user (no factor), so no state or limit of an earlier case answers first. */
