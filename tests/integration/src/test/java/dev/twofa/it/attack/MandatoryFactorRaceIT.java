@@ -127,6 +127,37 @@ class MandatoryFactorRaceIT {
     }
 
     @Test
+    void theAppTurnedOffByAnotherRequestMeanwhile_isAStateChange_notAReplay() {
+        Enrollment.Enrolled user = Enrollment.enroll(app, userId);
+        AtomicReference<APIGatewayV2HTTPResponse> other = new AtomicReference<>();
+        ExecutionInterceptor otherDisableFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof TransactWriteItemsRequest && other.get() == null) {
+                    other.set(Enrollment.disable(
+                            app, userId, "recoveryCode", user.recoveryCodes().get(0)));
+                }
+            }
+        };
+        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(otherDisableFirst))
+                .build();
+        DisableHandler disable = new DisableHandler(app.withAdapters(
+                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
+                        app.cipher(),
+                        new SesMailer(app.ses, TestApp.SENDER))
+                .disableTotp());
+        String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
+        APIGatewayV2HTTPResponse refused =
+                disable.handleRequest(Api.request("POST /2fa/disable", userId, Api.json(Map.of("code", code))), null);
+
+        assertThat(other.get().getStatusCode()).as(other.get().getBody()).isEqualTo(200);
+        assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(refused)).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(app.events.namesFor(userId)).doesNotContain("replay_refused", "verify_failed");
+    }
+
+    @Test
     void smsTurnedOffWithARecoveryCode_isToldToTheUser() {
         String phone = Sms.uniqueDanishMobile();
         Enrollment.Enrolled user = bothFactors(phone);

@@ -131,6 +131,62 @@ class SecurityEventsIT {
     }
 
     @Test
+    void anSmsEnableCodeUsedWhileThisRequestHeldIt_turnsSmsOnOnce() {
+        String phone = Sms.uniqueDanishMobile();
+        assertThat(Sms.send(app, userId, "enable", phone).getStatusCode()).isEqualTo(202);
+        String code = Sms.lastCode(phone);
+        AtomicReference<APIGatewayV2HTTPResponse> first = new AtomicReference<>();
+        ExecutionInterceptor otherUseLandsFirst = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof TransactWriteItemsRequest && first.get() == null) {
+                    first.set(Sms.confirm(app, userId, "enable", code));
+                }
+            }
+        };
+        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(otherUseLandsFirst))
+                .build();
+        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
+                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
+                        app.cipher(),
+                        new SesMailer(app.ses, TestApp.SENDER))
+                .smsConfirm());
+        APIGatewayV2HTTPResponse second = held.handleRequest(
+                Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "enable", "code", code))),
+                null);
+
+        assertThat(first.get().getStatusCode()).as(first.get().getBody()).isEqualTo(200);
+        assertThat(second.getStatusCode()).as(second.getBody()).isEqualTo(400);
+        assertThat(events("sms_enabled")).hasSize(1);
+        assertThat(emails("SMS verification is on")).isEqualTo(1);
+    }
+
+    @Test
+    void changesCommittedWithTheirAuditItems_reachTheSecurityLogToo() {
+        Enrollment.Enrolled user = Enrollment.enroll(app, userId);
+        assertThat(events("totp_enable_started")).hasSize(1);
+        // SMS added with a recovery code: the code's use is audited in the same transaction.
+        Sms.enable(
+                app,
+                userId,
+                Sms.uniqueDanishMobile(),
+                Map.of("recoveryCode", user.recoveryCodes().get(0)));
+        assertThat(events("recovery_code_used")).hasSize(1);
+        assertThat(app.auditTrail.recent(userId, 50, java.util.Optional.empty()).events())
+                .extracting(SecurityEvent::type)
+                .contains("recovery_code_used", "totp_enable_started");
+        assertThat(Enrollment.disable(
+                                app,
+                                userId,
+                                "recoveryCode",
+                                user.recoveryCodes().get(1))
+                        .getStatusCode())
+                .isEqualTo(200);
+        assertThat(events("totp_disabled")).hasSize(1);
+    }
+
+    @Test
     void aNoticeHeldBackByTheHourlyLimit_isStillAudited() {
         Enrollment.Enrolled user = Enrollment.enroll(app, userId);
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
