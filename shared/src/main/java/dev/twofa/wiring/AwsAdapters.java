@@ -1,6 +1,7 @@
 package dev.twofa.wiring;
 
 import dev.twofa.app.common.AuditedEvents;
+import dev.twofa.app.common.PublishedEvents;
 import dev.twofa.config.Config;
 import dev.twofa.envelope.EnvelopeAssertionSigner;
 import dev.twofa.envelope.EnvelopeSecretCipher;
@@ -22,12 +23,12 @@ import java.util.function.BiConsumer;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * KMS, DynamoDB, SES and SNS adapters, with SDK clients built at init (outside the handler, so SnapStart
+ * KMS, DynamoDB, SES, SNS and EventBridge adapters, with SDK clients built at init (outside the handler, so SnapStart
  * snapshots them) by {@link AwsClients}: region from AWS_REGION, one url-connection HTTP client, the
  * default credentials chain, and AWS_ENDPOINT_URL honoured for emulators.
  *
  * <p>Each SDK is reached only through its own factory ({@link DynamoDbAdapters}, {@link KmsAdapters},
- * {@link SesAdapters}, {@link SnsAdapters}), the first time one of its adapters is asked for. This class
+ * {@link SesAdapters}, {@link SnsAdapters}, {@link EventBridgeAdapters}), the first time one of its adapters is asked for. This class
  * names no SDK client type, not even in a field or lambda: a function jar ships only the clients its
  * use case calls, and a lambda whose method returns, say, {@code KmsClient} loads that class when it is
  * created, so building these adapters killed the functions without KMS at init (NoClassDefFoundError).
@@ -38,6 +39,7 @@ public final class AwsAdapters implements Adapters, AutoCloseable {
     private final Lazy<KmsAdapters> kms;
     private final Lazy<SesAdapters> ses;
     private final Lazy<SnsAdapters> sns;
+    private final Lazy<EventBridgeAdapters> eventBridge;
     private final Lazy<TwoFactorStore> store;
     private final Lazy<AuditTrail> auditTrail;
     private final Lazy<KeyItems> keyItems;
@@ -61,6 +63,7 @@ public final class AwsAdapters implements Adapters, AutoCloseable {
         this.kms = new Lazy<>(() -> new KmsAdapters(clients));
         this.ses = new Lazy<>(() -> new SesAdapters(clients));
         this.sns = new Lazy<>(() -> new SnsAdapters(clients));
+        this.eventBridge = new Lazy<>(() -> new EventBridgeAdapters(clients));
         this.store = new Lazy<>(() -> dynamoDb.get().store(auditRetention(config), Wiring.secureRandom()));
         this.auditTrail = new Lazy<>(() -> dynamoDb.get().auditTrail(auditRetention(config), Wiring.secureRandom()));
         this.keyItems = new Lazy<>(() -> dynamoDb.get().keyItems());
@@ -70,7 +73,13 @@ public final class AwsAdapters implements Adapters, AutoCloseable {
         this.assertionSigner = new Lazy<>(() -> assertionSigner(config));
         this.mailer = new Lazy<>(() -> ses.get().mailer(config.required("SENDER_EMAIL")));
         this.smsSender = new Lazy<>(() -> sns.get().smsSender(config.optional("SMS_SENDER_ID")));
-        this.events = new Lazy<>(() -> new AuditedEvents(auditTrail.get(), new LambdaSecurityLog()));
+        // Every security event is logged, audited and published (EVENT_BUS_NAME, default: the account's
+        // default bus); only the functions that record events ship the EventBridge SDK.
+        this.events = new Lazy<>(() -> new AuditedEvents(
+                auditTrail.get(),
+                new PublishedEvents(
+                        new LambdaSecurityLog(),
+                        eventBridge.get().bus(config.optional("EVENT_BUS_NAME").orElse("default")))));
     }
 
     /**
@@ -153,6 +162,7 @@ public final class AwsAdapters implements Adapters, AutoCloseable {
         kms.ifBuilt(f -> attempt("KMS", f::prime, failed));
         ses.ifBuilt(f -> attempt("SES", f::prime, failed));
         sns.ifBuilt(f -> attempt("SNS", f::prime, failed));
+        eventBridge.ifBuilt(f -> attempt("EventBridge", f::prime, failed));
     }
 
     /**
@@ -195,6 +205,7 @@ public final class AwsAdapters implements Adapters, AutoCloseable {
         kms.ifBuilt(KmsAdapters::close);
         ses.ifBuilt(SesAdapters::close);
         sns.ifBuilt(SnsAdapters::close);
+        eventBridge.ifBuilt(EventBridgeAdapters::close);
     }
 
     private static void attempt(String service, Runnable call, BiConsumer<String, RuntimeException> failed) {

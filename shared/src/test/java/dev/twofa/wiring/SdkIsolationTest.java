@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SdkIsolationTest {
     private static final Path CLASSES = Path.of("target/classes");
     private static final Pattern SERVICE = Pattern.compile("software/amazon/awssdk/services/([a-z0-9]+)/");
-    private static final Set<String> SERVICES = Set.of("dynamodb", "kms", "ses", "sns");
+    private static final Set<String> SERVICES = Set.of("dynamodb", "kms", "ses", "sns", "eventbridge");
     private static final Map<String, String> CONFIG = Map.of(
             "AWS_REGION", "eu-west-1",
             "TABLE_NAME", "twofa",
@@ -54,6 +54,7 @@ class SdkIsolationTest {
             case "dev/twofa/wiring/KmsAdapters" -> "kms";
             case "dev/twofa/wiring/SesAdapters" -> "ses";
             case "dev/twofa/wiring/SnsAdapters" -> "sns";
+            case "dev/twofa/wiring/EventBridgeAdapters" -> "eventbridge";
             default -> null;
         };
     }
@@ -105,7 +106,8 @@ class SdkIsolationTest {
     @CsvSource({
         "store, dynamodb, ''",
         "auditTrail, dynamodb, ''",
-        "events, dynamodb, ''",
+        // Logged, audited (the table) and published (EventBridge).
+        "events, dynamodb eventbridge, ''",
         // Either mode reads both ciphertext formats: the envelope data key lives in the table.
         "cipher, dynamodb kms, ''",
         "cipher, dynamodb kms, SECRETS_ENCRYPTION=kms",

@@ -155,7 +155,8 @@ class TemplateIT {
      *
      * <ul>
      *   <li>records security events → AUDIT_RETENTION_DAYS from the AuditRetentionDays parameter,
-     *       and dynamodb:PutItem on the table (every event is an audit item);
+     *       and dynamodb:PutItem on the table (every event is an audit item); EVENT_BUS_NAME from the
+     *       EventBusName parameter, and events:PutEvents on that bus for source twofa only;
      *   <li>reads the audit trail → dynamodb:Query on the table;
      *   <li>signs assertions → ASSERTION_ISSUER, ASSERTION_AUDIENCE, ASSERTION_TTL_SECONDS from their
      *       parameters, and kms:Sign on the assertion key;
@@ -190,6 +191,20 @@ class TemplateIT {
             requireParameter(f, "AUDIT_RETENTION_DAYS", "AuditRetentionDays", "it records security events", problems);
             requireAction(f, "dynamodb:PutItem", "Table", "security events are audit items", problems);
             requireItem(f, "dynamodb:PutItem", "AUDIT#", "security events are audit items", problems);
+            requireParameter(f, "EVENT_BUS_NAME", "EventBusName", "it publishes security events", problems);
+            boolean publishes = TEMPLATE.roleStatements(f).stream()
+                    .filter(s -> "Allow".equals(s.get("Effect")))
+                    .filter(s -> SamTemplate.list(s.get("Action")).contains("events:PutEvents"))
+                    .filter(s -> SamTemplate.list(s.get("Resource")).stream()
+                            .anyMatch(r -> r instanceof Intrinsic i
+                                    && i.tag().equals("Sub")
+                                    && String.valueOf(i.value()).endsWith(":event-bus/${EventBusName}")))
+                    .anyMatch(s -> Map.of("StringEquals", Map.of("events:source", "twofa"))
+                            .equals(s.get("Condition")));
+            if (!publishes) {
+                problems.add(TEMPLATE.roleOf(f) + " must allow events:PutEvents on the EventBusName bus, source twofa"
+                        + " only (it publishes security events)");
+            }
         }
         if (asked.contains("auditTrail")) {
             requireAction(f, "dynamodb:Query", "Table", "it reads the audit trail", problems);

@@ -275,13 +275,16 @@ class FaultMatrixIT {
     /**
      * The calls whose failure the flow absorbs, read from the code: notices after a committed change
      * (Notifications: the email and its once-per-hour claim), and audit items appended on their own
-     * (AuditedEvents: the log keeps the event). start-enable's activation email is the flow itself.
+     * (AuditedEvents: the log keeps the event), and security events published to EventBridge
+     * (PublishedEvents: logged as event_publish_failed). start-enable's activation email is the flow itself.
      */
     static boolean bestEffort(Flow flow, String operation) {
         if (operation.startsWith("ses:SendEmail")) {
             return !flow.name().equals("start-enable");
         }
-        return operation.startsWith("dynamodb:PutItem[AUDIT]#") || operation.matches("dynamodb:\\w+Item\\[NOTICE]#.*");
+        return operation.startsWith("dynamodb:PutItem[AUDIT]#")
+                || operation.matches("dynamodb:\\w+Item\\[NOTICE]#.*")
+                || operation.startsWith("AWSEvents:PutEvents#");
     }
 
     // ---- the matrix ----

@@ -19,30 +19,44 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FunctionJarsIT {
     private static final Path ROOT = Path.of(System.getProperty("twofa.repoRoot", "../.."));
-    private static final List<String> CLIENTS = List.of("dynamodb", "kms", "ses", "sns");
+    private static final List<String> CLIENTS = List.of("dynamodb", "kms", "ses", "sns", "eventbridge");
 
+    /** Every function that records security events also publishes them to EventBridge. */
     static Stream<Arguments> functions() {
         return Stream.of(
-                Arguments.of("start-enable", "startenable/StartEnableHandler", Set.of("dynamodb", "kms", "ses")),
-                Arguments.of("activate-link", "activatelink/ActivateLinkHandler", Set.of("dynamodb", "kms")),
-                Arguments.of("confirm-totp", "confirmtotp/ConfirmTotpHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of(
+                        "start-enable",
+                        "startenable/StartEnableHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
+                Arguments.of(
+                        "activate-link", "activatelink/ActivateLinkHandler", Set.of("dynamodb", "kms", "eventbridge")),
+                Arguments.of(
+                        "confirm-totp",
+                        "confirmtotp/ConfirmTotpHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
                 // SES only for the "a recovery code was used" notice (OWASP MFA cheat sheet).
-                Arguments.of("verify-login", "verifylogin/VerifyLoginHandler", Set.of("dynamodb", "kms", "ses")),
-                Arguments.of("disable", "disable/DisableHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of(
+                        "verify-login",
+                        "verifylogin/VerifyLoginHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
+                Arguments.of("disable", "disable/DisableHandler", Set.of("dynamodb", "kms", "ses", "eventbridge")),
                 Arguments.of("status", "status/StatusHandler", Set.of("dynamodb")),
                 // KMS: encrypt/decrypt the number and GenerateMac; SNS: the SMS itself.
-                Arguments.of("sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "ses", "sns")),
+                Arguments.of(
+                        "sms-send", "smssend/SmsSendHandler", Set.of("dynamodb", "kms", "ses", "sns", "eventbridge")),
                 // KMS GenerateMac for the code hash; SES for the enabled/disabled notices.
-                Arguments.of("sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses")),
+                Arguments.of(
+                        "sms-confirm", "smsconfirm/SmsConfirmHandler", Set.of("dynamodb", "kms", "ses", "eventbridge")),
                 Arguments.of(
                         "regenerate-recovery-codes",
                         "regeneraterecoverycodes/RegenerateRecoveryCodesHandler",
-                        Set.of("dynamodb", "kms", "ses")),
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
                 Arguments.of("activity", "activity/ActivityHandler", Set.of("dynamodb")),
                 // The JWKS document needs the public key only: no table, no mail.
                 Arguments.of("jwks", "jwks/JwksHandler", Set.of("dynamodb", "kms")),
-                Arguments.of("support-reset", "supportreset/SupportResetHandler", Set.of("dynamodb", "ses")),
-                Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb")));
+                Arguments.of(
+                        "support-reset", "supportreset/SupportResetHandler", Set.of("dynamodb", "ses", "eventbridge")),
+                Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb", "eventbridge")));
     }
 
     @ParameterizedTest(name = "{0}")
