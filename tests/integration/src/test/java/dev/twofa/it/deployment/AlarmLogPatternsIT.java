@@ -205,4 +205,22 @@ class AlarmLogPatternsIT {
                     .hasSize(1);
         }
     }
+
+    /** An SMS sent is counted on sms-send's log group for SmsSendsNearBudgetAlarm; nothing else is. */
+    @Test
+    void anSmsSent_isCountedOnSmsSendsLogGroup_andNoOtherEventIs() throws IOException {
+        Map<String, String> smsSend = patternsOf(TEMPLATE, "SmsSendLogGroup");
+        for (String type : List.of("sms_sent", "sms_send_failed", "sms_budget_exhausted", "factor_locked")) {
+            SecurityEvent event = new SecurityEvent(
+                    type, userId, "sms", app.clock.instant(), "198.51.100.7", "test", Map.of("country", "DK"));
+            List<String> log = logOf(() -> new LambdaSecurityLog().record(event));
+            List<String> lines = log.stream()
+                    .filter(l -> l.contains("\"securityEvent\":\"" + type + "\""))
+                    .toList();
+            assertThat(lines).as(String.join("\n", log)).hasSize(1);
+            String framed = framed(lines.getFirst());
+            boolean counted = matches(smsSend.get("SmsSent"), framed);
+            assertThat(counted).as(type).isEqualTo(type.equals("sms_sent"));
+        }
+    }
 }

@@ -594,6 +594,11 @@ class TemplateIT {
     void alarms_watchTheApi_kms_smsSpend_andSecurityEvents_withThresholdParameters() {
         assertAlarm("KmsThrottlingAlarm", OWN_NAMESPACE, "KmsThrottled", "KmsThrottledPerMinute");
         assertAlarm("SmsSpendAlarm", "AWS/SNS", "SMSMonthToDateSpentUSD", "SmsSpendAlarmUsd");
+        Map<String, Object> sends =
+                assertAlarm("SmsSendsNearBudgetAlarm", OWN_NAMESPACE, "SmsSent", "SmsSentPerHourAlarm");
+        assertThat(sends.get("Period"))
+                .as("SMS sends are counted by the hour, like the budget")
+                .isEqualTo(3600);
         assertAlarm("FactorsLockedAlarm", OWN_NAMESPACE, "FactorsLocked", "FactorsLockedPerMinute");
         assertAlarm("VerifyFailuresAlarm", OWN_NAMESPACE, "VerifyFailures", "VerifyFailuresPerMinute");
 
@@ -657,6 +662,14 @@ class TemplateIT {
                 }
             }
         }
+        // Only sms-send sends SMS: its log group alone also counts them, for SmsSendsNearBudgetAlarm.
+        String smsSent = patternByMetric.remove("SmsSent");
+        assertThat(smsSent)
+                .as("%s counts SMS sent", f.logicalId())
+                .isEqualTo(
+                        f.logicalId().equals("SmsSendFunction")
+                                ? "\"securityEvent\" \"sms_sent\" -\"audit_write_failed\""
+                                : null);
         assertThat(patternByMetric).isEqualTo(AlarmLogPatternsIT.patternsOf(TEMPLATE, "StartEnableLogGroup"));
         assertThat(patternByMetric).containsOnlyKeys("FactorsLocked", "VerifyFailures", "KmsThrottled");
     }
@@ -676,7 +689,8 @@ class TemplateIT {
                 "\"FactorsLocked\"",
                 "\"VerifyFailures\"",
                 "\"KmsThrottled\"",
-                "\"SMSMonthToDateSpentUSD\"")) {
+                "\"SMSMonthToDateSpentUSD\"",
+                "\"SmsSent\"")) {
             assertThat(json).contains(metric);
         }
         for (SamTemplate.Function f : TEMPLATE.functions()) {
