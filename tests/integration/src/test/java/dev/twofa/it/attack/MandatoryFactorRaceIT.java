@@ -3,8 +3,6 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.SesMailer;
-import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.functions.disable.DisableHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
@@ -12,16 +10,12 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.it.support.WireRace;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * Under an organisation that requires two-factor authentication, turning the app off while SMS is
@@ -75,22 +69,10 @@ class MandatoryFactorRaceIT {
 
         // The app's disable read both factors on; before its transaction, SMS goes off.
         AtomicReference<APIGatewayV2HTTPResponse> smsOff = new AtomicReference<>();
-        ExecutionInterceptor smsGoesFirst = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && smsOff.get() == null) {
-                    smsOff.set(smsRequest("POST /2fa/sms/confirm", Map.of("purpose", "disable", "code", smsCode)));
-                }
-            }
-        };
-        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(smsGoesFirst))
-                .build();
-        DisableHandler disable = new DisableHandler(app.withAdapters(
-                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
-                        app.cipher(),
-                        new SesMailer(app.ses, TestApp.SENDER))
-                .disableTotp());
+        WireRace race = WireRace.beforeCommit(
+                app,
+                () -> smsOff.set(smsRequest("POST /2fa/sms/confirm", Map.of("purpose", "disable", "code", smsCode))));
+        DisableHandler disable = new DisableHandler(race.held().disableTotp());
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
         APIGatewayV2HTTPResponse refused = disable.handleRequest(
                 Api.request("POST /2fa/disable", userId, Api.json(Map.of("code", code)), member), null);
@@ -130,23 +112,11 @@ class MandatoryFactorRaceIT {
     void theAppTurnedOffByAnotherRequestMeanwhile_isAStateChange_notAReplay() {
         Enrollment.Enrolled user = Enrollment.enroll(app, userId);
         AtomicReference<APIGatewayV2HTTPResponse> other = new AtomicReference<>();
-        ExecutionInterceptor otherDisableFirst = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && other.get() == null) {
-                    other.set(Enrollment.disable(
-                            app, userId, "recoveryCode", user.recoveryCodes().get(0)));
-                }
-            }
-        };
-        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(otherDisableFirst))
-                .build();
-        DisableHandler disable = new DisableHandler(app.withAdapters(
-                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
-                        app.cipher(),
-                        new SesMailer(app.ses, TestApp.SENDER))
-                .disableTotp());
+        WireRace race = WireRace.beforeCommit(app, () -> {
+            other.set(Enrollment.disable(
+                    app, userId, "recoveryCode", user.recoveryCodes().get(0)));
+        });
+        DisableHandler disable = new DisableHandler(race.held().disableTotp());
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
         APIGatewayV2HTTPResponse refused =
                 disable.handleRequest(Api.request("POST /2fa/disable", userId, Api.json(Map.of("code", code))), null);

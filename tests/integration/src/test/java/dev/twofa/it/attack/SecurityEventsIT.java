@@ -3,8 +3,6 @@ package dev.twofa.it.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.twofa.aws.SesMailer;
-import dev.twofa.aws.store.DynamoTwoFactorStore;
 import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
 import dev.twofa.it.support.Api;
@@ -13,17 +11,13 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.it.support.WireRace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * The events and notices an attacker would like to go unseen: a code used twice (told to the user,
@@ -59,22 +53,8 @@ class SecurityEventsIT {
         // The intercepted code is used by the attacker after this request checked it and before
         // its transaction spends it: the transaction loses, and the loss is a replay.
         AtomicReference<APIGatewayV2HTTPResponse> first = new AtomicReference<>();
-        ExecutionInterceptor otherUseLandsFirst = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && first.get() == null) {
-                    first.set(Sms.confirm(app, userId, "login", code));
-                }
-            }
-        };
-        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(otherUseLandsFirst))
-                .build();
-        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
-                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
-                        app.cipher(),
-                        new SesMailer(app.ses, TestApp.SENDER))
-                .smsConfirm());
+        WireRace race = WireRace.beforeCommit(app, () -> first.set(Sms.confirm(app, userId, "login", code)));
+        SmsConfirmHandler held = new SmsConfirmHandler(race.held().smsConfirm());
 
         APIGatewayV2HTTPResponse replayed = held.handleRequest(
                 Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "login", "code", code))), null);
@@ -102,23 +82,11 @@ class SecurityEventsIT {
         // After this request checked the old code and before its transaction, a new code is sent:
         // only the newest challenge may be spent, so the old code's transaction must lose.
         AtomicReference<APIGatewayV2HTTPResponse> resent = new AtomicReference<>();
-        ExecutionInterceptor newSendLandsFirst = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && resent.get() == null) {
-                    app.clock.advance(Duration.ofSeconds(31));
-                    resent.set(Sms.send(app, userId, "login", null));
-                }
-            }
-        };
-        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(newSendLandsFirst))
-                .build();
-        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
-                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
-                        app.cipher(),
-                        new SesMailer(app.ses, TestApp.SENDER))
-                .smsConfirm());
+        WireRace race = WireRace.beforeCommit(app, () -> {
+            app.clock.advance(Duration.ofSeconds(31));
+            resent.set(Sms.send(app, userId, "login", null));
+        });
+        SmsConfirmHandler held = new SmsConfirmHandler(race.held().smsConfirm());
         APIGatewayV2HTTPResponse stale = held.handleRequest(
                 Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "login", "code", old))), null);
 
@@ -136,22 +104,8 @@ class SecurityEventsIT {
         assertThat(Sms.send(app, userId, "enable", phone).getStatusCode()).isEqualTo(202);
         String code = Sms.lastCode(phone);
         AtomicReference<APIGatewayV2HTTPResponse> first = new AtomicReference<>();
-        ExecutionInterceptor otherUseLandsFirst = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && first.get() == null) {
-                    first.set(Sms.confirm(app, userId, "enable", code));
-                }
-            }
-        };
-        DynamoDbClient racing = Emulators.at(Emulators.dynamoEndpoint(), DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(otherUseLandsFirst))
-                .build();
-        SmsConfirmHandler held = new SmsConfirmHandler(app.withAdapters(
-                        new DynamoTwoFactorStore(racing, app.table, app.auditTrail),
-                        app.cipher(),
-                        new SesMailer(app.ses, TestApp.SENDER))
-                .smsConfirm());
+        WireRace race = WireRace.beforeCommit(app, () -> first.set(Sms.confirm(app, userId, "enable", code)));
+        SmsConfirmHandler held = new SmsConfirmHandler(race.held().smsConfirm());
         APIGatewayV2HTTPResponse second = held.handleRequest(
                 Api.request("POST /2fa/sms/confirm", userId, Api.json(Map.of("purpose", "enable", "code", code))),
                 null);
