@@ -44,9 +44,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.GenerateMacRequest;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -286,6 +288,75 @@ class CommitLastIT {
                     null));
         }
         assertStatus(Sms.confirm(app, user, "login", smsCode), 200);
+    }
+
+    /** The code's hash fails after every limit was taken: the limits are given back, so a retry need not wait. */
+    @Test
+    void smsSend_codeHashFailsAfterTheLimitsWereTaken_is503_andTheRetryIsNotMadeToWait() {
+        TestApp app = app(false);
+        String phone = Sms.uniqueDanishMobile();
+        Sms.enable(app, user, phone);
+        app.clock.advance(Duration.ofSeconds(31));
+        // The first GenerateMac names the number for its limits; the second hashes the code.
+        faults.failNext(request -> request instanceof GenerateMacRequest mac
+                && !mac.message().asUtf8String().startsWith("sms-rate-limit"));
+        assertFailedAt503(new SmsSendHandler(faulty(app).smsSend())
+                .handleRequest(Api.request("POST /2fa/sms/send", user, Api.json(Map.of("purpose", "login"))), null));
+        int sent = Sms.count(phone);
+
+        assertStatus(Sms.send(app, user, "login", null), 202);
+        assertThat(Sms.count(phone)).isEqualTo(sent + 1);
+    }
+
+    /** A repeatable notice whose hourly claim cannot be written: the answer does not wait on it. */
+    @Test
+    void aReplayNotice_whoseClaimCannotBeWritten_isRecordedAsFailed_andTheAnswerStands() {
+        TestApp app = app(false);
+        Enrollment.Enrolled enrolled = Enrollment.enroll(app, user);
+        String code = code(enrolled, 1);
+        assertStatus(Enrollment.verify(app, user, "code", code), 200);
+        faults.failNext(request -> request instanceof PutItemRequest put
+                && put.item().get("sk").s().startsWith("NOTICE#"));
+
+        APIGatewayV2HTTPResponse replayed = new VerifyLoginHandler(faulty(app).verifyLogin())
+                .handleRequest(Api.request("POST /2fa/verify", user, Api.json(Map.of("code", code))), null);
+
+        assertThat(faults.fired()).isTrue();
+        assertInvalidCode(replayed);
+        assertThat(app.events.namesFor(user)).contains("replay_refused", "notification_failed");
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(user)))
+                .noneMatch(e -> e.subject().equals("A used sign-in code was tried again"));
+    }
+
+    /** No address to tell: an SMS-only user whose identity provider never verified one. */
+    @Test
+    void aNoticeWithNoAddressToSendTo_isRecordedAsSkipped() {
+        TestApp app = app(false);
+        String phone = Sms.uniqueDanishMobile();
+        Map<String, String> unverified = Map.of("email_verified", "false");
+        assertStatus(
+                app.smsSend()
+                        .handleRequest(
+                                Api.request(
+                                        "POST /2fa/sms/send",
+                                        user,
+                                        Api.json(Map.of("purpose", "enable", "phoneNumber", phone)),
+                                        unverified),
+                                null),
+                202);
+        assertStatus(
+                app.smsConfirm()
+                        .handleRequest(
+                                Api.request(
+                                        "POST /2fa/sms/confirm",
+                                        user,
+                                        Api.json(Map.of("purpose", "enable", "code", Sms.lastCode(phone))),
+                                        unverified),
+                                null),
+                200);
+
+        assertThat(app.events.namesFor(user)).contains("sms_enabled", "notification_skipped");
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(user))).isEmpty();
     }
 
     // ---- factor changes: the step-up proof is spent in the change's own transaction ----
