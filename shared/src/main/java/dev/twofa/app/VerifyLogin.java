@@ -1,9 +1,11 @@
 package dev.twofa.app;
 
 import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.DeviceProof;
 import dev.twofa.app.api.Principal;
 import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.DeviceSignIn;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.Recipients;
 import dev.twofa.app.common.VerifiedMethod;
@@ -14,8 +16,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The sign-in step after the password: one code from the app, or one recovery code. Answers a
- * signed assertion of the result for the app's backend.
+ * The sign-in step after the password: one code from the app, one recovery code, or a remembered
+ * device's signature of its challenge. Answers a signed assertion of the result for the app's backend.
  */
 public final class VerifyLogin {
     /** From this many left, the user is urged to generate new recovery codes. */
@@ -26,13 +28,16 @@ public final class VerifyLogin {
     private final Notifications notifications;
     private final AssertionIssuer assertions;
     private final Clock clock;
+    private final DeviceSignIn devices;
 
     public VerifyLogin(
             TwoFactorStore store,
             CodeVerifier verifier,
             Notifications notifications,
             AssertionIssuer assertions,
-            Clock clock) {
+            Clock clock,
+            DeviceSignIn devices) {
+        this.devices = devices;
         this.store = store;
         this.verifier = verifier;
         this.notifications = notifications;
@@ -66,5 +71,22 @@ public final class VerifyLogin {
             }
         }
         return new Verified(passed.method(), signedIn.prepared());
+    }
+
+    /**
+     * A remembered device's sign-in: it signed the current device challenge. The assertion says so
+     * ({@code amr: ["swk"]}, {@code remembered_device: true}); the relying backend decides whether
+     * that is enough, and the assertion is never a step-up proof.
+     */
+    public Verified verifyDevice(Principal principal, DeviceProof proof, Optional<String> nonce) {
+        Instant now = clock.instant();
+        Account account = store.findAccount(principal.userId()).orElse(Account.empty(principal.userId()));
+        String assertion = devices.signIn(
+                principal,
+                account,
+                proof,
+                now,
+                () -> assertions.issue(principal, VerifiedMethod.DEVICE.apiName(), now, nonce));
+        return new Verified(VerifiedMethod.DEVICE, assertion);
     }
 }

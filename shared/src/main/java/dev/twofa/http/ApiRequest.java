@@ -2,6 +2,7 @@ package dev.twofa.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.DeviceProof;
 import dev.twofa.app.api.Operator;
 import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
@@ -9,6 +10,7 @@ import dev.twofa.app.api.TwoFactorException.PayloadTooLarge;
 import dev.twofa.app.api.TwoFactorException.Unauthenticated;
 import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.config.Config;
+import dev.twofa.domain.device.DevicePolicy;
 import dev.twofa.domain.recovery.RecoveryCodes;
 import dev.twofa.domain.sms.SmsPurpose;
 import java.io.IOException;
@@ -32,6 +34,8 @@ public final class ApiRequest {
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("0|[1-9][0-9]{0,5}");
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> DEVICE_FIELDS = Set.of("id", "challenge", "signature");
     private static final Pattern NONCE = Pattern.compile("[\\x21-\\x7e]{1,128}");
     /** A compact ES256 JWS of our claims is well under 1 KB. */
     static final int MAX_ASSERTION_LENGTH = 2048;
@@ -137,6 +141,11 @@ public final class ApiRequest {
         return b;
     }
 
+    /** A boolean field that may be left out (then false); any other type is refused. */
+    public boolean optionalBoolean(String field) {
+        return body().containsKey(field) && requiredBoolean(field);
+    }
+
     /** A 6-digit code, format checked before anything is hashed or counted. */
     public String sixDigitCode(String field) {
         // Apps show codes as "123 456": ASCII spaces are dropped, and nothing else is (no tab, newline,
@@ -222,6 +231,43 @@ public final class ApiRequest {
                     "code", "Send the SMS \"code\", or another proof (\"recoveryCode\" or \"assertion\"), not both.");
         }
         return proof();
+    }
+
+    /**
+     * A remembered device's sign-in, {@code "device": {"id", "challenge", "signature"}}: formats
+     * checked here (the id and challenge as issued, the signature 64 bytes of base64url); empty when
+     * the body has no {@code device}.
+     */
+    public Optional<DeviceProof> deviceProof() {
+        Map<String, Object> object = body();
+        if (!object.containsKey("device")) {
+            return Optional.empty();
+        }
+        if (!(object.get("device") instanceof Map<?, ?> device) || !DEVICE_FIELDS.containsAll(device.keySet())) {
+            throw new InvalidRequest("device", "The device must be an object of id, challenge and signature.");
+        }
+        String id = device.get("id") instanceof String s ? s : "";
+        if (DevicePolicy.slotOf(id).isEmpty()) {
+            throw new InvalidRequest("device", "The device id is not one this service issued.");
+        }
+        String challenge = device.get("challenge") instanceof String s ? s : "";
+        if (!DevicePolicy.CHALLENGE.matcher(challenge).matches()) {
+            throw new InvalidRequest("device", "The challenge is not one this service issued.");
+        }
+        String signature = device.get("signature") instanceof String s ? s : "";
+        if (signature.length() != 86 || !BASE64URL.matcher(signature).matches()) {
+            throw new InvalidRequest("device", "The signature must be 64 bytes (r and s) in base64url.");
+        }
+        return Optional.of(new DeviceProof(id, challenge, Base64.getUrlDecoder().decode(signature)));
+    }
+
+    /** A base64url field (no padding) of at most {@code maxChars} characters, decoded. */
+    public byte[] base64url(String field, int maxChars) {
+        String value = requiredString(field, maxChars);
+        if (!BASE64URL.matcher(value).matches() || value.length() % 4 == 1) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" must be base64url without padding.");
+        }
+        return Base64.getUrlDecoder().decode(value);
     }
 
     /** The relying backend's optional nonce for a sign-in, copied into the assertion. */

@@ -6,6 +6,8 @@ import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.domain.device.DeviceChallenge;
+import dev.twofa.domain.device.RememberedDevice;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
@@ -232,4 +234,53 @@ public interface TwoFactorStore {
 
     /** Gives back one send {@link #takeSmsBudget} took, when a later limit refused the send. */
     void returnSmsBudget(String shardKey);
+
+    // ---- remembered devices (one item per slot, at most DevicePolicy.MAX_DEVICES) ----
+
+    /** The user's remembered device items, unexpired, by slot (revoked ones included: the caller applies the rule). */
+    List<RememberedDevice> devices(String userId, Instant now);
+
+    /** The unexpired device item in {@code slot}, strongly consistent. */
+    Optional<RememberedDevice> findDevice(String userId, int slot, Instant now);
+
+    /**
+     * Stores {@code device} in its slot, spends the assertion that proves the second factor just
+     * passed and appends {@code audit}, in one transaction. The slot must be free: absent, expired,
+     * or holding a device created before {@code revokedBefore} (revoked when every factor went off).
+     * False (nothing written) when the slot was taken meanwhile, the assertion was spent, no factor
+     * is on, or a failure was counted since the proof's {@code seenFailures}.
+     */
+    boolean registerDevice(
+            String userId,
+            RememberedDevice device,
+            Instant revokedBefore,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit);
+
+    /** Stores the user's one device sign-in challenge, replacing any earlier one. */
+    void putDeviceChallenge(DeviceChallenge challenge);
+
+    /** The user's unexpired device sign-in challenge. */
+    Optional<DeviceChallenge> findDeviceChallenge(String userId, Instant now);
+
+    /**
+     * A remembered device's sign-in, in one transaction: deletes the challenge (it must still be
+     * {@code challenge}, unexpired), records the device's use (it must still be {@code device},
+     * unexpired), resets the failure count and appends {@code audit}. The account must still have a
+     * factor on that was on when the device was registered, and no failure counted since {@code
+     * seenFailures}. False (nothing written) otherwise: of two requests with one challenge, one wins.
+     */
+    boolean useDevice(
+            DeviceChallenge challenge,
+            RememberedDevice device,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit);
+
+    /** Deletes one device (it must still be {@code deviceId} in its slot) and appends {@code audit}; false if it was not. */
+    boolean revokeDevice(String userId, String deviceId, int slot, List<SecurityEvent> audit);
+
+    /** Deletes the given devices' items and the device challenge, and appends {@code audit}, in one transaction. */
+    void revokeDevices(String userId, List<RememberedDevice> devices, List<SecurityEvent> audit);
 }

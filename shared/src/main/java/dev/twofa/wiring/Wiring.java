@@ -3,10 +3,14 @@ package dev.twofa.wiring;
 import dev.twofa.app.ActivateLink;
 import dev.twofa.app.Activity;
 import dev.twofa.app.ConfirmTotp;
+import dev.twofa.app.DeviceChallenges;
 import dev.twofa.app.DisableTotp;
 import dev.twofa.app.Jwks;
+import dev.twofa.app.ListDevices;
 import dev.twofa.app.OrgPolicyChange;
 import dev.twofa.app.RegenerateRecoveryCodes;
+import dev.twofa.app.RegisterDevice;
+import dev.twofa.app.RevokeDevices;
 import dev.twofa.app.SmsConfirm;
 import dev.twofa.app.SmsSend;
 import dev.twofa.app.StartEnable;
@@ -17,12 +21,14 @@ import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.app.common.AssertionVerifier;
 import dev.twofa.app.common.AttemptGuard;
 import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.DeviceSignIn;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.StepUp;
 import dev.twofa.config.AssertionSettings;
 import dev.twofa.config.Config;
 import dev.twofa.config.SmsSettings;
 import dev.twofa.config.TotpSettings;
+import dev.twofa.domain.device.DevicePolicy;
 import dev.twofa.domain.lockout.LockoutPolicy;
 import dev.twofa.domain.otp.OtpPolicy;
 import dev.twofa.domain.otp.SecretGenerator;
@@ -131,7 +137,13 @@ public final class Wiring {
 
     public VerifyLogin verifyLogin() {
         return primed(
-                new VerifyLogin(adapters.store(), verifier(), notifications(), assertions(), clock),
+                new VerifyLogin(
+                        adapters.store(),
+                        verifier(),
+                        notifications(),
+                        assertions(),
+                        clock,
+                        new DeviceSignIn(adapters.store(), guard(), adapters.events())),
                 DomainPriming::recoveryCodes);
     }
 
@@ -189,6 +201,30 @@ public final class Wiring {
                 adapters.events(),
                 assertions(),
                 clock));
+    }
+
+    public DeviceChallenges deviceChallenges() {
+        return primed(new DeviceChallenges(adapters.store(), random, clock));
+    }
+
+    public RegisterDevice registerDevice() {
+        return primed(
+                new RegisterDevice(adapters.store(), verifier(), adapters.events(), random, clock, deviceLifetime()));
+    }
+
+    public ListDevices listDevices() {
+        return primed(new ListDevices(adapters.store(), clock));
+    }
+
+    public RevokeDevices revokeDevices() {
+        return primed(new RevokeDevices(adapters.store(), adapters.events(), clock));
+    }
+
+    /** DEVICE_LIFETIME_DAYS: how long a remembered device stays remembered, 1 to 90 days (default 30). */
+    Duration deviceLifetime() {
+        return Duration.ofDays(
+                config.integer("DEVICE_LIFETIME_DAYS", (int) DevicePolicy.DEFAULT_LIFETIME.toDays(), 1, (int)
+                        DevicePolicy.MAX_LIFETIME.toDays()));
     }
 
     public Status status() {

@@ -18,13 +18,21 @@ import java.util.Optional;
 /**
  * The signed result of a second-factor check: a short-lived ES256 JWT the app's backend verifies
  * against our JWKS, so it need not trust what the browser reports. {@code amr} follows RFC 8176
- * ("otp", "sms"), plus "recovery" for a recovery code. The header's explicit {@code typ} keeps it
+ * ("otp", "sms"), plus "recovery" for a recovery code, and "swk" with {@code remembered_device:
+ * true} for a remembered device. The header's explicit {@code typ} keeps it
  * from being taken for another kind of JWT (RFC 8725 §3.11); the relying backend's {@code nonce},
  * when given, binds it to the one sign-in it proves.
  */
 public final class AssertionIssuer {
     /** The JOSE {@code typ} of our assertions (RFC 8725 §3.11: explicit typing). */
     public static final String TYPE = "twofa-assertion+jwt";
+    /**
+     * RFC 8176 {@code swk}: proof of possession of a software-secured key, the remembered device's
+     * non-extractable WebCrypto key.
+     */
+    public static final String REMEMBERED_DEVICE_AMR = "swk";
+    /** The claim set to {@code true} in the assertion of a remembered device's sign-in. */
+    public static final String REMEMBERED_DEVICE_CLAIM = "remembered_device";
     /** The longest relying-party nonce accepted. */
     public static final int MAX_NONCE_LENGTH = 128;
 
@@ -60,6 +68,11 @@ public final class AssertionIssuer {
         claims.put("auth_time", now.getEpochSecond());
         claims.put("exp", now.plus(settings.lifetime()).getEpochSecond());
         claims.put("jti", jti());
+        if (REMEMBERED_DEVICE_AMR.equals(amr(method))) {
+            // A remembered device, not a factor, was shown: said in its own claim too, for relying
+            // backends that read amr loosely. They decide whether that is enough for the sign-in.
+            claims.put(REMEMBERED_DEVICE_CLAIM, true);
+        }
         nonce.ifPresent(n -> claims.put("nonce", n));
         String signingInput = part(header) + "." + part(claims);
         byte[] signature = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -71,6 +84,7 @@ public final class AssertionIssuer {
             case "totp" -> "otp";
             case "sms" -> "sms";
             case "recovery" -> "recovery";
+            case "device" -> REMEMBERED_DEVICE_AMR;
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
     }

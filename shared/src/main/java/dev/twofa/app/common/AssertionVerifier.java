@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a sign-in assertion that comes back as a step-up proof: our own signature and type, our
  * issuer and audience, the same user, issued within the last five minutes and not expired. Whether
- * its {@code jti} was spent already is the store's single-use write, not this check.
+ * its {@code jti} was spent already is the store's single-use write, not this check. The assertion
+ * of a remembered device's sign-in is never a proof: it shows the device, not a factor.
  */
 public final class AssertionVerifier {
     /** A proof must be fresh: issued at most this long ago (NIST SP 800-63B §6.1.2.1 "recent"). */
@@ -76,12 +77,19 @@ public final class AssertionVerifier {
                     && expiresAt != null
                     && !issuedAt.isBefore(now.minus(MAX_AGE))
                     && !issuedAt.isAfter(now.plus(SKEW))
-                    && expiresAt.isAfter(now);
+                    && expiresAt.isAfter(now)
+                    // A remembered device proves the device, not a factor: never a step-up proof.
+                    && !rememberedDevice(claims);
             return valid ? Optional.of(new Spendable((String) claims.get("jti"), expiresAt)) : Optional.empty();
         } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException | ClassCastException e) {
             // Malformed, forged or foreign: all look the same to the caller (an invalid proof).
             return Optional.empty();
         }
+    }
+
+    private static boolean rememberedDevice(Map<String, Object> claims) {
+        return claims.containsKey(AssertionIssuer.REMEMBERED_DEVICE_CLAIM)
+                || (claims.get("amr") instanceof List<?> amr && amr.contains(AssertionIssuer.REMEMBERED_DEVICE_AMR));
     }
 
     private boolean audienceMatches(Object aud) {

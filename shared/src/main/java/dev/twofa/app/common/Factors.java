@@ -9,6 +9,7 @@ public final class Factors {
     public static final String RECOVERY = VerifiedMethod.RECOVERY.apiName();
     public static final String ASSERTION = VerifiedMethod.ASSERTION.apiName();
     public static final String SMS = "sms";
+    public static final String DEVICE = VerifiedMethod.DEVICE.apiName();
 
     private Factors() {}
 }

@@ -5,7 +5,9 @@ public enum VerifiedMethod {
     TOTP("totp"),
     RECOVERY("recovery"),
     /** A sign-in assertion this service issued, spent as a step-up proof (never a sign-in itself). */
-    ASSERTION("assertion");
+    ASSERTION("assertion"),
+    /** A remembered device signed a fresh challenge with its non-extractable key (never a step-up proof). */
+    DEVICE("device");
 
     private final String apiName;
 

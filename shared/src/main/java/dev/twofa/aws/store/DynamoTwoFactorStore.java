@@ -6,6 +6,8 @@ import dev.twofa.domain.account.SmsChallenge;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.audit.SecurityEvent;
+import dev.twofa.domain.device.DeviceChallenge;
+import dev.twofa.domain.device.RememberedDevice;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
@@ -21,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The {@link TwoFactorStore} port on one DynamoDB table. Each method is one item family's: the
  * account item and its lockout ({@link AccountItems}), the authenticator app's enrollment, grant
  * and factor ({@link TotpItems}), the recovery codes ({@link RecoveryCodeItems}), the SMS challenge,
- * send histories and budgets ({@link SmsItems}), the organisations' policies ({@link OrgPolicyItems});
+ * send histories and budgets ({@link SmsItems}), the organisations' policies ({@link OrgPolicyItems}), the remembered devices ({@link DeviceItems});
  * proofs are spent once by {@link ProofItems}, and the audit items a transaction appends are {@link
  * DynamoAuditTrail}'s. Each family writes its items with the conditions beside the writes; the keys
  * and codecs are {@link Schema}'s, the calls, conditional writes and transactions {@link Table}'s.
@@ -33,6 +35,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     private final ProofItems proofs;
     private final SmsItems sms;
     private final OrgPolicyItems orgPolicies;
+    private final DeviceItems devices;
 
     /** @param audit builds the audit items a transaction appends with the change they record */
     public DynamoTwoFactorStore(DynamoDbClient dynamo, String table, DynamoAuditTrail audit) {
@@ -43,6 +46,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         this.totp = new TotpItems(items, proofs, recoveryCodes);
         this.sms = new SmsItems(items, proofs);
         this.orgPolicies = new OrgPolicyItems(items);
+        this.devices = new DeviceItems(items, proofs);
     }
 
     // ---- the account and its lockout ----
@@ -235,5 +239,58 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     @Override
     public void returnSmsBudget(String shardKey) {
         sms.returnBudget(shardKey);
+    }
+
+    // ---- remembered devices ----
+
+    @Override
+    public List<RememberedDevice> devices(String userId, Instant now) {
+        return devices.devices(userId, now);
+    }
+
+    @Override
+    public Optional<RememberedDevice> findDevice(String userId, int slot, Instant now) {
+        return devices.find(userId, slot, now);
+    }
+
+    @Override
+    public boolean registerDevice(
+            String userId,
+            RememberedDevice device,
+            Instant revokedBefore,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit) {
+        return devices.register(userId, device, revokedBefore, proof, now, audit);
+    }
+
+    @Override
+    public void putDeviceChallenge(DeviceChallenge challenge) {
+        devices.putChallenge(challenge);
+    }
+
+    @Override
+    public Optional<DeviceChallenge> findDeviceChallenge(String userId, Instant now) {
+        return devices.findChallenge(userId, now);
+    }
+
+    @Override
+    public boolean useDevice(
+            DeviceChallenge challenge,
+            RememberedDevice device,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit) {
+        return devices.use(challenge, device, seenFailures, now, audit);
+    }
+
+    @Override
+    public boolean revokeDevice(String userId, String deviceId, int slot, List<SecurityEvent> audit) {
+        return devices.revoke(userId, deviceId, slot, audit);
+    }
+
+    @Override
+    public void revokeDevices(String userId, List<RememberedDevice> devices, List<SecurityEvent> audit) {
+        this.devices.revokeAll(userId, devices, audit);
     }
 }

@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * USER#id       ASSERTION#jti     a sign-in assertion spent as a step-up proof (expires with it)    ProofItems
  * USER#id       RECOVERY#hash     one unused recovery code                                          RecoveryCodeItems
  * USER#id       SMS#CHALLENGE     the latest SMS code's keyed hash, purpose, checks left (expires)  SmsItems
+ * USER#id       DEVICE#nn         a remembered device in slot nn: public key, name, use (expires)   DeviceItems
+ * USER#id       DEVICECHALLENGE   the one sign-in challenge for a remembered device (expires)       DeviceItems
  * SMSRATE#k     HISTORY           recent SMS sends of a user or of a number's keyed hash (expires)  SmsItems
  * SMSBUDGET#…   BUDGET            the sends of one shard of an hourly SMS budget (expires)          SmsItems
  * ORG#id        POLICY            an organisation's "2FA required" rule                             OrgPolicyItems
@@ -40,6 +42,7 @@ final class Schema {
     static final String TTL = "expiresAt";
 
     static final String RECOVERY_PREFIX = "RECOVERY#";
+    static final String DEVICE_PREFIX = "DEVICE#";
 
     private Schema() {}
 
@@ -84,6 +87,15 @@ final class Schema {
 
     static Map<String, AttributeValue> smsChallenge(String userId) {
         return key(user(userId), "SMS#CHALLENGE");
+    }
+
+    /** Slots sort as two digits; a Query with {@link #DEVICE_PREFIX} finds them and not the challenge. */
+    static Map<String, AttributeValue> device(String userId, int slot) {
+        return key(user(userId), DEVICE_PREFIX + "%02d".formatted(slot));
+    }
+
+    static Map<String, AttributeValue> deviceChallenge(String userId) {
+        return key(user(userId), "DEVICECHALLENGE");
     }
 
     /** {@code rateKey} is the whole partition key, {@code SMSRATE#…}, as the SMS limiter names it. */

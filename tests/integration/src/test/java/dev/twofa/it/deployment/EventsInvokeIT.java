@@ -25,6 +25,7 @@ import dev.twofa.wiring.FixedAdapters;
 import dev.twofa.wiring.Wiring;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,7 +138,12 @@ class EventsInvokeIT {
         SnsClient sns = Emulators.at(Emulators.awsEndpoint(), SnsClient.builder())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(calls))
                 .build();
-        Config config = new Config(TEMPLATE.environmentAsDeployed(function));
+        Map<String, String> env = new HashMap<>(TEMPLATE.environmentAsDeployed(function));
+        // One stack: a function that takes an assertion as proof (POST /2fa/devices) checks one the
+        // givens' sign-in issued, under the issuer and audience of the stack the givens ran on.
+        env.computeIfPresent("ASSERTION_ISSUER", (name, value) -> TestApp.ASSERTION_ISSUER);
+        env.computeIfPresent("ASSERTION_AUDIENCE", (name, value) -> TestApp.ASSERTION_AUDIENCE);
+        Config config = new Config(env);
         // The key modes the template gives the function, on a fresh instance's keys (nothing unwrapped yet).
         KmsKeyWrapper wrapper = new KmsKeyWrapper(kms, app.keyId);
         SecretCipher cipher = new SecretFormat(

@@ -10,8 +10,12 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +89,8 @@ public final class Givens {
                 yield Map.of("code", IndependentTotp.codeAt(secret, api.now()));
             }
             case "totp-enabled" -> totpEnabled(api);
+            case "signed-in" -> Map.of("assertion", signedIn(api));
+            case "device-remembered" -> Map.of("id", deviceRemembered(api));
             case "sms-enabled" -> {
                 smsEnabled(api, Sms.uniqueDanishMobile());
                 yield Map.of();
@@ -101,9 +107,10 @@ public final class Givens {
                 yield Map.of("code", api.smsCode(phone));
             }
             default ->
-                throw new AssertionError("events/scenarios.json names an unknown given \"" + given
-                        + "\"; known: activation-link-sent, totp-activated, totp-enabled, sms-enabled,"
-                        + " sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
+                throw new AssertionError(
+                        "events/scenarios.json names an unknown given \"" + given
+                                + "\"; known: activation-link-sent, totp-activated, totp-enabled, signed-in,"
+                                + " device-remembered, sms-enabled, sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
         };
     }
 
@@ -130,6 +137,31 @@ public final class Givens {
                 api.call("POST", "/2fa/totp/confirm", json(Map.of("code", IndependentTotp.code(secret, step)))), 200);
         List<String> recoveryCodes = (List<String>) confirmed.json().get("recoveryCodes");
         return Map.of("code", IndependentTotp.code(secret, step + 1), "recoveryCode", recoveryCodes.getFirst());
+    }
+
+    /** The app on, and a sign-in with it: the assertion that sign-in answered. */
+    private static String signedIn(Driver api) {
+        String code = totpEnabled(api).get("code");
+        Reply verified = expect(api.call("POST", "/2fa/verify", json(Map.of("code", code))), 200);
+        return (String) verified.json().get("assertion");
+    }
+
+    /** Signed in, then this browser remembered by a P-256 key made here: the device's id. */
+    private static String deviceRemembered(Driver api) {
+        String assertion = signedIn(api);
+        String publicKey;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            publicKey = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+        Reply registered = expect(
+                api.call("POST", "/2fa/devices", json(Map.of("publicKey", publicKey, "assertion", assertion))), 200);
+        return (String) registered.json().get("id");
     }
 
     private static void smsEnabled(Driver api, String phone) {

@@ -56,7 +56,15 @@ class FunctionJarsIT {
                 Arguments.of("jwks", "jwks/JwksHandler", Set.of("dynamodb", "kms")),
                 Arguments.of(
                         "support-reset", "supportreset/SupportResetHandler", Set.of("dynamodb", "ses", "eventbridge")),
-                Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb", "eventbridge")));
+                Arguments.of("org-policy", "orgpolicy/OrgPolicyHandler", Set.of("dynamodb", "eventbridge")),
+                Arguments.of("device-challenge", "devicechallenge/DeviceChallengeHandler", Set.of("dynamodb")),
+                // KMS: the assertion's public key (kms mode); SES: the lockout's notices.
+                Arguments.of(
+                        "device-register",
+                        "deviceregister/DeviceRegisterHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
+                Arguments.of("device-list", "devicelist/DeviceListHandler", Set.of("dynamodb")),
+                Arguments.of("device-revoke", "devicerevoke/DeviceRevokeHandler", Set.of("dynamodb", "eventbridge")));
     }
 
     @ParameterizedTest(name = "{0}")

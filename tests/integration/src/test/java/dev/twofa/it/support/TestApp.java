@@ -19,6 +19,10 @@ import dev.twofa.envelope.SecretFormat;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.activity.ActivityHandler;
 import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
+import dev.twofa.functions.devicechallenge.DeviceChallengeHandler;
+import dev.twofa.functions.devicelist.DeviceListHandler;
+import dev.twofa.functions.deviceregister.DeviceRegisterHandler;
+import dev.twofa.functions.devicerevoke.DeviceRevokeHandler;
 import dev.twofa.functions.disable.DisableHandler;
 import dev.twofa.functions.jwks.JwksHandler;
 import dev.twofa.functions.orgpolicy.OrgPolicyHandler;
@@ -301,5 +305,21 @@ public final class TestApp {
 
     public StatusHandler status() {
         return new StatusHandler(wiring.status());
+    }
+
+    public DeviceChallengeHandler deviceChallenge() {
+        return new DeviceChallengeHandler(wiring.deviceChallenges());
+    }
+
+    public DeviceRegisterHandler deviceRegister() {
+        return new DeviceRegisterHandler(wiring.registerDevice());
+    }
+
+    public DeviceListHandler deviceList() {
+        return new DeviceListHandler(wiring.listDevices());
+    }
+
+    public DeviceRevokeHandler deviceRevoke() {
+        return new DeviceRevokeHandler(wiring.revokeDevices());
     }
 }
