@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.twofa.functions.disable.DisableHandler;
+import dev.twofa.functions.smsconfirm.SmsConfirmHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
@@ -125,6 +126,48 @@ class MandatoryFactorRaceIT {
         assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(409);
         assertThat(Api.problemType(refused)).isEqualTo("urn:twofa:problem:wrong-state");
         assertThat(app.events.namesFor(userId)).doesNotContain("replay_refused", "verify_failed");
+    }
+
+    @Test
+    void appTurnedOffWhileSmsIsTurnedOffByItsCode_refusesSms_asAStateChange() {
+        String phone = Sms.uniqueDanishMobile();
+        Enrollment.Enrolled user = bothFactors(phone);
+        requireTwoFactor();
+        app.clock.advance(Duration.ofSeconds(31));
+        assertThat(smsRequest("POST /2fa/sms/send", Map.of("purpose", "disable"))
+                        .getStatusCode())
+                .isEqualTo(202);
+        String smsCode = Sms.lastCode(phone);
+
+        // SMS off read the app on; before its transaction, the app goes off (SMS is still on then).
+        AtomicReference<APIGatewayV2HTTPResponse> appOff = new AtomicReference<>();
+        WireRace race = WireRace.beforeCommit(
+                app,
+                () -> appOff.set(app.disable()
+                        .handleRequest(
+                                Api.request(
+                                        "POST /2fa/disable",
+                                        userId,
+                                        Api.json(Map.of(
+                                                "code",
+                                                IndependentTotp.code(user.secret(), user.enrollmentStep() + 1))),
+                                        member),
+                                null)));
+        APIGatewayV2HTTPResponse refused = new SmsConfirmHandler(race.held().smsConfirm())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/sms/confirm",
+                                userId,
+                                Api.json(Map.of("purpose", "disable", "code", smsCode)),
+                                member),
+                        null);
+
+        assertThat(appOff.get().getStatusCode()).as(appOff.get().getBody()).isEqualTo(200);
+        assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(refused)).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(Enrollment.status(app, userId).get("sms"))
+                .extracting("enabled")
+                .isEqualTo(true);
     }
 
     @Test
