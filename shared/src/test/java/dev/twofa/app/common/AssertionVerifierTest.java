@@ -170,4 +170,19 @@ class AssertionVerifierTest {
         assertThat(verifier.check(USER, token + ".x", NOW)).isEmpty();
         assertThat(verifier.check(USER, "not a token", NOW)).isEmpty();
     }
+
+    @Test
+    void aRememberedDevicesAssertion_isNeverAStepUpProof_byItsAmrOrItsClaim() {
+        Map<String, Object> code = claims();
+        code.put("amr", List.of("otp"));
+        Map<String, Object> deviceAmr = claims();
+        deviceAmr.put("amr", List.of(AssertionIssuer.REMEMBERED_DEVICE_AMR));
+        Map<String, Object> deviceClaim = claims();
+        deviceClaim.put("amr", List.of("otp"));
+        deviceClaim.put(AssertionIssuer.REMEMBERED_DEVICE_CLAIM, true);
+
+        assertThat(accepted(code)).isTrue();
+        assertThat(accepted(deviceAmr)).isFalse();
+        assertThat(accepted(deviceClaim)).isFalse();
+    }
 }
