@@ -11,8 +11,14 @@ const METHOD_NAMES = {
     recovery: "Recovery code",
     sms: "Text message",
     assertion: "Recent sign-in",
+    device: "Remembered device",
 };
-const SIGNED_IN_WITH = { totp: "your authenticator app", recovery: "a recovery code", sms: "a text message code" };
+const SIGNED_IN_WITH = {
+    totp: "your authenticator app",
+    recovery: "a recovery code",
+    sms: "a text message code",
+    device: "a remembered device",
+};
 const EVENT_LABELS = {
     totp_enable_started: "Authenticator app setup started",
     totp_activated: "Authenticator app setup link opened",
@@ -30,6 +36,9 @@ const EVENT_LABELS = {
     recovery_code_used: "Recovery code used",
     recovery_codes_regenerated: "New recovery codes created",
     support_reset: "Two-factor authentication reset by support",
+    device_registered: "Device remembered",
+    device_revoked: "Remembered device forgotten",
+    devices_revoked: "Every remembered device forgotten",
 };
 
 /** The next page's cursor; a newer load (a higher generation) drops the answers of older ones. */

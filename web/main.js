@@ -4,6 +4,7 @@
 // between them. docs/web-client.md maps each module to the screen it serves.
 import { clearActivity, bindActivity } from "./activity.js";
 import { bindActivate, enterActivate, wipeActivation } from "./activate.js";
+import { bindDevices, clearDevices, loadDevices } from "./devices.js";
 import { safeForTokens } from "./api.js";
 import { bindInbox, loadInbox } from "./inbox.js";
 import { BASE_PATH, VIEWS, focusHeading, go, setRoute, showView } from "./router.js";
@@ -98,6 +99,7 @@ async function route() {
         case "inbox":
             return loadInbox();
         default:
+            loadDevices();
             return enterSettings();
     }
 }
@@ -119,6 +121,7 @@ async function start() {
     onSessionEnd(() => closeStepUp(false));
     onSessionEnd(() => wipeActivation());
     onSessionEnd(clearActivity);
+    onSessionEnd(clearDevices);
     takeFragmentParameters();
     loadSession();
     bindSignIn();
@@ -130,6 +133,7 @@ async function start() {
     bindSmsSettings();
     bindActivate();
     bindInbox();
+    bindDevices();
     // A menu link to the screen already shown starts that screen over (e.g. another sign-in step).
     document.querySelectorAll("[data-nav]").forEach((link) => {
         link.addEventListener("click", (event) => {

@@ -1,6 +1,7 @@
 // Sign in, step 2: the second factor (a code from the authenticator app, a recovery code, or a code
-// by text message), and what the step answers.
+// by text message), and what the step answers; a remembered device (devices.js) goes first.
 import { api } from "./api.js";
+import { deviceStep, offerToRemember } from "./devices.js";
 import { inWords, showError } from "./errors.js";
 import { announce, clearErrors } from "./feedback.js";
 import { bindResend, codeFrom, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
@@ -45,6 +46,9 @@ export async function enterVerify() {
         wait.textContent = `Too many failed attempts. You can try again ${inWords(status.signIn.retryAfterSeconds)}.`;
         wait.hidden = false;
     }
+    if (await deviceStep(status, (answer) => verified("device", answer))) {
+        return;
+    }
     $("verify-methods").hidden = false;
     useMethod(methods[0], false);
 }
@@ -76,13 +80,17 @@ function useMethod(method, moveFocus = true) {
  */
 async function verified(method, answer) {
     $("verify-done-assertion").hidden = typeof answer?.assertion !== "string";
-    rememberSignIn(answer?.assertion);
+    // A remembered device's assertion confirms no change (the API refuses it as a proof).
+    if (method !== "device") {
+        rememberSignIn(answer?.assertion);
+    }
     $("verify-methods").hidden = true;
     $("verify-wait").hidden = true;
     let text = {
         totp: "Verified with your authenticator app.",
         recovery: "Verified with a recovery code. That code cannot be used again.",
         sms: "Verified with the code we sent by text message.",
+        device: "Verified by this remembered device.",
     }[method] || "Verified.";
     if (method === "recovery") {
         try {
@@ -92,6 +100,7 @@ async function verified(method, answer) {
             // the sentence above is enough
         }
     }
+    await offerToRemember(method !== "device");
     $("verify-done-text").textContent = text;
     $("verify-done").hidden = false;
     $("verify-done-title").focus();

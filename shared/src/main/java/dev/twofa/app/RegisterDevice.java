@@ -9,6 +9,8 @@ import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.app.api.TwoFactorException.StepUpRequired;
 import dev.twofa.app.api.TwoFactorException.WrongState;
 import dev.twofa.app.common.CodeVerifier;
+import dev.twofa.app.common.Notifications;
+import dev.twofa.app.common.Recipients;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.device.DeviceKey;
@@ -39,6 +41,7 @@ public final class RegisterDevice {
     private final TwoFactorStore store;
     private final CodeVerifier verifier;
     private final SecurityEvents events;
+    private final Notifications notifications;
     private final SecureRandom random;
     private final Clock clock;
     private final Duration lifetime;
@@ -47,12 +50,14 @@ public final class RegisterDevice {
             TwoFactorStore store,
             CodeVerifier verifier,
             SecurityEvents events,
+            Notifications notifications,
             SecureRandom random,
             Clock clock,
             Duration lifetime) {
         this.store = store;
         this.verifier = verifier;
         this.events = events;
+        this.notifications = notifications;
         this.random = random;
         this.clock = clock;
         this.lifetime = lifetime;
@@ -89,6 +94,8 @@ public final class RegisterDevice {
             throw verifier.refused(principal, account, passed, now, current -> refusal(current, slot, now));
         }
         audit.forEach(events::committed);
+        // After the commit, best effort: a failed notice never undoes the registration.
+        notifications.deviceRemembered(Recipients.of(principal, account), device.name(), device.expiresAt());
         return device;
     }
 

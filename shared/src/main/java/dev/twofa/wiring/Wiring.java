@@ -208,8 +208,8 @@ public final class Wiring {
     }
 
     public RegisterDevice registerDevice() {
-        return primed(
-                new RegisterDevice(adapters.store(), verifier(), adapters.events(), random, clock, deviceLifetime()));
+        return primed(new RegisterDevice(
+                adapters.store(), verifier(), adapters.events(), notifications(), random, clock, deviceLifetime()));
     }
 
     public ListDevices listDevices() {

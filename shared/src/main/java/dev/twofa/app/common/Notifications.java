@@ -99,6 +99,21 @@ public final class Notifications {
                         .formatted(maskedPhone));
     }
 
+    /** A browser was remembered: from then on its sign-in step needs no code, so the user must know. */
+    public void deviceRemembered(Recipients to, String deviceName, Instant until) {
+        notifyQuietly(
+                to,
+                "A device was remembered for two-step verification",
+                """
+                A browser (%s) was remembered for your account after a successful two-step
+                verification: until %s, signing in there needs no code.
+
+                If this was not you, forget all devices in Settings > Security, change your password
+                and contact support now.
+                """
+                        .formatted(deviceName, until.toString().substring(0, 10)));
+    }
+
     public void recoveryCodeUsed(Recipients to, int remaining) {
         notifyQuietly(
                 to,

@@ -48,6 +48,12 @@ final class LocalRunClient {
         return JSON.std.mapFrom(response.body());
     }
 
+    Map<String, Object> get(String path, String token) throws Exception {
+        HttpResponse<String> response = send("GET", path, token, null);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.std.mapFrom(response.body());
+    }
+
     /** Everything the local run has "sent", newest first. */
     List<Map<String, Object>> outbox() throws Exception {
         HttpResponse<String> response = send("GET", "/dev/outbox", null, null);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.support.Api;
+import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Race;
@@ -148,6 +149,9 @@ class RememberedDeviceIT {
                 .handleRequest(Api.request("GET /2fa/activity", device.user().userId(), null), null);
         assertThat(activity.getBody()).contains("\"event\":\"verify_succeeded\",\"method\":\"device\"");
         assertThat(activity.getBody()).contains("\"event\":\"device_registered\"");
+        // The user is told a device was remembered (an attacker's remembering would not go unnoticed).
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(device.user().userId()))).anySatisfy(e -> assertThat(e.subject())
+                .isEqualTo("A device was remembered for two-step verification"));
     }
 
     @Test
