@@ -171,6 +171,46 @@ class MandatoryFactorRaceIT {
     }
 
     @Test
+    void appTurnedOffWhileSmsIsTurnedOffWithARecoveryCode_refusesSms_asAStateChange() {
+        String phone = Sms.uniqueDanishMobile();
+        Enrollment.Enrolled user = bothFactors(phone);
+        requireTwoFactor();
+
+        AtomicReference<APIGatewayV2HTTPResponse> appOff = new AtomicReference<>();
+        WireRace race = WireRace.beforeCommit(
+                app,
+                () -> appOff.set(app.disable()
+                        .handleRequest(
+                                Api.request(
+                                        "POST /2fa/disable",
+                                        userId,
+                                        Api.json(Map.of(
+                                                "code",
+                                                IndependentTotp.code(user.secret(), user.enrollmentStep() + 1))),
+                                        member),
+                                null)));
+        APIGatewayV2HTTPResponse refused = new SmsConfirmHandler(race.held().smsConfirm())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/sms/confirm",
+                                userId,
+                                Api.json(Map.of(
+                                        "purpose",
+                                        "disable",
+                                        "recoveryCode",
+                                        user.recoveryCodes().get(1))),
+                                member),
+                        null);
+
+        assertThat(appOff.get().getStatusCode()).as(appOff.get().getBody()).isEqualTo(200);
+        assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(refused)).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(Enrollment.status(app, userId).get("sms"))
+                .extracting("enabled")
+                .isEqualTo(true);
+    }
+
+    @Test
     void smsTurnedOffWithARecoveryCode_isToldToTheUser() {
         String phone = Sms.uniqueDanishMobile();
         Enrollment.Enrolled user = bothFactors(phone);
