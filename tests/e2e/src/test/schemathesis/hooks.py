@@ -4,7 +4,8 @@ negative_data_rejection already checks that a request the schema refuses is refu
 asks the reverse: a request the schema accepts (a positive test case) is never answered
 `invalid-request`, the problem for a malformed body or field. It may still be refused for what a
 schema cannot know (a wrong code, an unknown activation token, a number that is not a mobile one,
-a cursor this API did not hand out, a body over 4096 bytes as sent), each with its own status or
+a cursor this API did not hand out, a device key off its curve or a device id this user does not
+have, a body over 4096 bytes as sent), each with its own status or
 problem type.
 """
 
@@ -32,6 +33,10 @@ lambda_sources._lambda_description = _describe_lambda_safely
 # What the schema cannot express, per operation: the fields whose invalid-request is semantic.
 SEMANTIC_FIELDS = {
     "GET /2fa/activity": {"cursor"},
+    # A P-256 point in the right form may still lie off the curve.
+    "POST /2fa/devices": {"publicKey"},
+    # An id in the right form that names no device of this user.
+    "POST /2fa/devices/revoke": {"id"},
 }
 
 

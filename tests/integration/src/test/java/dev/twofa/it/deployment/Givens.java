@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +93,8 @@ public final class Givens {
             }
             case "totp-enabled" -> totpEnabled(api);
             case "signed-in" -> Map.of("assertion", signedIn(api));
-            case "device-remembered" -> Map.of("id", deviceRemembered(api));
+            case "device-remembered" -> Map.of("id", deviceRemembered(api).id());
+            case "device-challenge-signed" -> deviceChallengeSigned(api);
             case "sms-enabled" -> {
                 smsEnabled(api, Sms.uniqueDanishMobile());
                 yield Map.of();
@@ -110,7 +114,7 @@ public final class Givens {
                 throw new AssertionError(
                         "events/scenarios.json names an unknown given \"" + given
                                 + "\"; known: activation-link-sent, totp-activated, totp-enabled, signed-in,"
-                                + " device-remembered, sms-enabled, sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
+                                + " device-remembered, device-challenge-signed, sms-enabled, sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
         };
     }
 
@@ -146,22 +150,47 @@ public final class Givens {
         return (String) verified.json().get("assertion");
     }
 
-    /** Signed in, then this browser remembered by a P-256 key made here: the device's id. */
-    private static String deviceRemembered(Driver api) {
+    /** A remembered device: its id, and the key pair the "browser" made for it. */
+    private record Device(String id, KeyPair key) {}
+
+    /** Signed in, then this browser remembered by a P-256 key made here. */
+    private static Device deviceRemembered(Driver api) {
         String assertion = signedIn(api);
-        String publicKey;
+        KeyPair key;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
-            publicKey = Base64.getUrlEncoder()
-                    .withoutPadding()
-                    .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+            key = generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
+        String publicKey = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(key.getPublic().getEncoded());
         Reply registered = expect(
                 api.call("POST", "/2fa/devices", json(Map.of("publicKey", publicKey, "assertion", assertion))), 200);
-        return (String) registered.json().get("id");
+        return new Device((String) registered.json().get("id"), key);
+    }
+
+    /**
+     * A remembered device, and the current challenge signed by it as a browser signs it (ECDSA P-256,
+     * SHA-256, r ‖ s, over the label and the challenge): the body fields of its sign-in step.
+     */
+    private static Map<String, String> deviceChallengeSigned(Driver api) {
+        Device device = deviceRemembered(api);
+        Reply issued = expect(api.call("POST", "/2fa/devices/challenge", null), 200);
+        String challenge = (String) issued.json().get("challenge");
+        try {
+            Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
+            ecdsa.initSign(device.key().getPrivate());
+            ecdsa.update(("twofa-remembered-device-v1:" + challenge).getBytes(StandardCharsets.UTF_8));
+            return Map.of(
+                    "device.id", device.id(),
+                    "device.challenge", challenge,
+                    "device.signature", Base64.getUrlEncoder().withoutPadding().encodeToString(ecdsa.sign()));
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void smsEnabled(Driver api, String phone) {

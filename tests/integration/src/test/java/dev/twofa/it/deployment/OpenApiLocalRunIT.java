@@ -83,7 +83,7 @@ class OpenApiLocalRunIT {
 
         if (!scenario.fill().isEmpty()) {
             Map<String, Object> fields = new LinkedHashMap<>(JSON.std.mapFrom(body));
-            scenario.fill().forEach(field -> fields.put(field, values.get(field)));
+            scenario.fill().forEach(field -> Scenarios.put(fields, field, values.get(field)));
             body = JSON.std.asString(fields);
         }
         String[] route = ((String) event.get("routeKey")).split(" ", 2);

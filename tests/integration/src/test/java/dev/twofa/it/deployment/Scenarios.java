@@ -154,18 +154,35 @@ public final class Scenarios {
         try {
             Map<String, Object> body = new java.util.LinkedHashMap<>(JSON.std.mapFrom((String) event.get("body")));
             for (String field : scenario.fill()) {
-                org.assertj.core.api.Assertions.assertThat(body)
-                        .as("%s fills %s, which its body lacks", scenario, field)
-                        .containsKey(field);
                 org.assertj.core.api.Assertions.assertThat(values)
                         .as("%s fills %s, which given %s does not provide", scenario, field, scenario.given())
                         .containsKey(field);
-                body.put(field, values.get(field));
+                org.assertj.core.api.Assertions.assertThat(put(body, field, values.get(field)))
+                        .as("%s fills %s, which its body lacks", scenario, field)
+                        .isTrue();
             }
             event.put("body", JSON.std.asString(body));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Sets the body field {@code field} to {@code value}; a dotted name ({@code device.id}) names a
+     * field of an object field. False when the body lacks it (a scenario naming a field its event has not).
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean put(Map<String, Object> body, String field, String value) {
+        int dot = field.indexOf('.');
+        if (dot < 0) {
+            return body.put(field, value) != null;
+        }
+        if (!(body.get(field.substring(0, dot)) instanceof Map<?, ?> inner)) {
+            return false;
+        }
+        Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) inner);
+        body.put(field.substring(0, dot), copy);
+        return put(copy, field.substring(dot + 1), value);
     }
 
     /**
