@@ -3,12 +3,10 @@ package dev.twofa.app;
 import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.app.api.TwoFactorException.InvalidToken;
+import dev.twofa.app.common.SetupKey;
 import dev.twofa.config.TotpSettings;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.ActivationToken;
-import dev.twofa.domain.otp.Base32Secret;
-import dev.twofa.domain.otp.KeyUri;
-import dev.twofa.domain.otp.QrCode;
 import dev.twofa.domain.otp.SecretGenerator;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
@@ -24,7 +22,7 @@ import java.util.Arrays;
  */
 public final class ActivateLink {
     /** Pixels per QR module of the activation page's code (also what priming renders). */
-    public static final int QR_MODULE_SCALE = 6;
+    public static final int QR_MODULE_SCALE = SetupKey.QR_MODULE_SCALE;
 
     private final TwoFactorStore store;
     private final SecretCipher cipher;
@@ -68,17 +66,10 @@ public final class ActivateLink {
                 throw new InvalidToken("activation token consumed concurrently or enrollment replaced");
             }
             events.record(principal.event("totp_activated", "totp", now));
-            String base32 = Base32Secret.encode(secret);
-            String account = principal.emailAddress().orElse(userId);
-            String uri = KeyUri.of(settings.issuer(), sanitizeLabel(account), secret, settings.policy());
-            return new Activation(base32, uri, QrCode.dataUri(QrCode.png(uri, QR_MODULE_SCALE)));
+            SetupKey.Shown shown = SetupKey.of(principal, secret, settings.issuer(), settings.policy());
+            return new Activation(shown.secret(), shown.otpauthUri(), shown.qrCodePng());
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
-    }
-
-    /** Key URI labels may not contain ':'; an account name from a claim is not ours to refuse. */
-    private static String sanitizeLabel(String account) {
-        return account.replace(':', ' ').strip();
     }
 }

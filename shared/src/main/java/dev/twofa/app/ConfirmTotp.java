@@ -2,11 +2,13 @@ package dev.twofa.app;
 
 import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.Attempt;
 import dev.twofa.app.common.AttemptGuard;
 import dev.twofa.app.common.CodeVerifier;
 import dev.twofa.app.common.Factors;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.SetupKey;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.TotpFactor;
 import dev.twofa.domain.enrollment.EnrollmentStage;
@@ -26,7 +28,8 @@ import java.util.List;
 
 /**
  * The first code from the app proves the secret was scanned: enable the factor and hand out the
- * recovery codes, shown this once and stored only hashed.
+ * recovery codes, shown this once and stored only hashed. Until then the caller may see their own
+ * pending setup again ({@link #pending}): a reload of the setup page must not lose it.
  */
 public final class ConfirmTotp {
     private final TwoFactorStore store;
@@ -38,6 +41,7 @@ public final class ConfirmTotp {
     private final SecureRandom random;
     private final Clock clock;
     private final Totp totp;
+    private final String issuer;
 
     public ConfirmTotp(
             TwoFactorStore store,
@@ -47,7 +51,8 @@ public final class ConfirmTotp {
             SecurityEvents events,
             SecureRandom random,
             Clock clock,
-            Totp totp) {
+            Totp totp,
+            String issuer) {
         this.store = store;
         this.cipher = cipher;
         this.guard = guard;
@@ -57,6 +62,41 @@ public final class ConfirmTotp {
         this.random = random;
         this.clock = clock;
         this.totp = totp;
+        this.issuer = issuer;
+    }
+
+    /** The setup the caller opened from the activation link and has not confirmed yet, with when it ends. */
+    public record Pending(SetupKey.Shown key, Instant expiresAt) {}
+
+    /**
+     * The caller's own setup again (the same key and QR code the link showed), while it waits for its
+     * first code and has not expired. Only the principal's own enrollment is ever read; a setup whose
+     * link was not opened yet has no key to show, and one the account could no longer confirm is not
+     * shown either.
+     */
+    public Pending pending(Principal principal) {
+        Instant now = clock.instant();
+        String userId = principal.userId();
+        Account account = store.findAccount(userId).orElse(Account.empty(userId));
+        if (account.totpEnabled()) {
+            throw new WrongState("the authenticator app is already enabled");
+        }
+        PendingEnrollment pending = awaitingConfirmation(userId, now);
+        if (!pending.steppedUp() && account.hasAnyFactor()) {
+            throw new WrongState("SMS verification was turned on since this setup started; start again");
+        }
+        byte[] secret = cipher.decrypt(pending.secretCiphertext(), SecretContext.totpSecret(userId));
+        try {
+            return new Pending(SetupKey.of(principal, secret, issuer, totp.policy()), pending.expiresAt());
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private PendingEnrollment awaitingConfirmation(String userId, Instant now) {
+        return store.findPendingEnrollment(userId, now)
+                .filter(p -> p.stage() == EnrollmentStage.AWAITING_CONFIRMATION)
+                .orElseThrow(() -> new WrongState("open the activation link from your email first"));
     }
 
     public List<String> confirm(Principal principal, String code) {
@@ -66,9 +106,7 @@ public final class ConfirmTotp {
         if (account.totpEnabled()) {
             throw new WrongState("the authenticator app is already enabled");
         }
-        PendingEnrollment pending = store.findPendingEnrollment(userId, now)
-                .filter(p -> p.stage() == EnrollmentStage.AWAITING_CONFIRMATION)
-                .orElseThrow(() -> new WrongState("open the activation link from your email first"));
+        PendingEnrollment pending = awaitingConfirmation(userId, now);
         if (!pending.steppedUp() && account.hasAnyFactor()) {
             // Started while the account had no factor; SMS came on since. Starting again asks for a proof.
             throw new WrongState("SMS verification was turned on since this setup started; start again");
@@ -83,7 +121,7 @@ public final class ConfirmTotp {
             Arrays.fill(secret, (byte) 0);
         }
         if (!check.isAccepted()) {
-            throw guard.fail(principal, account, Factors.TOTP, now, "wrong enrollment code");
+            throw guard.fail(principal, account, Factors.TOTP, now, "wrong enrollment code", Attempt.SETUP);
         }
 
         List<String> codes = recoveryCodes.generate();
@@ -101,7 +139,13 @@ public final class ConfirmTotp {
                     now,
                     current -> current.hasAnyFactor()
                             ? new WrongState("two-factor settings changed while this setup was open; start again")
-                            : guard.fail(principal, account, Factors.TOTP, now, "enrollment changed concurrently"));
+                            : guard.fail(
+                                    principal,
+                                    account,
+                                    Factors.TOTP,
+                                    now,
+                                    "enrollment changed concurrently",
+                                    Attempt.SETUP));
         }
         events.record(principal.event("totp_enabled", Factors.TOTP, now));
         // The address now on file, the one before it, and the token's current verified one.

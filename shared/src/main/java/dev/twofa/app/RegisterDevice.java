@@ -8,6 +8,7 @@ import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.app.api.TwoFactorException.StepUpRequired;
 import dev.twofa.app.api.TwoFactorException.WrongState;
+import dev.twofa.app.common.Attempt;
 import dev.twofa.app.common.CodeVerifier;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.Recipients;
@@ -75,7 +76,7 @@ public final class RegisterDevice {
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         Instant revokedBefore =
                 RememberedDevice.earliestFactorOn(account).orElseThrow(() -> new WrongState("no second factor is on"));
-        CodeVerifier.Proof passed = verifier.check(principal, account, assertion, now);
+        CodeVerifier.Proof passed = verifier.check(principal, account, assertion, now, Attempt.CHANGE);
         int slot = freeSlot(store.devices(userId, now), account, now)
                 .orElseThrow(() -> new WrongState(
                         "this account remembers " + DevicePolicy.MAX_DEVICES + " devices already; forget one first"));
@@ -88,10 +89,11 @@ public final class RegisterDevice {
                 now,
                 null,
                 now.plus(lifetime));
-        List<SecurityEvent> audit = new ArrayList<>(verifier.spendEvents(principal, passed, now));
+        List<SecurityEvent> audit = new ArrayList<>(verifier.spendEvents(principal, passed, now, Attempt.CHANGE));
         audit.add(principal.event("device_registered", DEVICE, now, Map.of("device", device.name())));
         if (!store.registerDevice(userId, device, revokedBefore, passed.spend(), now, audit)) {
-            throw verifier.refused(principal, account, passed, now, current -> refusal(current, slot, now));
+            throw verifier.refused(
+                    principal, account, passed, now, Attempt.CHANGE, current -> refusal(current, slot, now));
         }
         audit.forEach(events::committed);
         // After the commit, best effort: a failed notice never undoes the registration.

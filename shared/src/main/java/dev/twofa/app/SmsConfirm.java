@@ -5,12 +5,14 @@ import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException;
 import dev.twofa.app.api.TwoFactorException.WrongState;
 import dev.twofa.app.common.AssertionIssuer;
+import dev.twofa.app.common.Attempt;
 import dev.twofa.app.common.AttemptGuard;
 import dev.twofa.app.common.CodeVerifier;
 import dev.twofa.app.common.Factors;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.OrgPolicies;
 import dev.twofa.app.common.Recipients;
+import dev.twofa.app.common.SmsSendLimiter;
 import dev.twofa.app.common.StepUp;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsChallenge;
@@ -18,6 +20,7 @@ import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.audit.SecurityEvent;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.domain.sms.SmsPurpose;
+import dev.twofa.port.DependencyException;
 import dev.twofa.port.KeyedHash;
 import dev.twofa.port.SecurityEvents;
 import dev.twofa.port.TwoFactorStore;
@@ -82,12 +85,18 @@ public final class SmsConfirm {
         if (purpose != SmsPurpose.ENABLE && !account.smsEnabled()) {
             throw new WrongState("SMS two-step verification is not on");
         }
+        Attempt attempt =
+                switch (purpose) {
+                    case ENABLE -> Attempt.SETUP;
+                    case LOGIN -> Attempt.SIGN_IN;
+                    case DISABLE -> Attempt.CHANGE;
+                };
         boolean mustKeepAnother =
                 purpose == SmsPurpose.DISABLE && OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
         guard.ensureOpen(account, now);
 
         SmsChallenge challenge = store.findSmsChallenge(userId, now)
-                .orElseThrow(() -> guard.fail(principal, account, Factors.SMS, now, "no valid SMS code"));
+                .orElseThrow(() -> guard.fail(principal, account, Factors.SMS, now, "no valid SMS code", attempt));
         if (purpose == SmsPurpose.ENABLE && !challenge.steppedUp() && account.hasAnyFactor()) {
             // Sent while the account had no factor; the app came on since. Sending again asks for a proof.
             throw new WrongState("the authenticator app was turned on since this code was sent; ask for a new code");
@@ -96,11 +105,11 @@ public final class SmsConfirm {
         byte[] presented = keyedHash.mac(SmsCodes.macInput(code, purpose, userId, challenge.challengeId()));
         // The check is spent before the comparison, so parallel guesses cannot exceed the limit.
         if (!store.reserveSmsCheck(userId, challenge.challengeId(), SmsCodes.MAX_CHECKS, now)) {
-            throw guard.fail(principal, account, Factors.SMS, now, "SMS code has no checks left");
+            throw guard.fail(principal, account, Factors.SMS, now, "SMS code has no checks left", attempt);
         }
         // A code sent for another purpose hashes differently, so it fails here like a wrong one.
         if (challenge.purpose() != purpose || !MessageDigest.isEqual(presented, challenge.codeHash())) {
-            throw guard.fail(principal, account, Factors.SMS, now, "wrong SMS code");
+            throw guard.fail(principal, account, Factors.SMS, now, "wrong SMS code", attempt);
         }
 
         int seen = account.consecutiveFailures();
@@ -114,11 +123,13 @@ public final class SmsConfirm {
                         principal,
                         account,
                         now,
+                        attempt,
                         current -> !challenge.steppedUp() && current.totpEnabled()
                                 ? Optional.of(new WrongState(
                                         "the authenticator app was turned on meanwhile; ask for a new code"))
                                 : Optional.empty());
                 events.record(principal.event("sms_enabled", Factors.SMS, now, Map.of("to", challenge.maskedPhone())));
+                freeNextSend(userId);
                 notifications.smsEnabled(Recipients.of(principal, account), challenge.maskedPhone());
                 yield new Confirmed(Optional.of(challenge.maskedPhone()), Optional.empty());
             }
@@ -132,6 +143,7 @@ public final class SmsConfirm {
                         principal,
                         account,
                         now,
+                        attempt,
                         current -> Optional.empty());
                 events.committed(signedIn);
                 yield new Confirmed(Optional.empty(), Optional.of(assertion));
@@ -142,6 +154,7 @@ public final class SmsConfirm {
                         principal,
                         account,
                         now,
+                        attempt,
                         current -> mustKeepAnother && !current.totpEnabled()
                                 ? Optional.of(new WrongState("your organisation requires two-factor authentication"
                                         + " and the authenticator app was turned off meanwhile"))
@@ -150,6 +163,18 @@ public final class SmsConfirm {
                 yield new Confirmed(Optional.empty(), Optional.empty());
             }
         };
+    }
+
+    /**
+     * The enable code did its job: the first sign-in code may follow at once (issue 15). SMS is on
+     * already, so a DynamoDB fault here only leaves the usual interval in place, never fails the request.
+     */
+    private void freeNextSend(String userId) {
+        try {
+            SmsSendLimiter.freeNextSend(store, userId);
+        } catch (DependencyException e) {
+            // The interval holds: the next send waits at most SendLimits.minInterval().
+        }
     }
 
     /** Turns SMS off with a proof other than an SMS code: a recovery code or a fresh sign-in assertion. */
@@ -192,14 +217,16 @@ public final class SmsConfirm {
             Principal principal,
             Account account,
             Instant now,
+            Attempt attempt,
             Function<Account, Optional<TwoFactorException>> factorChange) {
         if (!won) {
             throw guard.lostRace(principal, account, now, current -> factorChange
                     .apply(current)
                     .orElseGet(() -> {
-                        events.record(principal.event("replay_refused", Factors.SMS, now));
+                        events.record(principal.event(
+                                "replay_refused", Factors.SMS, now, Map.of(Attempt.DETAIL, attempt.detail())));
                         notifications.replayRefused(Recipients.of(principal, account), now);
-                        return guard.fail(principal, account, Factors.SMS, now, "SMS code already used");
+                        return guard.fail(principal, account, Factors.SMS, now, "SMS code already used", attempt);
                     }));
         }
     }

@@ -160,9 +160,17 @@ public interface TwoFactorStore {
 
     // ---- SMS ----
 
-    /** Send timestamps (epoch seconds) recorded under a rate-limit key, and the item's version. */
-    record SendHistory(List<Instant> sends, long version) {
+    /**
+     * Send timestamps (epoch seconds) recorded under a rate-limit key, and the item's version;
+     * {@code intervalFreedAfter}: the send whose code was confirmed, after which the next send need not
+     * wait out the least interval (the sends still count toward the window).
+     */
+    record SendHistory(List<Instant> sends, long version, Optional<Instant> intervalFreedAfter) {
         public static final SendHistory NONE = new SendHistory(List.of(), 0);
+
+        public SendHistory(List<Instant> sends, long version) {
+            this(sends, version, Optional.empty());
+        }
     }
 
     SendHistory findSendHistory(String rateKey);
@@ -172,6 +180,12 @@ public interface TwoFactorStore {
      * false on a concurrent send, so the limit holds under parallel requests.
      */
     boolean saveSendHistory(String rateKey, SendHistory seen, List<Instant> sends, Instant expiresAt);
+
+    /**
+     * Marks {@code lastSend} as confirmed if nobody wrote the history since {@code seen}: the next send
+     * need not wait out the least interval after it; false on a concurrent write.
+     */
+    boolean freeSendInterval(String rateKey, SendHistory seen, Instant lastSend);
 
     /** Deletes a send history if nobody wrote it since {@code seen} (its last use given back). */
     boolean deleteSendHistory(String rateKey, SendHistory seen);

@@ -131,7 +131,8 @@ public final class Wiring {
                         adapters.events(),
                         random,
                         clock,
-                        totp()),
+                        totp(),
+                        config.orDefault("TOTP_ISSUER", "TwoFA")),
                 DomainPriming::recoveryCodes);
     }
 

@@ -53,13 +53,15 @@ public final class AttemptGuard {
      * A check failed: counts it if the budget allows and returns {@code invalid-code}; otherwise
      * nothing is counted and the caller gets the wait (or the lock) instead of the answer.
      */
-    public TwoFactorException fail(Principal principal, Account seen, String method, Instant now, String reason) {
+    public TwoFactorException fail(
+            Principal principal, Account seen, String method, Instant now, String reason, Attempt attempt) {
         OptionalInt counted = store.countFailure(principal.userId(), policy.window(seen.consecutiveFailures(), now));
         if (counted.isEmpty()) {
             return refusal(principal, now);
         }
         int failures = counted.getAsInt();
-        Map<String, String> details = Map.of("reason", reason, "consecutiveFailures", Integer.toString(failures));
+        Map<String, String> details = Map.of(
+                "reason", reason, "consecutiveFailures", Integer.toString(failures), Attempt.DETAIL, attempt.detail());
         events.record(principal.event("verify_failed", method, now, details));
         if (failures == policy.freeFailures()) {
             events.record(principal.event("lockout_started", method, now, details));

@@ -83,15 +83,15 @@ public final class CodeVerifier {
      * Checks a proof for a factor change (step-up) without spending it: a wrong one is counted (and
      * refused) here; a right one is spent later, with the change, by the caller.
      */
-    public Proof check(Principal principal, Account account, Credential credential, Instant now) {
+    public Proof check(Principal principal, Account account, Credential credential, Instant now, Attempt attempt) {
         if (!(credential instanceof SignInAssertion)) {
             account.totpFactor().orElseThrow(() -> new WrongState("the authenticator app is not enabled"));
         }
         guard.ensureOpen(account, now);
         return switch (credential) {
-            case TotpCode code -> checkTotp(principal, account, code.code(), now);
-            case RecoveryCode code -> checkRecovery(principal, account, code.normalized(), now);
-            case SignInAssertion assertion -> checkAssertion(principal, account, assertion.token(), now);
+            case TotpCode code -> checkTotp(principal, account, code.code(), now, attempt);
+            case RecoveryCode code -> checkRecovery(principal, account, code.normalized(), now, attempt);
+            case SignInAssertion assertion -> checkAssertion(principal, account, assertion.token(), now, attempt);
         };
     }
 
@@ -107,7 +107,7 @@ public final class CodeVerifier {
             Credential credential,
             Instant now,
             Function<VerifiedMethod, T> beforeCommit) {
-        Proof proof = check(principal, account, credential, now);
+        Proof proof = check(principal, account, credential, now, Attempt.SIGN_IN);
         T prepared = beforeCommit.apply(proof.method());
         List<SecurityEvent> audit = proof.spend() instanceof ProofSpend.Assertion
                 ? List.of()
@@ -120,9 +120,10 @@ public final class CodeVerifier {
      * The audit items spending {@code proof} writes in its transaction, beside the change's own:
      * OWASP MFA cheat sheet: a used recovery code is recorded, sign-in or step-up alike.
      */
-    public List<SecurityEvent> spendEvents(Principal principal, Proof proof, Instant now) {
+    public List<SecurityEvent> spendEvents(Principal principal, Proof proof, Instant now, Attempt attempt) {
         return proof.spend() instanceof ProofSpend.RecoveryCode
-                ? List.of(principal.event("recovery_code_used", RECOVERY, now))
+                ? List.of(
+                        principal.event("recovery_code_used", RECOVERY, now, Map.of(Attempt.DETAIL, attempt.detail())))
                 : List.of();
     }
 
@@ -137,10 +138,11 @@ public final class CodeVerifier {
             Account seen,
             Proof proof,
             Instant now,
+            Attempt attempt,
             Function<Account, Optional<TwoFactorException>> changeRefused) {
         return guard.lostRace(principal, seen, now, current -> changeRefused
                 .apply(current)
-                .orElseGet(() -> spentMeanwhile(principal, seen, proof, now)));
+                .orElseGet(() -> spentMeanwhile(principal, seen, proof, now, attempt)));
     }
 
     /** The step a code was accepted for, recorded so the code can never be used again. */
@@ -153,7 +155,7 @@ public final class CodeVerifier {
     /** Spends a checked sign-in code on its own, its {@code audit} items in the same transaction. */
     private void spend(Principal principal, Account account, Proof proof, Instant now, List<SecurityEvent> audit) {
         String userId = principal.userId();
-        List<SecurityEvent> all = new ArrayList<>(spendEvents(principal, proof, now));
+        List<SecurityEvent> all = new ArrayList<>(spendEvents(principal, proof, now, Attempt.SIGN_IN));
         all.addAll(audit);
         // RFC 6238 §5.2 / CVE-2024-41800 / Keycloak #26106: two requests with one proof may both pass
         // the check; the conditional transaction lets exactly one of them through.
@@ -167,20 +169,22 @@ public final class CodeVerifier {
                         store.spendAssertion(userId, a.jti(), a.expiresAt(), a.seenFailures(), now);
                 };
         if (!won) {
-            throw refused(principal, account, proof, now, current -> Optional.empty());
+            throw refused(principal, account, proof, now, Attempt.SIGN_IN, current -> Optional.empty());
         }
         all.forEach(events::committed);
     }
 
-    private TwoFactorException spentMeanwhile(Principal principal, Account account, Proof proof, Instant now) {
+    private TwoFactorException spentMeanwhile(
+            Principal principal, Account account, Proof proof, Instant now, Attempt attempt) {
         return switch (proof.spend()) {
-            case ProofSpend.TotpStep s -> replay(principal, account, s.step(), now);
-            case ProofSpend.RecoveryCode r -> guard.fail(principal, account, RECOVERY, now, "recovery code used");
-            case ProofSpend.Assertion a -> guard.fail(principal, account, ASSERTION, now, "assertion reused");
+            case ProofSpend.TotpStep s -> replay(principal, account, s.step(), now, attempt);
+            case ProofSpend.RecoveryCode r ->
+                guard.fail(principal, account, RECOVERY, now, "recovery code used", attempt);
+            case ProofSpend.Assertion a -> guard.fail(principal, account, ASSERTION, now, "assertion reused", attempt);
         };
     }
 
-    private Proof checkTotp(Principal principal, Account account, String code, Instant now) {
+    private Proof checkTotp(Principal principal, Account account, String code, Instant now, Attempt attempt) {
         String userId = principal.userId();
         TotpFactor factor = account.totpFactor().orElseThrow();
         byte[] secret = cipher.decrypt(factor.secretCiphertext(), SecretContext.totpSecret(userId));
@@ -191,8 +195,8 @@ public final class CodeVerifier {
             Arrays.fill(secret, (byte) 0);
         }
         switch (check.outcome()) {
-            case INVALID -> throw guard.fail(principal, account, TOTP, now, "wrong code");
-            case REPLAYED -> throw replay(principal, account, check.step(), now);
+            case INVALID -> throw guard.fail(principal, account, TOTP, now, "wrong code", attempt);
+            case REPLAYED -> throw replay(principal, account, check.step(), now, attempt);
             case ACCEPTED -> {}
         }
         long step = check.step();
@@ -202,12 +206,12 @@ public final class CodeVerifier {
                 OptionalInt.empty());
     }
 
-    private Proof checkRecovery(Principal principal, Account account, String normalized, Instant now) {
+    private Proof checkRecovery(Principal principal, Account account, String normalized, Instant now, Attempt attempt) {
         byte[] salt = account.recoverySalt();
         List<String> unused = salt == null ? List.of() : store.recoveryCodeHashes(principal.userId());
         String matched = salt == null ? null : matching(RecoveryCodes.hash(normalized, salt), unused);
         if (matched == null) {
-            throw guard.fail(principal, account, RECOVERY, now, "wrong recovery code");
+            throw guard.fail(principal, account, RECOVERY, now, "wrong recovery code", attempt);
         }
         // The codes read less the one spent; a different code spent in parallel is counted by the next use.
         return new Proof(
@@ -221,14 +225,14 @@ public final class CodeVerifier {
         return principal.event("verify_succeeded", method.apiName(), now);
     }
 
-    private Proof checkAssertion(Principal principal, Account account, String token, Instant now) {
+    private Proof checkAssertion(Principal principal, Account account, String token, Instant now, Attempt attempt) {
         var spendable = assertions
                 .check(principal.userId(), token, now)
-                .orElseThrow(() -> guard.fail(principal, account, ASSERTION, now, "invalid assertion"));
+                .orElseThrow(() -> guard.fail(principal, account, ASSERTION, now, "invalid assertion", attempt));
         // Each assertion proves once: its jti is recorded until it expires. A spent one is refused
         // here, before the change sends anything for it; the spending write settles parallel uses.
         if (store.assertionSpent(principal.userId(), spendable.jti(), now)) {
-            throw guard.fail(principal, account, ASSERTION, now, "assertion reused");
+            throw guard.fail(principal, account, ASSERTION, now, "assertion reused", attempt);
         }
         return new Proof(
                 VerifiedMethod.ASSERTION,
@@ -249,9 +253,10 @@ public final class CodeVerifier {
     }
 
     /** ASVS 2.8.5: a reused TOTP is logged and the user told; it also counts as a failed attempt. */
-    private TwoFactorException replay(Principal principal, Account account, long step, Instant now) {
-        events.record(principal.event("replay_refused", TOTP, now, Map.of("step", Long.toString(step))));
+    private TwoFactorException replay(Principal principal, Account account, long step, Instant now, Attempt attempt) {
+        events.record(principal.event(
+                "replay_refused", TOTP, now, Map.of("step", Long.toString(step), Attempt.DETAIL, attempt.detail())));
         notifications.replayRefused(Recipients.of(principal, account), now);
-        return guard.fail(principal, account, TOTP, now, "replayed code");
+        return guard.fail(principal, account, TOTP, now, "replayed code", attempt);
     }
 }

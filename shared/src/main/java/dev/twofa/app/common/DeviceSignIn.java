@@ -60,11 +60,11 @@ public final class DeviceSignIn {
                 .filter(stored -> same(stored.id(), proof.deviceId()))
                 .filter(stored -> stored.usableWith(account, now));
         if (device.isEmpty()) {
-            throw guard.fail(principal, account, DEVICE, now, "unknown or revoked device");
+            throw guard.fail(principal, account, DEVICE, now, "unknown or revoked device", Attempt.SIGN_IN);
         }
         if (!DeviceKey.verifies(
                 device.get().publicKey(), DeviceChallenge.signedBytes(challenge.value()), proof.signature())) {
-            throw guard.fail(principal, account, DEVICE, now, "wrong device signature");
+            throw guard.fail(principal, account, DEVICE, now, "wrong device signature", Attempt.SIGN_IN);
         }
         T prepared = beforeCommit.get();
         List<SecurityEvent> audit = List.of(principal.event(
@@ -76,7 +76,13 @@ public final class DeviceSignIn {
                     principal,
                     account,
                     now,
-                    current -> guard.fail(principal, current, DEVICE, now, "device challenge used or device revoked"));
+                    current -> guard.fail(
+                            principal,
+                            current,
+                            DEVICE,
+                            now,
+                            "device challenge used or device revoked",
+                            Attempt.SIGN_IN));
         }
         audit.forEach(events::committed);
         return prepared;

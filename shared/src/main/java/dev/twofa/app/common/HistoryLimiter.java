@@ -33,7 +33,7 @@ public final class HistoryLimiter {
     public void spend(String key, Instant now) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             SendHistory seen = store.findSendHistory(key);
-            switch (rateLimit.decide(seen.sends(), now)) {
+            switch (rateLimit.decide(seen.sends(), seen.intervalFreedAfter(), now)) {
                 case SendRateLimit.Limited limited -> throw new Throttled(limited.retryAfterSeconds(now));
                 case SendRateLimit.Allowed allowed -> {
                     if (store.saveSendHistory(key, seen, allowed.sendsToStore(), keepUntil(now))) {
@@ -44,6 +44,24 @@ public final class HistoryLimiter {
         }
         // Another use under the same key is being recorded right now.
         throw new Throttled(1);
+    }
+
+    /**
+     * The latest use under {@code key} did what it was for (its code was confirmed): the next use need
+     * not wait out the least interval; the uses still count toward the window. Best effort, like
+     * {@link #giveBack}: when the history keeps changing under it, the interval simply holds.
+     */
+    public static void freeInterval(TwoFactorStore store, String key) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            SendHistory seen = store.findSendHistory(key);
+            if (seen.sends().isEmpty()) {
+                return;
+            }
+            Instant last = seen.sends().stream().max(Instant::compareTo).orElseThrow();
+            if (store.freeSendInterval(key, seen, last)) {
+                return;
+            }
+        }
     }
 
     /**

@@ -66,6 +66,14 @@ public final class SmsSendLimiter {
     }
 
     /**
+     * The user's latest code was confirmed (SMS turned on): the next send, the first sign-in code,
+     * need not wait out the least interval after it. The hourly limits still count every send.
+     */
+    public static void freeNextSend(TwoFactorStore store, String userId) {
+        HistoryLimiter.freeInterval(store, userKey(userId));
+    }
+
+    /**
      * Rate-limit key of a number's sends, by the number's keyed hash: enabling it (anyone may type it) apart from
      * sign-in and disable codes (only users who proved they hold it).
      */

@@ -41,12 +41,12 @@ public final class StepUp {
         if (!account.hasAnyFactor()) {
             throw new IllegalStateException("a change of an account without factors needs no proof");
         }
-        return verifier.check(principal, account, accepted(account, proof), now);
+        return verifier.check(principal, account, accepted(account, proof), now, Attempt.CHANGE);
     }
 
     /** The audit items spending {@code proof} adds to the change's transaction. */
     public List<SecurityEvent> spendEvents(Principal principal, CodeVerifier.Proof proof, Instant now) {
-        return verifier.spendEvents(principal, proof, now);
+        return verifier.spendEvents(principal, proof, now, Attempt.CHANGE);
     }
 
     /** Why a change's transaction that spends {@code proof} was refused: see {@link CodeVerifier#refused}. */
@@ -56,7 +56,7 @@ public final class StepUp {
             CodeVerifier.Proof proof,
             Instant now,
             Function<Account, Optional<TwoFactorException>> changeRefused) {
-        return verifier.refused(principal, seen, proof, now, changeRefused);
+        return verifier.refused(principal, seen, proof, now, Attempt.CHANGE, changeRefused);
     }
 
     private static Credential accepted(Account account, Optional<Credential> proof) {

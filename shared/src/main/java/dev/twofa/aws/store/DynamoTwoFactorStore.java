@@ -190,6 +190,11 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     }
 
     @Override
+    public boolean freeSendInterval(String rateKey, SendHistory seen, Instant lastSend) {
+        return sms.freeSendInterval(rateKey, seen, lastSend);
+    }
+
+    @Override
     public boolean deleteSendHistory(String rateKey, SendHistory seen) {
         return sms.deleteSendHistory(rateKey, seen);
     }

@@ -71,8 +71,21 @@ public final class SmsItems {
                         item.get("sends").l().stream()
                                 .map(v -> Instant.ofEpochSecond(Long.parseLong(v.n())))
                                 .toList(),
-                        Schema.num(item, "version")))
+                        Schema.num(item, "version"),
+                        Optional.ofNullable(item.get("freedAfter"))
+                                .map(v -> Instant.ofEpochSecond(Long.parseLong(v.n())))))
                 .orElse(SendHistory.NONE);
+    }
+
+    boolean freeSendInterval(String rateKey, SendHistory seen, Instant lastSend) {
+        return table.conditionally(table.update(
+                Schema.sendHistory(rateKey),
+                "SET freedAfter = :sent, version = :next",
+                COND_HISTORY_VERSION,
+                Map.of(
+                        ":sent", Schema.epochSeconds(lastSend),
+                        ":next", n(seen.version() + 1),
+                        ":seen", n(seen.version()))));
     }
 
     boolean saveSendHistory(String rateKey, SendHistory seen, List<Instant> sends, Instant expiresAt) {

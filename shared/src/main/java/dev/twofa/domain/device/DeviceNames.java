@@ -28,6 +28,20 @@ public final class DeviceNames {
         return system == null ? browser : browser + " on " + system;
     }
 
+    /** The browser the header names ("Firefox"), if it is one this class knows; also for the activity feed. */
+    public static java.util.Optional<String> browserOf(String userAgent) {
+        return userAgent == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(browser(userAgent.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The operating system the header names ("Windows"), if it is one this class knows. */
+    public static java.util.Optional<String> systemOf(String userAgent) {
+        return userAgent == null
+                ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(system(userAgent.toLowerCase(Locale.ROOT)));
+    }
+
     private static String browser(String ua) {
         if (ua.contains("edg/") || ua.contains("edga/") || ua.contains("edgios/")) {
             return "Edge";

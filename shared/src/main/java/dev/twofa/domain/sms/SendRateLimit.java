@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides whether one more code may be sent, given the times of earlier sends to the same user (or the same number).
@@ -60,7 +61,18 @@ public final class SendRateLimit {
      * @param now the current time, passed in
      */
     public Decision decide(List<Instant> recentSends, Instant now) {
+        return decide(recentSends, Optional.empty(), now);
+    }
+
+    /**
+     * @param recentSends earlier send times in any order; entries older than the window are ignored
+     * @param intervalFreedAfter a send whose code was confirmed: when it is still the latest, the next
+     *     send need not wait out {@link SendLimits#minInterval()} (it counts toward the window all the same)
+     * @param now the current time, passed in
+     */
+    public Decision decide(List<Instant> recentSends, Optional<Instant> intervalFreedAfter, Instant now) {
         Objects.requireNonNull(recentSends, "recentSends");
+        Objects.requireNonNull(intervalFreedAfter, "intervalFreedAfter");
         Objects.requireNonNull(now, "now");
         // A send at t counts while now < t + window. Sends stamped after now (clock skew between instances) count too:
         // when unsure, limiting errs on the cheap side.
@@ -76,8 +88,12 @@ public final class SendRateLimit {
 
         Instant retryAt = null;
         if (!inWindow.isEmpty()) {
-            Instant nextAfterInterval = inWindow.get(inWindow.size() - 1).plus(limits.minInterval());
-            if (now.isBefore(nextAfterInterval)) {
+            Instant last = inWindow.get(inWindow.size() - 1);
+            boolean freed = intervalFreedAfter
+                    .filter(f -> f.getEpochSecond() == last.getEpochSecond())
+                    .isPresent();
+            Instant nextAfterInterval = last.plus(limits.minInterval());
+            if (!freed && now.isBefore(nextAfterInterval)) {
                 retryAt = nextAfterInterval;
             }
         }

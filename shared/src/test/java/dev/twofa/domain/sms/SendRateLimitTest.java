@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SendRateLimitTest {
@@ -36,6 +37,26 @@ class SendRateLimitTest {
         assertThat(limit.decide(List.of(T0), T0)).isEqualTo(new Limited(T0.plusSeconds(30)));
         assertThat(limit.decide(List.of(T0), T0.plusSeconds(30).minusNanos(1)))
                 .isEqualTo(new Limited(T0.plusSeconds(30)));
+    }
+
+    @Test
+    void decide_aConfirmedLatestSend_freesTheInterval_butOnlyWhileItIsTheLatest() {
+        Instant earlier = T0.minusSeconds(40);
+        assertThat(limit.decide(List.of(earlier, T0), Optional.of(T0), T0.plusSeconds(1)))
+                .isEqualTo(new Allowed(List.of(earlier, T0, T0.plusSeconds(1))));
+        // An older send freed says nothing about the latest one.
+        assertThat(limit.decide(List.of(earlier, T0), Optional.of(earlier), T0.plusSeconds(1)))
+                .isEqualTo(new Limited(T0.plusSeconds(30)));
+    }
+
+    @Test
+    void decide_aFreedInterval_stillCountsTheSendTowardTheHour() {
+        List<Instant> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(T0.plusSeconds(31L * i));
+        }
+        Instant last = five.getLast();
+        assertThat(limit.decide(five, Optional.of(last), last)).isEqualTo(new Limited(T0.plus(Duration.ofHours(1))));
     }
 
     @Test

@@ -27,13 +27,16 @@ public final class ActivityHandler implements RequestHandler<APIGatewayV2HTTPEve
             var principal = request.principal();
             var page = activity.page(
                     principal, request.queryInt("limit", Activity.DEFAULT_PAGE), request.query("cursor", 128));
-            var events = page.events().stream()
-                    .map(e -> ApiResponse.object(
-                            "event", e.type(),
-                            "method", e.method(),
-                            "at", e.at().toString(),
-                            "sourceIp", e.sourceIp(),
-                            "userAgent", e.userAgent()))
+            var events = page.lines().stream()
+                    .map(line -> ApiResponse.object(
+                            "event", line.event().type(),
+                            "method", line.event().method(),
+                            "during", line.during().orElse(null),
+                            "at", line.event().at().toString(),
+                            "sourceIp", line.event().sourceIp(),
+                            "userAgent", line.event().userAgent(),
+                            "browser", line.userAgent().browser().orElse(null),
+                            "os", line.userAgent().os().orElse(null)))
                     .toList();
             return ApiResponse.ok(
                     ApiResponse.object("events", events, "next", page.next().orElse(null)));

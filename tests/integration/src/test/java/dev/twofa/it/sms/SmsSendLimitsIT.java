@@ -58,6 +58,51 @@ class SmsSendLimitsIT {
     }
 
     @Test
+    void aConfirmedEnableCode_freesTheFirstSignInCode_atOnce_butNotTheOneAfter() {
+        // GIVEN SMS turned on with the code just texted (the same second)
+        Sms.enable(app, user, phone);
+
+        // WHEN the first sign-in code is asked for right away
+        APIGatewayV2HTTPResponse signIn = Sms.send(app, user, "login", null);
+
+        // THEN it goes out (issue 15: SMS right after enabling was refused), and the interval holds again after it
+        assertThat(signIn.getStatusCode()).as(signIn.getBody()).isEqualTo(202);
+        assertThat(Sms.count(phone)).isEqualTo(2);
+        assert429(Sms.send(app, user, "login", null), "30");
+        assertThat(Sms.count(phone)).isEqualTo(2);
+    }
+
+    @Test
+    void aWrongEnableCode_freesNothing() {
+        // GIVEN an enable code sent, and a wrong code offered for it
+        assertThat(Sms.send(app, user, "enable", phone).getStatusCode()).isEqualTo(202);
+        String wrong = Sms.lastCode(phone).equals("000000") ? "111111" : "000000";
+        assertThat(Sms.confirm(app, user, "enable", wrong).getStatusCode()).isEqualTo(400);
+
+        // WHEN a new code is asked for at once, THEN the 30 s interval still holds
+        assert429(Sms.send(app, user, "enable", phone), "30");
+        assertThat(Sms.count(phone)).isEqualTo(1);
+    }
+
+    @Test
+    void attacker_confirmingEveryCode_stillGetsNoMoreThanTheHourlyFive() {
+        // GIVEN four enable codes within the hour to four numbers, then SMS turned on with a fifth
+        for (int i = 0; i < 4; i++) {
+            assertThat(Sms.send(app, user, "enable", Sms.uniqueDanishMobile()).getStatusCode())
+                    .isEqualTo(202);
+            app.clock.advance(Duration.ofSeconds(31));
+        }
+        Sms.enable(app, user, phone);
+
+        // WHEN a sign-in code is asked for at once (the interval is freed by the confirmed code)
+        APIGatewayV2HTTPResponse sixth = Sms.send(app, user, "login", null);
+
+        // THEN the hourly five still refuse it, until the oldest send leaves the window
+        assert429(sixth, String.valueOf(3600 - 4 * 31));
+        assertThat(Sms.count(phone)).isEqualTo(1);
+    }
+
+    @Test
     void theLimitPerNumber_holdsAcrossUsers() {
         for (int i = 0; i < 5; i++) {
             String someone = "pump-" + i + "-" + UUID.randomUUID();
