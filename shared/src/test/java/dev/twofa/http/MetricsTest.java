@@ -129,6 +129,8 @@ class MetricsTest {
     void eachCountedEvent_makesItsMetric() {
         assertThat(count("verify_succeeded", "recovery", Map.of()))
                 .contains(new SecurityMetrics.Count("SignIns", Map.of("Method", "recovery", "Outcome", "succeeded")));
+        assertThat(count("verify_succeeded", "device", Map.of()))
+                .contains(new SecurityMetrics.Count("SignIns", Map.of("Method", "device", "Outcome", "succeeded")));
         assertThat(count("lockout_started", "sms", Map.of()))
                 .contains(new SecurityMetrics.Count("WaitsStarted", Map.of("Method", "sms")));
         assertThat(count("factor_locked", "totp", Map.of()))
