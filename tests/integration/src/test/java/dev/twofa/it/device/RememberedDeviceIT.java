@@ -418,4 +418,36 @@ class RememberedDeviceIT {
         assertThat(refused.getStatusCode()).isEqualTo(409);
         assertThat(devices(user.userId())).hasSize(20);
     }
+
+    @Test
+    void malformedDeviceProofs_areInvalidRequests_checkedBeforeAnythingIsReadOrCounted() throws Exception {
+        Remembered device = remembered();
+        String challenge = challenge(device.user().userId());
+        String signature = sign(device.key(), challenge);
+        List<String> bodies = List.of(
+                Api.json(Map.of("device", "not an object")),
+                Api.json(Map.of("device", Map.of("id", device.id(), "challenge", challenge))),
+                Api.json(Map.of(
+                        "device",
+                        Map.of("id", device.id(), "challenge", challenge, "signature", signature, "extra", "x"))),
+                deviceBody("20" + device.id().substring(2), challenge, signature),
+                deviceBody(device.id(), challenge + "A", signature),
+                deviceBody(device.id(), challenge, signature.substring(1)),
+                // A device and a code at once: one proof per sign-in step.
+                Api.json(Map.of(
+                        "code",
+                        "123456",
+                        "device",
+                        Map.of("id", device.id(), "challenge", challenge, "signature", signature))));
+        for (String body : bodies) {
+            APIGatewayV2HTTPResponse refused = verifyDevice(device.user().userId(), body);
+            assertThat(refused.getStatusCode()).as(body).isEqualTo(400);
+            assertThat(Api.problemType(refused)).as(body).isEqualTo("urn:twofa:problem:invalid-request");
+        }
+        assertThat(failures(item(device.user().userId(), "ACCOUNT"))).isZero();
+        // The challenge was never touched: the well-formed proof still signs in.
+        assertThat(verifyDevice(device.user().userId(), deviceBody(device.id(), challenge, signature))
+                        .getStatusCode())
+                .isEqualTo(200);
+    }
 }
