@@ -23,6 +23,8 @@ function groupSecret(secret) {
 export function wipeActivation(all = true) {
     activation = null;
     $("qr").removeAttribute("src");
+    $("otpauth-link").removeAttribute("href");
+    $("otpauth-link").hidden = true;
     $("secret").textContent = "";
     $("copy-secret-status").textContent = "";
     $("confirm-code").value = "";
@@ -51,6 +53,7 @@ function placeCodesPanel(context) {
     }
     $("codes-title").setAttribute("aria-level", regenerate ? "3" : "2");
     $("codes-replaced").hidden = !regenerate;
+    $("codes-on").hidden = regenerate;
 }
 
 /** Shows the codes once, with copy and download, until the user ticks that they saved them. */
@@ -72,6 +75,68 @@ export function showRecoveryCodes(codes, context) {
     $("codes-title").focus();
 }
 
+/** True while recovery codes are on screen and not yet ticked as saved: leaving would lose them. */
+export function codesUnsaved() {
+    return recoveryCodes !== null;
+}
+
+export const LEAVE_CODES_QUESTION = "Your recovery codes are not saved yet and will not be shown again. "
+    + "Leave without them? (You can get new ones later in Settings > Security.)";
+
+function showSetup(answer) {
+    if (typeof answer.qrCodePng !== "string" || !answer.qrCodePng.startsWith("data:image/png;base64,")) {
+        throw new ApiError(502, {}, null);
+    }
+    activation = { secret: answer.secret.replace(/\s+/g, "") };
+    $("qr").src = answer.qrCodePng;
+    $("secret").textContent = groupSecret(answer.secret);
+    const link = $("otpauth-link");
+    if (typeof answer.otpauthUri === "string" && answer.otpauthUri.startsWith("otpauth://")) {
+        link.href = answer.otpauthUri;
+        link.hidden = false;
+    } else {
+        link.removeAttribute("href");
+        link.hidden = true;
+    }
+    showActivatePart("activate-setup");
+}
+
+/**
+ * No link to spend (a reload, or the tab came back from the authenticator app): the caller's
+ * pending setup, if its link was opened and it has not expired, shows again (GET /2fa/totp/pending).
+ */
+async function resumeSetup() {
+    showActivatePart("activate-loading");
+    try {
+        showSetup(await api("GET", "/2fa/totp/pending"));
+        $("activate-resumed").hidden = false;
+        announce("Your setup is still open: scan the QR code, then enter the code your app shows.");
+    } catch (error) {
+        if (error.status === 401) {
+            endSession(sentence(error, "activation"));
+            return;
+        }
+        let text = "There is no setup waiting for a code. Open the activation link from your email, or go back "
+            + "to Security settings and choose Send a new link (or Enable 2FA).";
+        if (error.type === "wrong-state") {
+            try {
+                const status = await api("GET", "/2fa/status");
+                if (status.totp?.enabled) {
+                    text = "Two-factor authentication with the authenticator app is already on. If you did not save "
+                        + "your recovery codes, choose Get new recovery codes in Security settings.";
+                }
+            } catch {
+                // The first sentence stands.
+            }
+        } else {
+            text = sentence(error, "activation");
+        }
+        showActivatePart("activate-error");
+        $("activate-error-text").textContent = text;
+        announce(text);
+    }
+}
+
 function showActivatePart(part) {
     for (const id of ["activate-loading", "activate-error", "activate-setup", "activate-codes", "activate-done"]) {
         $(id).hidden = id !== part;
@@ -88,25 +153,17 @@ export async function enterActivate() {
         showActivatePart("activate-codes");
         return;
     }
+    $("activate-resumed").hidden = true;
     const token = state.activationToken;
     if (!token) {
-        showActivatePart("activate-error");
-        $("activate-error-text").textContent = "Open the activation link from your email to continue. "
-            + "If you already used it, go back to Security settings and choose Enable 2FA again.";
+        await resumeSetup();
         return;
     }
     showActivatePart("activate-loading");
     // Spent by this call whatever the answer: the API accepts a link once.
     state.activationToken = null;
     try {
-        const answer = await api("POST", "/2fa/totp/activate", { token });
-        if (typeof answer.qrCodePng !== "string" || !answer.qrCodePng.startsWith("data:image/png;base64,")) {
-            throw new ApiError(502, {}, null);
-        }
-        activation = { secret: answer.secret.replace(/\s+/g, "") };
-        $("qr").src = answer.qrCodePng;
-        $("secret").textContent = groupSecret(answer.secret);
-        showActivatePart("activate-setup");
+        showSetup(await api("POST", "/2fa/totp/activate", { token }));
         announce("Scan the QR code with your authenticator app, then enter the code it shows.");
     } catch (error) {
         if (error.status === 401) {
@@ -164,6 +221,25 @@ export function bindActivate() {
     $("codes-copy").addEventListener("click", () => {
         if (recoveryCodes) {
             copyText(recoveryCodes.join("\n"), $("codes-status"), "Recovery codes copied.", $("recovery-codes"));
+        }
+    });
+    $("codes-print").addEventListener("click", () => {
+        if (!recoveryCodes) {
+            return;
+        }
+        document.body.classList.add("print-codes");
+        try {
+            window.print();
+        } finally {
+            document.body.classList.remove("print-codes");
+        }
+        $("codes-status").textContent = "Sent to the printer dialog.";
+    });
+    // Reloading or closing the tab while the codes are unsaved asks first (the browser's own question).
+    window.addEventListener("beforeunload", (event) => {
+        if (codesUnsaved()) {
+            event.preventDefault();
+            event.returnValue = "";
         }
     });
     $("codes-download").addEventListener("click", () => {

@@ -25,14 +25,14 @@ const EVENT_LABELS = {
     totp_enabled: "Authenticator app turned on",
     totp_disabled: "Authenticator app turned off",
     sms_sent: "Text message code sent",
-    sms_enabled: "Text message verification turned on",
-    sms_disabled: "Text message verification turned off",
+    sms_enabled: "Text message (SMS) turned on",
+    sms_disabled: "Text message (SMS) turned off",
     sms_send_failed: "A text message could not be sent",
     sms_budget_exhausted: "A text message was not sent: too many were sent in the last hour",
     verify_failed: "Failed sign-in attempt",
     replay_refused: "An already used code was refused",
-    lockout_started: "Sign-in paused after too many failed attempts",
-    factor_locked: "Two-factor sign-in locked after too many failed attempts",
+    lockout_started: "Codes paused for a while after too many wrong ones",
+    factor_locked: "Two-factor authentication locked after too many wrong codes",
     recovery_code_used: "Recovery code used",
     recovery_codes_regenerated: "New recovery codes created",
     support_reset: "Two-factor authentication reset by support",
@@ -44,9 +44,25 @@ const EVENT_LABELS = {
 /** The next page's cursor; a newer load (a higher generation) drops the answers of older ones. */
 let activity = { next: null, generation: 0 };
 
+/** What a wrong code was typed for: the API's "during" (sign-in, setup, change). */
+const SETTING_UP = { totp: "setting up the authenticator app", sms: "setting up text messages" };
+
 function activityLabel(event) {
     if (event.event === "verify_succeeded") {
         return `Signed in with ${SIGNED_IN_WITH[event.method] || "a second factor"}`;
+    }
+    if (event.event === "verify_failed" || event.event === "replay_refused") {
+        const what = event.event === "verify_failed" ? "Wrong code" : "An already used code";
+        if (event.during === "setup") {
+            return `${what} while ${SETTING_UP[event.method] || "setting up two-factor authentication"}`;
+        }
+        if (event.during === "change") {
+            return `${what} while confirming a change to two-factor authentication`;
+        }
+        return event.event === "verify_failed" ? "Failed sign-in attempt" : EVENT_LABELS.replay_refused;
+    }
+    if (event.event === "recovery_code_used" && event.during === "change") {
+        return "Recovery code used to confirm a change";
     }
     return EVENT_LABELS[event.event] || String(event.event || "Unknown event");
 }
@@ -69,6 +85,10 @@ function activityItem(event) {
         time.dateTime = at.toISOString();
         time.textContent = at.toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
         parts.push(time);
+    }
+    const device = [event.browser, event.os].filter((part) => typeof part === "string" && part);
+    if (device.length) {
+        parts.push(document.createTextNode(device.join(" on ")));
     }
     if (event.sourceIp) {
         parts.push(document.createTextNode(`IP ${event.sourceIp}`));

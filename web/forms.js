@@ -18,11 +18,16 @@ export function once(form, action) {
         }
         busy.add(form);
         form.setAttribute("aria-busy", "true");
+        // A visible loading state: the button that runs the action shows a spinner until it ends
+        // (a second press meanwhile does nothing, above).
+        const button = form instanceof HTMLButtonElement ? form : form.querySelector("button[type=submit]");
+        button?.classList.add("busy");
         try {
             await action();
         } finally {
             busy.delete(form);
             form.removeAttribute("aria-busy");
+            button?.classList.remove("busy");
         }
     };
 }

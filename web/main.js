@@ -3,7 +3,7 @@
 // client: it checks config.js, takes what the address carries, binds every screen and routes
 // between them. docs/web-client.md maps each module to the screen it serves.
 import { clearActivity, bindActivity } from "./activity.js";
-import { bindActivate, enterActivate, wipeActivation } from "./activate.js";
+import { bindActivate, codesUnsaved, enterActivate, LEAVE_CODES_QUESTION, wipeActivation } from "./activate.js";
 import { bindDevices, clearDevices, loadDevices } from "./devices.js";
 import { safeForTokens } from "./api.js";
 import { bindInbox, loadInbox } from "./inbox.js";
@@ -76,8 +76,14 @@ async function route() {
         view = "settings";
     }
     if (view !== "activate") {
+        // Leaving takes unsaved recovery codes off the page for good: ask first, and stay if the answer is no.
+        if (codesUnsaved() && !window.confirm(LEAVE_CODES_QUESTION)) {
+            history.replaceState(null, "", `${BASE_PATH}#${state.codesView || "activate"}`);
+            return;
+        }
         wipeActivation();
     }
+    state.codesView = view;
     if (!state.session) {
         view = "signin";
     } else if (state.activationToken && view !== "activate") {
@@ -124,6 +130,24 @@ async function start() {
     onSessionEnd(clearDevices);
     takeFragmentParameters();
     loadSession();
+    // Signing out with unsaved recovery codes on screen asks first, too (before the sign-out runs).
+    $("sign-out").addEventListener("click", (event) => {
+        if (codesUnsaved() && !window.confirm(LEAVE_CODES_QUESTION)) {
+            event.stopImmediatePropagation();
+            event.preventDefault();
+        }
+    }, { capture: true });
+    // Escape closes the open form (the Confirm it's you panel, the texted-code step): its Cancel.
+    document.addEventListener("keydown", (event) => {
+        if (event.key !== "Escape") {
+            return;
+        }
+        const cancel = event.target.closest?.("form")?.querySelector("[data-cancel]");
+        if (cancel && !cancel.closest("[hidden]")) {
+            event.preventDefault();
+            cancel.click();
+        }
+    });
     bindSignIn();
     bindVerify();
     bindStepUp();

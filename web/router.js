@@ -6,8 +6,8 @@ import { $, productName, state } from "./state.js";
 export const VIEWS = ["signin", "verify", "settings", "activate", "inbox"];
 const TITLES = {
     signin: "Sign in",
-    verify: "Two-step verification",
-    settings: "Security",
+    verify: "Sign-in: two-factor authentication",
+    settings: "Two-factor authentication",
     activate: "Set up your authenticator app",
     inbox: "Dev inbox",
 };

@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { showError } from "./errors.js";
 import { announce, clearErrors, fieldError } from "./feedback.js";
 import { bindResend, codeFrom, once, sendSmsCode } from "./forms.js";
-import { refreshStatus, resetSmsEnable } from "./settings.js";
+import { refreshStatus, resetSmsEnable, showSuccess } from "./settings.js";
 import { acceptedProofsOf, askingFor, changeWithProof, closeStepUp, openStepUp, phoneOnFile } from "./stepup.js";
 import { $ } from "./state.js";
 
@@ -79,7 +79,7 @@ export function bindSmsSettings() {
             enablePhone = null;
             await refreshStatus();
             $("sms-title").focus();
-            announce(`Text message verification is on for ${answer.sms?.phoneNumber || "your number"}.`);
+            showSuccess(`Text message (SMS) is on: sign-in codes go to ${answer.sms?.phoneNumber || "your number"}.`);
         } catch (error) {
             showError(confirmForm, error, "sms");
         }
@@ -110,7 +110,7 @@ export function bindSmsSettings() {
         done: async () => {
             await refreshStatus();
             $("sms-title").focus();
-            announce("Text message verification is off, and the number was removed.");
+            showSuccess("Text message (SMS) is off, and the number was removed.");
         },
     };
     $("sms-disable-start").addEventListener("click", () => {

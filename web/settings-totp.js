@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { announce, clearErrors } from "./feedback.js";
 import { once } from "./forms.js";
-import { refreshStatus } from "./settings.js";
+import { refreshStatus, showSuccess } from "./settings.js";
 import { changeWithProof } from "./stepup.js";
 import { $ } from "./state.js";
 
@@ -45,7 +45,7 @@ export function bindTotpSettings() {
         done: async () => {
             await refreshStatus();
             $("totp-title").focus();
-            announce("Two-factor authentication is off. Its recovery codes no longer work.");
+            showSuccess("The authenticator app is off. Its recovery codes no longer work.");
         },
     };
     $("totp-disable-start").addEventListener("click", () => {

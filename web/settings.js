@@ -3,14 +3,20 @@
 // they ask for in stepup.js, the activity list in activity.js.
 import { api } from "./api.js";
 import { showError } from "./errors.js";
-import { clearErrors, isShown } from "./feedback.js";
+import { announce, clearErrors, isShown } from "./feedback.js";
 import { loadActivity } from "./activity.js";
 import { askingFor, closeStepUp } from "./stepup.js";
 import { $, state } from "./state.js";
 
 export async function enterSettings() {
-    // A panel left open on an earlier visit may no longer match the sign-in or the status.
+    // A panel left open on an earlier visit may no longer match the sign-in or the status; errors,
+    // typed codes and success messages of that visit are gone too.
     closeStepUp(false);
+    clearErrors($("view-settings"));
+    $("view-settings").querySelectorAll("input.otp").forEach((input) => {
+        input.value = "";
+    });
+    $("settings-success").hidden = true;
     const session = state.session;
     $("who").textContent = session.email ? `${session.sub} (${session.email})` : session.sub;
     await refreshStatus();
@@ -66,8 +72,13 @@ function renderStatus() {
     setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
     $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
     $("sum-signin").textContent = signIn.locked
-        ? "Locked: contact support"
-        : signIn.retryAfterSeconds > 0 ? `Wait ${signIn.retryAfterSeconds} s` : "Open";
+        ? "Locked after too many wrong codes: contact support"
+        : signIn.retryAfterSeconds > 0 ? `Paused for ${signIn.retryAfterSeconds} seconds after wrong codes` : "Ready";
+    const methods = [totp.enabled ? "authenticator app" : null, sms.enabled ? "text message" : null].filter(Boolean);
+    $("status-line").textContent = methods.length
+        ? `On: ${methods.join(" and ")}.`
+        : "Off: signing in asks only for your password.";
+    $("status-line").className = `status-line ${methods.length ? "on" : "off"}`;
 
     $("totp-off").hidden = totp.enabled;
     $("totp-on").hidden = !totp.enabled;
@@ -89,6 +100,14 @@ function renderStatus() {
     if (asking && !isShown(asking.slot)) {
         closeStepUp(false);
     }
+}
+
+/** A success, shown at the top of the page (beside the screen-reader announcement) and announced. */
+export function showSuccess(text) {
+    const note = $("settings-success");
+    note.textContent = text;
+    note.hidden = false;
+    announce(text);
 }
 
 /** The SMS card back to its first step, the number field (the code field emptied). */

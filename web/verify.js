@@ -2,7 +2,7 @@
 // by text message), and what the step answers; a remembered device (devices.js) goes first.
 import { api } from "./api.js";
 import { deviceStep, offerToRemember } from "./devices.js";
-import { inWords, showError } from "./errors.js";
+import { showError } from "./errors.js";
 import { announce, clearErrors } from "./feedback.js";
 import { bindResend, codeFrom, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
 import { rememberSignIn } from "./session.js";
@@ -12,6 +12,74 @@ const METHOD_PARTS = { totp: "verify-totp-form", recovery: "verify-recovery-form
 
 /** { methods, phone }: what this account can verify with, from the last status. */
 let verify = null;
+/** The live countdown of a wait after wrong codes: { timer }. */
+let waiting = null;
+
+const LOCKED_TEXT = "Two-factor sign-in is locked after 100 wrong codes in a row, to protect your account. "
+    + "Contact support to unlock it: until then no code, recovery code or text message signs you in.";
+
+function verifyButtons() {
+    return [...$("verify-methods").querySelectorAll("button[type=submit]")];
+}
+
+/**
+ * A wait after wrong codes: one figure (the server's Retry-After), counting down live in the banner,
+ * every Verify button held until it ends. The wait grows with each further wrong code.
+ */
+function startWait(seconds) {
+    stopWait();
+    const until = Date.now() + Math.max(1, seconds) * 1000;
+    const wait = $("verify-wait");
+    verifyButtons().forEach((button) => button.setAttribute("aria-disabled", "true"));
+    const tick = () => {
+        const left = Math.ceil((until - Date.now()) / 1000);
+        if (left <= 0) {
+            stopWait();
+            wait.textContent = "You can try again now. Each further wrong code makes the next wait longer.";
+            announce(wait.textContent);
+            return;
+        }
+        wait.textContent = `Too many wrong codes in a row. You can try again in ${left === 1 ? "1 second" : `${left} seconds`}. `
+            + "Each further wrong code makes the next wait longer; after 100 in a row, sign-in is locked until "
+            + "support unlocks it.";
+        wait.hidden = false;
+    };
+    waiting = { timer: setInterval(tick, 1000) };
+    tick();
+    announce(wait.textContent);
+}
+
+function stopWait() {
+    if (waiting) {
+        clearInterval(waiting.timer);
+        waiting = null;
+    }
+    verifyButtons().forEach((button) => button.removeAttribute("aria-disabled"));
+}
+
+/** A refused code: a wait or a lock is said once, in the banner; anything else next to the field. */
+function refused(form, error, context) {
+    if (error.type === "too-many-attempts" && error.retryAfter > 0) {
+        clearErrors(form);
+        startWait(error.retryAfter);
+        return;
+    }
+    if (error.type === "factor-locked") {
+        stopWait();
+        clearErrors(form);
+        $("verify-wait").textContent = LOCKED_TEXT;
+        $("verify-wait").hidden = false;
+        announce(LOCKED_TEXT);
+        return;
+    }
+    showError(form, error, context);
+    if (error.type === "invalid-code") {
+        const hint = $(`${form.querySelector("[data-primary]")?.id}-error`);
+        if (hint && !hint.hidden) {
+            hint.textContent += " After 5 wrong codes in a row you will have to wait before trying again.";
+        }
+    }
+}
 
 export async function enterVerify() {
     const view = $("view-verify");
@@ -39,12 +107,12 @@ export async function enterVerify() {
     }
     verify = { methods, phone: status.sms?.phoneNumber || "your phone" };
     const wait = $("verify-wait");
+    stopWait();
     if (status.signIn?.locked) {
-        wait.textContent = "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+        wait.textContent = LOCKED_TEXT;
         wait.hidden = false;
     } else if (status.signIn?.retryAfterSeconds > 0) {
-        wait.textContent = `Too many failed attempts. You can try again ${inWords(status.signIn.retryAfterSeconds)}.`;
-        wait.hidden = false;
+        startWait(status.signIn.retryAfterSeconds);
     }
     if (await deviceStep(status, (answer) => verified("device", answer))) {
         return;
@@ -85,6 +153,7 @@ async function verified(method, answer) {
         rememberSignIn(answer?.assertion);
     }
     $("verify-methods").hidden = true;
+    stopWait();
     $("verify-wait").hidden = true;
     let text = {
         totp: "Verified with your authenticator app.",
@@ -115,6 +184,10 @@ export function bindVerify() {
     const totpForm = $("verify-totp-form");
     totpForm.addEventListener("submit", once(totpForm, async () => {
         clearErrors(totpForm);
+        if (waiting) {
+            announce($("verify-wait").textContent);
+            return;
+        }
         const input = $("verify-code");
         const code = codeFrom(input);
         if (!code) {
@@ -125,13 +198,17 @@ export function bindVerify() {
             input.value = "";
             await verified("totp", answer);
         } catch (error) {
-            showError(totpForm, error, "totp");
+            refused(totpForm, error, "totp");
         }
     }));
 
     const recoveryForm = $("verify-recovery-form");
     recoveryForm.addEventListener("submit", once(recoveryForm, async () => {
         clearErrors(recoveryForm);
+        if (waiting) {
+            announce($("verify-wait").textContent);
+            return;
+        }
         const input = $("verify-recovery");
         const recoveryCode = recoveryCodeFrom(input);
         if (!recoveryCode) {
@@ -142,7 +219,7 @@ export function bindVerify() {
             input.value = "";
             await verified("recovery", answer);
         } catch (error) {
-            showError(recoveryForm, error, "recovery");
+            refused(recoveryForm, error, "recovery");
         }
     }));
 
@@ -168,6 +245,10 @@ export function bindVerify() {
     const smsForm = $("verify-sms-form");
     smsForm.addEventListener("submit", once(smsForm, async () => {
         clearErrors(smsForm);
+        if (waiting) {
+            announce($("verify-wait").textContent);
+            return;
+        }
         const code = codeFrom(smsParts.codeInput);
         if (!code) {
             return;
@@ -177,7 +258,7 @@ export function bindVerify() {
             smsParts.codeInput.value = "";
             await verified("sms", answer);
         } catch (error) {
-            showError(smsForm, error, "sms");
+            refused(smsForm, error, "sms");
         }
     }));
     bindResend(smsParts, smsForm, () => sendSmsCode("login", undefined, smsParts));

@@ -8,6 +8,7 @@
 #   ensure_sam_tools  -> .venv-sam/ with the pinned SAM CLI and cfn-lint; exports SAM_CLI_BIN, CFN_LINT_BIN
 #   ensure_fuzz_tools -> .venv-fuzz/ with the pinned schemathesis; exports SCHEMATHESIS_BIN
 #   ensure_scan_tools -> .venv-scan/ with the pinned checkov; exports CHECKOV_BIN
+#   ensure_axe        -> tests/e2e/axe/node_modules with the pinned axe-core (npm ci); exports TWOFA_AXE_JS
 
 TWOFA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export TWOFA_ROOT
@@ -208,4 +209,30 @@ ensure_scan_tools() {
     _twofa_pip_venv "$venv" "$venv/.twofa-checkov-${TWOFA_CHECKOV_VERSION}" checkov \
         "checkov==${TWOFA_CHECKOV_VERSION}"
     export CHECKOV_BIN="$venv/bin/checkov"
+}
+
+# axe-core, the accessibility rules tests/e2e (BrowserAccessibilityE2EIT) injects into the same
+# headless Chromium that drives the client. Pinned in tests/e2e/axe/package-lock.json and installed
+# with `npm ci` once (a stamp names the lock's hash). Exports TWOFA_AXE_JS. Without npm the scan
+# cannot run: scripts/test stops here (CI=true or not), the test itself fails rather than skipping.
+ensure_axe() {
+    local dir="$TWOFA_ROOT/tests/e2e/axe" stamp hash
+    hash="$(sha256sum "$dir/package-lock.json" | cut -c1-16)"
+    stamp="$dir/node_modules/.twofa-axe-$hash"
+    export TWOFA_AXE_JS="$dir/node_modules/axe-core/axe.min.js"
+    if [ -f "$stamp" ] && [ -f "$TWOFA_AXE_JS" ]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "error: npm is needed to install axe-core for the accessibility scan (tests/e2e/axe)." >&2
+        echo "  Debian/Ubuntu: sudo apt-get install npm; macOS: brew install node" >&2
+        exit 1
+    fi
+    echo "Installing axe-core into tests/e2e/axe/node_modules (npm ci) ..." >&2
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+    if [ ! -f "$TWOFA_AXE_JS" ]; then
+        echo "error: npm ci ran but $TWOFA_AXE_JS is missing" >&2
+        exit 1
+    fi
+    : >"$stamp"
 }
