@@ -43,7 +43,10 @@ public final class PublishedEvents implements SecurityEvents {
             "sms_send_failed",
             SmsSendLimiter.BUDGET_EXHAUSTED,
             "support_reset",
-            "org_policy_changed");
+            "org_policy_changed",
+            "device_registered",
+            "device_revoked",
+            "devices_revoked");
 
     private final SecurityEvents log;
     private final SecurityEventBus bus;
