@@ -117,7 +117,7 @@ async function resumeSetup() {
             return;
         }
         let text = "There is no setup waiting for a code. Open the activation link from your email, or go back "
-            + "to Security settings and choose Send a new link (or Enable 2FA).";
+            + "to Security settings and choose Send a new link (or Set up authenticator app).";
         if (error.type === "wrong-state") {
             try {
                 const status = await api("GET", "/2fa/status");

@@ -9,14 +9,14 @@ import { $ } from "./state.js";
 const METHOD_NAMES = {
     totp: "Authenticator app",
     recovery: "Recovery code",
-    sms: "Text message",
+    sms: "Text message (SMS)",
     assertion: "Recent sign-in",
     device: "Remembered device",
 };
 const SIGNED_IN_WITH = {
     totp: "your authenticator app",
     recovery: "a recovery code",
-    sms: "a text message code",
+    sms: "a text message (SMS) code",
     device: "a remembered device",
 };
 const EVENT_LABELS = {
@@ -45,7 +45,7 @@ const EVENT_LABELS = {
 let activity = { next: null, generation: 0 };
 
 /** What a wrong code was typed for: the API's "during" (sign-in, setup, change). */
-const SETTING_UP = { totp: "setting up the authenticator app", sms: "setting up text messages" };
+const SETTING_UP = { totp: "setting up the authenticator app", sms: "setting up text message (SMS)" };
 
 function activityLabel(event) {
     if (event.event === "verify_succeeded") {

@@ -34,7 +34,7 @@ export function sentence(error, context) {
             return "That code is not valid. Enter the current code from your authenticator app; each code works once.";
         case "invalid-activation-link":
             return "This activation link is not valid any more: it works once and expires after 15 minutes. "
-                + "Go back to Security settings and choose Enable 2FA again.";
+                + "Go back to Security settings and ask for a new link.";
         case "too-many-attempts":
             return context === "sms-send"
                 ? `You can ask for a new code ${inWords(wait)}.`
@@ -47,10 +47,10 @@ export function sentence(error, context) {
         case "email-not-verified":
             return state.session?.email
                 ? "We send the setup link only to a verified email address, and your sign-in provider has not "
-                    + `verified ${state.session.email}. Verify it with them, sign in again, then choose Enable 2FA.`
+                    + `verified ${state.session.email}. Verify it with them, sign in again, then choose Set up authenticator app.`
                 : "We send the setup link only to a verified email address, and your sign-in did not include one. "
                     + "Add and verify an email address with your sign-in provider, sign in again, then choose "
-                    + "Enable 2FA.";
+                    + "Set up authenticator app.";
         case "dependency-unavailable":
             return `The service is busy right now. Try again ${inWords(wait)}.`;
         case "dependency-failed":

@@ -103,7 +103,7 @@ export function bindSmsSettings() {
         danger: true,
         context: "sms",
         smsPurpose: "disable",
-        title: "Turn off text message verification",
+        title: "Turn off text message (SMS)",
         about: () => `Signing in will no longer text a code to ${phoneOnFile()}, and the number is removed.`,
         action: "Turn off",
         send: (proof) => api("POST", "/2fa/sms/confirm", { purpose: "disable", ...proof }),

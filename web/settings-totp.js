@@ -1,5 +1,5 @@
-// Settings > Security, the authenticator app card: Enable 2FA (an email with a setup link) and
-// Disable 2FA, each a change run through the step-up panel (stepup.js).
+// Settings > Security, the authenticator app card: Set up authenticator app (an email with a setup
+// link) and Turn off, each a change run through the step-up panel (stepup.js).
 import { api } from "./api.js";
 import { announce, clearErrors } from "./feedback.js";
 import { once } from "./forms.js";
@@ -37,10 +37,10 @@ export function bindTotpSettings() {
         confirm: true,
         danger: true,
         context: "disable",
-        title: "Disable two-factor authentication",
+        title: "Turn off the authenticator app",
         about: "Signing in will no longer ask for a code from your authenticator app, and your recovery codes "
             + "stop working.",
-        action: "Disable 2FA",
+        action: "Turn off",
         send: (proof) => api("POST", "/2fa/disable", proof),
         done: async () => {
             await refreshStatus();

@@ -83,7 +83,7 @@ function renderStatus() {
     $("totp-off").hidden = totp.enabled;
     $("totp-on").hidden = !totp.enabled;
     $("totp-check-email").hidden = totp.enabled || totp.pending !== "awaiting_activation";
-    $("totp-enable").textContent = totp.pending ? "Send a new link" : "Enable 2FA";
+    $("totp-enable").textContent = totp.pending ? "Send a new link" : "Set up authenticator app";
     $("totp-off-text").textContent = totp.pending === "awaiting_confirmation"
         ? "Setup was started but not finished. Send a new link to start again."
         : "Protect your account with a code from an authenticator app at each sign-in. We will email you a link to set it up.";

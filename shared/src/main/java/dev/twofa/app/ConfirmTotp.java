@@ -83,7 +83,7 @@ public final class ConfirmTotp {
         }
         PendingEnrollment pending = awaitingConfirmation(userId, now);
         if (!pending.steppedUp() && account.hasAnyFactor()) {
-            throw new WrongState("SMS verification was turned on since this setup started; start again");
+            throw new WrongState("Text message (SMS) was turned on since this setup started; start again");
         }
         byte[] secret = cipher.decrypt(pending.secretCiphertext(), SecretContext.totpSecret(userId));
         try {
@@ -109,7 +109,7 @@ public final class ConfirmTotp {
         PendingEnrollment pending = awaitingConfirmation(userId, now);
         if (!pending.steppedUp() && account.hasAnyFactor()) {
             // Started while the account had no factor; SMS came on since. Starting again asks for a proof.
-            throw new WrongState("SMS verification was turned on since this setup started; start again");
+            throw new WrongState("Text message (SMS) was turned on since this setup started; start again");
         }
         guard.ensureOpen(account, now);
 

@@ -80,10 +80,10 @@ public final class SmsConfirm {
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         if (purpose == SmsPurpose.ENABLE && account.smsEnabled()) {
-            throw new WrongState("SMS two-step verification is already on");
+            throw new WrongState("Text message (SMS) is already on");
         }
         if (purpose != SmsPurpose.ENABLE && !account.smsEnabled()) {
-            throw new WrongState("SMS two-step verification is not on");
+            throw new WrongState("Text message (SMS) is not on");
         }
         Attempt attempt =
                 switch (purpose) {
@@ -182,7 +182,7 @@ public final class SmsConfirm {
         Instant now = clock.instant();
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
-        SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
+        SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("Text message (SMS) is not on"));
         boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
         CodeVerifier.Proof checked = stepUp.check(principal, account, Optional.of(proof), now);
         // Commit last: the proof is spent in the transaction that removes the factor, with its audit items.
@@ -195,7 +195,7 @@ public final class SmsConfirm {
                     checked,
                     now,
                     current -> !current.smsEnabled() || (mustKeepAnother && !current.totpEnabled())
-                            ? Optional.of(new WrongState("SMS two-step verification was changed meanwhile"))
+                            ? Optional.of(new WrongState("Text message (SMS) was changed meanwhile"))
                             : Optional.empty());
         }
         audit.forEach(events::committed);

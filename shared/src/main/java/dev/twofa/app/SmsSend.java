@@ -104,7 +104,7 @@ public final class SmsSend {
         Optional<CodeVerifier.Proof> checked = Optional.empty();
         if (purpose == SmsPurpose.ENABLE) {
             if (account.smsEnabled()) {
-                throw new WrongState("SMS two-step verification is already on; turn it off to change the number");
+                throw new WrongState("Text message (SMS) is already on; turn it off to change the number");
             }
             String input = phoneInput.orElseThrow(() -> new InvalidRequest(
                     "phoneNumber", "Enter your mobile number in international format, e.g. +45 20 12 34 56."));
@@ -119,10 +119,9 @@ public final class SmsSend {
                     cipher.encrypt(phone.e164().getBytes(StandardCharsets.US_ASCII), SecretContext.smsPhone(userId));
         } else {
             if (phoneInput.isPresent()) {
-                throw new InvalidRequest("phoneNumber", "The number is only sent when enabling SMS verification.");
+                throw new InvalidRequest("phoneNumber", "The number is only sent when turning on text message (SMS).");
             }
-            SmsFactor factor =
-                    account.smsFactor().orElseThrow(() -> new WrongState("SMS two-step verification is not on"));
+            SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("Text message (SMS) is not on"));
             if (purpose == SmsPurpose.DISABLE) {
                 OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
             }
@@ -191,7 +190,7 @@ public final class SmsSend {
                     spent,
                     now,
                     current -> current.smsEnabled()
-                            ? Optional.of(new WrongState("SMS two-step verification is already on"))
+                            ? Optional.of(new WrongState("Text message (SMS) is already on"))
                             : Optional.empty());
         }
         audit.forEach(events::committed);
@@ -212,9 +211,9 @@ public final class SmsSend {
     private String text(SmsPurpose purpose, String code) {
         String what =
                 switch (purpose) {
-                    case ENABLE -> "to turn on SMS verification";
+                    case ENABLE -> "to turn on text message (SMS) codes";
                     case LOGIN -> "to sign in";
-                    case DISABLE -> "to turn off SMS verification";
+                    case DISABLE -> "to turn off text message (SMS) codes";
                 };
         return "%s: %s is your code %s. It expires in %d minutes. We will never ask you for it; do not share it."
                 .formatted(

@@ -65,10 +65,10 @@ public final class Notifications {
     public void totpDisabled(Recipients to) {
         notifyQuietly(
                 to,
-                "Two-factor authentication was turned off",
+                "Authenticator app turned off for two-factor authentication",
                 """
-                Two-factor authentication with an authenticator app was turned off for your account,
-                and its recovery codes were deleted.
+                The authenticator app was turned off for two-factor authentication on your account, and
+                its recovery codes were deleted.
 
                 If this was not you, change your password and contact support now.
                 """);
@@ -77,9 +77,10 @@ public final class Notifications {
     public void smsEnabled(Recipients to, String maskedPhone) {
         notifyQuietly(
                 to,
-                "SMS verification is on",
+                "Text message (SMS) turned on for two-factor authentication",
                 """
-                Two-step verification by text message is now on for your account, with the number %s.
+                Two-factor authentication by text message (SMS) is now on for your account, with the
+                number %s.
 
                 If this was not you, contact support now.
                 """
@@ -89,10 +90,10 @@ public final class Notifications {
     public void smsDisabled(Recipients to, String maskedPhone) {
         notifyQuietly(
                 to,
-                "SMS verification was turned off",
+                "Text message (SMS) turned off for two-factor authentication",
                 """
-                Two-step verification by text message was turned off for your account, and the number %s
-                was removed.
+                Two-factor authentication by text message (SMS) was turned off for your account, and the
+                number %s was removed.
 
                 If this was not you, change your password and contact support now.
                 """
@@ -103,10 +104,10 @@ public final class Notifications {
     public void deviceRemembered(Recipients to, String deviceName, Instant until) {
         notifyQuietly(
                 to,
-                "A device was remembered for two-step verification",
+                "A device was remembered for two-factor authentication",
                 """
-                A browser (%s) was remembered for your account after a successful two-step
-                verification: until %s, signing in there needs no code.
+                A browser (%s) was remembered for your account after it passed two-factor
+                authentication: until %s, signing in there needs no code.
 
                 If this was not you, forget all devices in Settings > Security, change your password
                 and contact support now.

@@ -91,7 +91,7 @@ class BrowserE2EIT {
         browser.screenshot("sign-in");
         signIn(user);
 
-        // Settings > Security > Enable 2FA: "check your email".
+        // Settings > Security > Set up authenticator app: "check your email".
         browser.visible("#totp-off");
         assertThat(browser.textOf("#totp-badge")).isEqualTo("Off");
         browser.click("#totp-enable");
@@ -188,12 +188,12 @@ class BrowserE2EIT {
         browser.visible("#verify-done");
         browser.awaitText("#verify-done-text", "You have 9 recovery codes left");
 
-        // Disable 2FA right after that sign-in step: the sign-in proves the factor, no code is asked for.
+        // Turn off (the app) right after that sign-in step: the sign-in proves the factor, no code is asked for.
         browser.click("a[data-nav=settings]");
         browser.click("#totp-disable-start");
         browser.visible("#totp-on-stepup #stepup-form");
         browser.awaitText("#stepup-why", "You confirmed it's you when you signed in a moment ago");
-        assertThat(browser.textOf("#stepup-title")).isEqualTo("Disable two-factor authentication");
+        assertThat(browser.textOf("#stepup-title")).isEqualTo("Turn off the authenticator app");
         assertThat(displayed("#stepup-code")).as("a code field").isFalse();
         assertThat(displayed("#stepup-recovery")).as("a recovery code field").isFalse();
         browser.screenshot("settings-step-up-recent-sign-in");
@@ -207,7 +207,7 @@ class BrowserE2EIT {
                 .contains(
                         "Two-factor authentication is on",
                         "A recovery code was used to sign in",
-                        "Two-factor authentication was turned off");
+                        "Authenticator app turned off for two-factor authentication");
     }
 
     @Test
@@ -292,7 +292,9 @@ class BrowserE2EIT {
 
         assertThat(client.messagesTo(user.email()))
                 .extracting(m -> m.get("subject"))
-                .contains("SMS verification is on", "SMS verification was turned off");
+                .contains(
+                        "Text message (SMS) turned on for two-factor authentication",
+                        "Text message (SMS) turned off for two-factor authentication");
     }
 
     @Test
@@ -338,7 +340,7 @@ class BrowserE2EIT {
         browser.keys(Keys.ENTER);
         browser.awaitHidden("#activate-codes");
 
-        // Disable 2FA: that sign-in has confirmed a change already, so now a proof is asked for; a new
+        // Turn off (the app): that sign-in has confirmed a change already, so now a proof is asked for; a new
         // recovery code, picked with the arrow keys.
         browser.tabTo("#totp-disable-start");
         browser.keys(Keys.ENTER);
@@ -567,7 +569,7 @@ class BrowserE2EIT {
         browser.click("a[data-nav=settings]");
         browser.visible("#totp-off");
 
-        // Enable 2FA: the only proof an SMS-only account has is a sign-in by text message, made here.
+        // Set up authenticator app: the only proof an SMS-only account has is a sign-in by text message, made here.
         browser.click("#totp-enable");
         browser.visible("#totp-off-stepup #stepup-form");
         browser.await().until(d -> "stepup-sms-send".equals(browser.focusedId()));
@@ -621,7 +623,8 @@ class BrowserE2EIT {
         browser.click("#stepup-sms-send");
         lastSms = Instant.now();
         String disableCode = client.awaitSmsCode(e164, before);
-        assertThat(client.messagesTo(e164).get(0).get("body").toString()).contains("to turn off SMS verification");
+        assertThat(client.messagesTo(e164).get(0).get("body").toString())
+                .contains("to turn off text message (SMS) codes");
         browser.typeAndEnter("#stepup-sms-code", disableCode);
         browser.visible("#sms-off");
         browser.awaitAnnounced("Text message (SMS) is off");

@@ -64,7 +64,7 @@ class LocalRunE2EIT {
         String email = "e2e-" + id + "@example.test";
         String token = devToken("e2e-" + id, email);
 
-        // "Enable 2FA" clicked: the activation link goes out by email.
+        // "Set up authenticator app" clicked: the activation link goes out by email.
         Reply enable = post("/2fa/totp/enable", token, "");
         assertThat(enable.status()).isEqualTo(202);
 
@@ -130,7 +130,7 @@ class LocalRunE2EIT {
         // OWASP MFA cheat sheet: the user hears of every change.
         onlyEmail(email, "Two-factor authentication is on");
         onlyEmail(email, "A recovery code was used to sign in");
-        onlyEmail(email, "Two-factor authentication was turned off");
+        onlyEmail(email, "Authenticator app turned off for two-factor authentication");
     }
 
     @Test
@@ -177,8 +177,8 @@ class LocalRunE2EIT {
         assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
         assertThat(get("/2fa/status", token).map("sms")).containsEntry("enabled", false);
 
-        onlyEmail(email, "SMS verification is on");
-        onlyEmail(email, "SMS verification was turned off");
+        onlyEmail(email, "Text message (SMS) turned on for two-factor authentication");
+        onlyEmail(email, "Text message (SMS) turned off for two-factor authentication");
     }
 
     /**
@@ -222,7 +222,9 @@ class LocalRunE2EIT {
         assertThat(login.string("type")).isEqualTo("urn:twofa:problem:wrong-state");
         assertThat(get("/2fa/status", token).map("sms")).containsEntry("enabled", false);
         assertThat(messagesTo(attackerE164)).as("texts to the attacker's phone").isEmpty();
-        assertThat(messagesTo(email)).extracting(m -> m.get("subject")).doesNotContain("SMS verification is on");
+        assertThat(messagesTo(email))
+                .extracting(m -> m.get("subject"))
+                .doesNotContain("Text message (SMS) turned on for two-factor authentication");
 
         // The owner, with the app at hand, adds a number: the rule asks for a factor, it does not forbid.
         String ownerPhone = "+45 20 " + twoDigits() + " 34 " + twoDigits();

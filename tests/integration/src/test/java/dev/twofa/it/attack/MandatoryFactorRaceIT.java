@@ -224,7 +224,7 @@ class MandatoryFactorRaceIT {
         assertThat(off.getStatusCode()).as(off.getBody()).isEqualTo(200);
         assertThat(app.events.namesFor(userId)).containsOnlyOnce("sms_disabled");
         assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
-                .filteredOn(e -> e.subject().equals("SMS verification was turned off"))
+                .filteredOn(e -> e.subject().equals("Text message (SMS) turned off for two-factor authentication"))
                 .hasSize(1);
     }
 }

@@ -113,7 +113,8 @@ class SecurityEventsIT {
         assertThat(first.get().getStatusCode()).as(first.get().getBody()).isEqualTo(200);
         assertThat(second.getStatusCode()).as(second.getBody()).isEqualTo(400);
         assertThat(events("sms_enabled")).hasSize(1);
-        assertThat(emails("SMS verification is on")).isEqualTo(1);
+        assertThat(emails("Text message (SMS) turned on for two-factor authentication"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -167,7 +168,7 @@ class SecurityEventsIT {
         assertThat(events("sms_enabled")).hasSize(1).allSatisfy(e -> assertThat(e.details())
                 .containsEntry("to", masked));
         assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
-                .filteredOn(e -> e.subject().equals("SMS verification is on"))
+                .filteredOn(e -> e.subject().equals("Text message (SMS) turned on for two-factor authentication"))
                 .hasSize(1)
                 .allSatisfy(e -> assertThat(e.body()).contains(masked).doesNotContain(phone.substring(3)));
 
@@ -177,7 +178,7 @@ class SecurityEventsIT {
         assertThat(off.getStatusCode()).as(off.getBody()).isEqualTo(200);
         assertThat(events("sms_disabled")).hasSize(1);
         assertThat(Emulators.sentEmailsTo(Api.emailOf(userId)))
-                .filteredOn(e -> e.subject().equals("SMS verification was turned off"))
+                .filteredOn(e -> e.subject().equals("Text message (SMS) turned off for two-factor authentication"))
                 .hasSize(1)
                 .allSatisfy(e -> assertThat(e.body()).contains(masked));
     }

@@ -151,7 +151,7 @@ class RememberedDeviceIT {
         assertThat(activity.getBody()).contains("\"event\":\"device_registered\"");
         // The user is told a device was remembered (an attacker's remembering would not go unnoticed).
         assertThat(Emulators.sentEmailsTo(Api.emailOf(device.user().userId()))).anySatisfy(e -> assertThat(e.subject())
-                .isEqualTo("A device was remembered for two-step verification"));
+                .isEqualTo("A device was remembered for two-factor authentication"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** SMS two-step verification through the handlers, on DynamoDB Local and moto (KMS, SES, SNS). */
+/** Two-factor authentication by text message (SMS) through the handlers, on DynamoDB Local and moto (KMS, SES, SNS). */
 class SmsFlowIT {
     private final TestApp app = new TestApp();
     private final String user = "user-" + UUID.randomUUID();
@@ -30,7 +30,7 @@ class SmsFlowIT {
         String masked = "+45 •••• ••" + first.substring(first.length() - 2);
         assertThat(Api.body(sent)).isEqualTo(Map.of("sentTo", masked, "expiresInSeconds", 300));
         String text = Emulators.sentSmsTo(first).getLast().message();
-        assertThat(text).contains("to turn on SMS verification", "never ask");
+        assertThat(text).contains("to turn on text message (SMS) codes", "never ask");
 
         APIGatewayV2HTTPResponse enabled = Sms.confirm(app, user, "enable", Sms.lastCode(first));
         assertThat(enabled.getStatusCode()).as(enabled.getBody()).isEqualTo(200);
@@ -70,7 +70,10 @@ class SmsFlowIT {
                 .map(Emulators.SentEmail::subject)
                 .toList();
         assertThat(subjects)
-                .containsExactly("SMS verification is on", "SMS verification was turned off", "SMS verification is on");
+                .containsExactly(
+                        "Text message (SMS) turned on for two-factor authentication",
+                        "Text message (SMS) turned off for two-factor authentication",
+                        "Text message (SMS) turned on for two-factor authentication");
         assertThat(app.events.all().toString()).doesNotContain(first).doesNotContain(second);
     }
 

@@ -96,7 +96,7 @@ class TotpFlowIT {
                         "Activate two-factor authentication",
                         "Two-factor authentication is on",
                         "A recovery code was used to sign in",
-                        "Two-factor authentication was turned off");
+                        "Authenticator app turned off for two-factor authentication");
         assertThat(emails).allMatch(e -> e.source().equals(TestApp.SENDER));
         assertThat(emails.subList(1, 4))
                 .noneMatch(e -> e.body().contains(secret) || recovery.stream().anyMatch(e.body()::contains));
