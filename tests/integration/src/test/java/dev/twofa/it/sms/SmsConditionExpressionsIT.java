@@ -138,8 +138,10 @@ class SmsConditionExpressionsIT {
                 .filter(Objects::nonNull)
                 .toList();
         // Twilio-style 5 checks per code, enforced before the comparison (parallel guesses included),
-        // and never on an expired-but-undeleted challenge.
-        assertThat(updates).containsExactly("challengeId = :cid AND checks < :max AND expiresAt > :now");
+        // and never on an expired-but-undeleted challenge. After the commit, the enable code having done
+        // its job frees the next send: the send history is rewritten under its optimistic lock.
+        assertThat(updates)
+                .containsExactly("challengeId = :cid AND checks < :max AND expiresAt > :now", "version = :seen");
 
         List<String> transaction = transactionConditions(app);
         // Single use: the challenge is deleted in the transaction that turns the factor on. Sent while
