@@ -90,8 +90,13 @@ public final class Problems {
                         "Sign in again: the request carries no valid identity.");
             case InvalidRequest e ->
                 problem(400, "invalid-request", "Invalid request", e.detail()).with("field", e.field());
-            case InvalidCode e ->
-                problem(400, "invalid-code", "Invalid code", "The code is not valid. Check it and try again.");
+            case InvalidCode e -> {
+                Builder invalid =
+                        problem(400, "invalid-code", "Invalid code", "The code is not valid. Check it and try again.");
+                e.attemptsBeforeWait().ifPresent(n -> invalid.with("attemptsBeforeWait", n));
+                e.attemptsBeforeLock().ifPresent(n -> invalid.with("attemptsBeforeLock", n));
+                yield invalid;
+            }
             case InvalidToken e ->
                 problem(
                         400,

@@ -50,6 +50,18 @@ class ProblemsTest {
         assertProblem(problem, 400, "invalid-code", "Invalid code");
         assertThat(problem.body()).containsEntry("detail", "The code is not valid. Check it and try again.");
         assertThat(problem.body()).doesNotContainKey("field");
+        assertThat(problem.body()).doesNotContainKeys("attemptsBeforeWait", "attemptsBeforeLock");
+    }
+
+    @Test
+    void aCountedInvalidCode_saysHowManyMoreWrongCodesBeforeTheWaitAndTheLock() {
+        var problem = of(new TwoFactorException.InvalidCode("wrong code", 1, 96));
+        assertProblem(problem, 400, "invalid-code", "Invalid code");
+        assertThat(problem.body())
+                .containsEntry("detail", "The code is not valid. Check it and try again.")
+                .containsEntry("attemptsBeforeWait", 1)
+                .containsEntry("attemptsBeforeLock", 96);
+        assertThat(problem.headers()).isEmpty();
     }
 
     @Test

@@ -49,11 +49,38 @@ public abstract sealed class TwoFactorException extends RuntimeException
 
     /**
      * Wrong, expired or replayed code (400). One type for all three so a caller cannot tell them
-     * apart (Spring Security one-time tokens: every failure looks the same).
+     * apart (Spring Security one-time tokens: every failure looks the same). A counted failure also
+     * says how many more wrong codes the lockout takes before a wait starts and before the lock,
+     * the next one included (the same figures for all three, from the count alone), so a client can
+     * warn before the wait rather than after it.
      */
     public static final class InvalidCode extends TwoFactorException {
+        private final int attemptsBeforeWait;
+        private final int attemptsBeforeLock;
+
+        /** A refusal the lockout did not count: no figures. */
         public InvalidCode(String logMessage) {
+            this(logMessage, -1, -1);
+        }
+
+        public InvalidCode(String logMessage, int attemptsBeforeWait, int attemptsBeforeLock) {
             super(logMessage);
+            this.attemptsBeforeWait = attemptsBeforeWait;
+            this.attemptsBeforeLock = attemptsBeforeLock;
+        }
+
+        /** Wrong codes still taken before a wait starts, the next included (1: the next one starts it; 0: one runs). */
+        public java.util.OptionalInt attemptsBeforeWait() {
+            return attemptsBeforeWait < 0
+                    ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(attemptsBeforeWait);
+        }
+
+        /** Wrong codes still taken before the lock, the next included (1: the next one locks; 0: locked). */
+        public java.util.OptionalInt attemptsBeforeLock() {
+            return attemptsBeforeLock < 0
+                    ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(attemptsBeforeLock);
         }
     }
 

@@ -50,8 +50,9 @@ public final class AttemptGuard {
     }
 
     /**
-     * A check failed: counts it if the budget allows and returns {@code invalid-code}; otherwise
-     * nothing is counted and the caller gets the wait (or the lock) instead of the answer.
+     * A check failed: counts it if the budget allows and returns {@code invalid-code}, with how many
+     * more wrong codes the count takes before a wait and before the lock; otherwise nothing is
+     * counted and the caller gets the wait (or the lock) instead of the answer.
      */
     public TwoFactorException fail(
             Principal principal, Account seen, String method, Instant now, String reason, Attempt attempt) {
@@ -72,7 +73,8 @@ public final class AttemptGuard {
             events.record(principal.event("factor_locked", method, now, details));
             notifications.factorLocked(Recipients.of(principal, seen), now);
         }
-        return new InvalidCode(reason);
+        return new InvalidCode(
+                reason, Math.max(0, policy.freeFailures() - failures), Math.max(0, policy.hardLimit() - failures));
     }
 
     /**

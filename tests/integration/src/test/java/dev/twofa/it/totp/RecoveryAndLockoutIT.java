@@ -10,6 +10,7 @@ import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,41 @@ class RecoveryAndLockoutIT {
     void recoveryCodesAreStoredOnlyHashed() {
         var scan = app.dynamo.scan(s -> s.tableName(app.table)).items().toString();
         user.recoveryCodes().forEach(c -> assertThat(scan).doesNotContain(c).doesNotContain(c.replace("-", "")));
+    }
+
+    /**
+     * Issue 15, honest waiting: every counted wrong code says how many more the lockout takes before
+     * a wait starts and before the lock (the next one included), whatever the method or the step
+     * (sign-in, a wrong recovery code, a change's proof), so the client can warn before the wait.
+     */
+    @Test
+    void eachWrongCode_saysHowManyMoreBeforeTheWaitAndTheLock_acrossMethodsAndSteps() {
+        List<APIGatewayV2HTTPResponse> refusals = List.of(
+                verify(app, user.userId(), "code", wrongCode()),
+                verify(app, user.userId(), "recoveryCode", "AAAA-AAAA-AAAA"),
+                Enrollment.disable(app, user.userId(), "code", wrongCode()),
+                verify(app, user.userId(), "code", wrongCode()),
+                verify(app, user.userId(), "code", wrongCode()));
+        for (int i = 0; i < refusals.size(); i++) {
+            APIGatewayV2HTTPResponse refused = refusals.get(i);
+            assertThat(refused.getStatusCode()).as(refused.getBody()).isEqualTo(400);
+            assertThat(Api.body(refused))
+                    .as("failure %d", i + 1)
+                    .containsEntry("type", "urn:twofa:problem:invalid-code")
+                    .containsEntry("attemptsBeforeWait", 4 - i)
+                    .containsEntry("attemptsBeforeLock", 99 - i);
+        }
+        // 1 before: the next wrong code started the wait (0: one runs now), as the 429 then says.
+        APIGatewayV2HTTPResponse waiting = verify(app, user.userId(), "code", wrongCode());
+        assertThat(waiting.getStatusCode()).isEqualTo(429);
+        assertThat(Api.body(waiting)).doesNotContainKeys("attemptsBeforeWait", "attemptsBeforeLock");
+        // A success resets the count, and the figures with it.
+        app.clock.advance(Duration.ofSeconds(1));
+        String next = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
+        assertThat(verify(app, user.userId(), "code", next).getStatusCode()).isEqualTo(200);
+        assertThat(Api.body(verify(app, user.userId(), "code", wrongCode())))
+                .containsEntry("attemptsBeforeWait", 4)
+                .containsEntry("attemptsBeforeLock", 99);
     }
 
     @Test
@@ -102,11 +138,17 @@ class RecoveryAndLockoutIT {
         for (int i = 1; i <= 99; i++) {
             APIGatewayV2HTTPResponse r = verify(app, user.userId(), "code", wrongCode());
             assertThat(r.getStatusCode()).as("attempt " + i).isEqualTo(400);
+            assertThat(Api.body(r))
+                    .as("attempt " + i)
+                    .containsEntry("attemptsBeforeWait", Math.max(0, 5 - i))
+                    .containsEntry("attemptsBeforeLock", 100 - i);
             app.clock.advance(Duration.ofMinutes(15));
         }
         app.clock.advance(Duration.ofSeconds(1));
         APIGatewayV2HTTPResponse hundredth = verify(app, user.userId(), "code", wrongCode());
         assertThat(hundredth.getStatusCode()).as("the wait never exceeds 900 s").isEqualTo(400);
+        // The answer that locks says so: no wrong code is taken any more.
+        assertThat(Api.body(hundredth)).containsEntry("attemptsBeforeLock", 0);
 
         // That was the 100th consecutive failure.
         app.clock.advance(Duration.ofDays(30));

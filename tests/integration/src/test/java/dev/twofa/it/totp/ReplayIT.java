@@ -11,6 +11,8 @@ import dev.twofa.it.support.Race;
 import dev.twofa.it.support.TestApp;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -55,9 +57,15 @@ class ReplayIT {
     void replayBody_isIdenticalToWrongCodeBody() {
         String code = IndependentTotp.code(user.secret(), user.enrollmentStep() + 1);
         verify(app, user.userId(), "code", code);
-        String replayed = verify(app, user.userId(), "code", code).getBody();
-        String wrong = verify(app, user.userId(), "code", code.equals("000000") ? "111111" : "000000")
-                .getBody();
+        Map<String, Object> replayed = Api.body(verify(app, user.userId(), "code", code));
+        Map<String, Object> wrong =
+                Api.body(verify(app, user.userId(), "code", code.equals("000000") ? "111111" : "000000"));
+        // The figures of the lockout follow the count alone (the first and the second failure)...
+        assertThat(replayed).containsEntry("attemptsBeforeWait", 4).containsEntry("attemptsBeforeLock", 99);
+        assertThat(wrong).containsEntry("attemptsBeforeWait", 3).containsEntry("attemptsBeforeLock", 98);
+        // ...and nothing else differs: a replay cannot be told from a wrong code.
+        replayed.keySet().removeAll(Set.of("attemptsBeforeWait", "attemptsBeforeLock"));
+        wrong.keySet().removeAll(Set.of("attemptsBeforeWait", "attemptsBeforeLock"));
         assertThat(replayed).isEqualTo(wrong);
     }
 
