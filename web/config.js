@@ -17,4 +17,9 @@ window.TWOFA_CONFIG = Object.freeze({
 
     // The name shown in the page header.
     productName: "TwoFA",
+
+    // Whom users contact when two-factor authentication is locked after 100 wrong codes (only
+    // support can unlock it), e.g. "support@example.com" or "https://example.com/help", shown as
+    // text. Empty: "your service's support team".
+    supportContact: "",
 });

@@ -1,22 +1,64 @@
 // Error sentences: one clear sentence for each failed call, said where it belongs (the problem's
 // field, else the form's code field, else a message element); a lost session goes to sign-in.
 import { apiBase } from "./api.js";
-import { announce, fieldError, isShown, messageAt } from "./feedback.js";
+import { announce, fieldError, inWords, isShown, messageAt } from "./feedback.js";
 import { endSession } from "./session.js";
-import { state } from "./state.js";
+import { CONFIG, state } from "./state.js";
 
-export function inWords(seconds) {
-    if (seconds === null || seconds === undefined) {
-        return "in a moment";
+/** Whom a locked-out user contacts: config.js's supportContact, else the service's support team. */
+export function supportContact() {
+    const contact = typeof CONFIG.supportContact === "string" ? CONFIG.supportContact.trim() : "";
+    return contact ? `support (${contact})` : "your service's support team";
+}
+
+/** What the lock after 100 wrong codes in a row means, and whom to contact. */
+export function lockedText() {
+    return "Two-factor authentication on this account is locked after 100 wrong codes in a row, to protect it: "
+        + "until support unlocks it, no code, recovery code or text message signs you in or changes a setting. "
+        + `Contact ${supportContact()}: they check it is you, then turn two-factor authentication off so you can `
+        + "sign in and set it up again. If the wrong codes were not yours, someone knows your password: change it.";
+}
+
+/**
+ * What the next wrong codes lead to, from the figures a counted invalid-code carries
+ * (attemptsBeforeWait, attemptsBeforeLock: the next wrong code included), or "" without them.
+ */
+export function attemptsNote(error) {
+    const wait = error.problem.attemptsBeforeWait;
+    const lock = error.problem.attemptsBeforeLock;
+    if (!Number.isInteger(wait) || !Number.isInteger(lock)) {
+        return "";
     }
-    if (seconds <= 1) {
-        return "in 1 second";
+    if (lock <= 0) {
+        return lockedText();
     }
-    if (seconds < 90) {
-        return `in ${seconds} seconds`;
+    if (lock === 1) {
+        return "One more wrong code locks two-factor authentication until support unlocks it.";
     }
-    const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `in ${Math.ceil(seconds / 60)} minutes (at ${at})`;
+    if (lock <= 5) {
+        return `After ${lock} more wrong codes, two-factor authentication locks until support unlocks it.`;
+    }
+    if (wait === 1) {
+        return "One more wrong code and you will have to wait before you can try again.";
+    }
+    if (wait === 0) {
+        return "You now have to wait before you can try again, and each further wrong code makes the wait longer.";
+    }
+    return `After ${wait} more wrong codes in a row you will have to wait before you can try again.`;
+}
+
+/** The words of a wait after wrong codes, the same in the sign-in step and in Confirm it's you. */
+export function waitText(words) {
+    return `Too many wrong codes in a row. You can try again ${words}. Each further wrong code makes the next `
+        + "wait longer; after 100 in a row, two-factor authentication is locked until support unlocks it.";
+}
+
+export const WAIT_OVER_TEXT = "You can try again now. Each further wrong code makes the next wait longer.";
+
+/** True when a counted invalid-code says a wait has started with it (the client then counts it down). */
+export function waitStarted(error) {
+    return error.type === "invalid-code" && error.problem.attemptsBeforeWait === 0
+        && error.problem.attemptsBeforeLock > 0;
 }
 
 /** One clear sentence for a failed call; {@code context} says what the user was doing. */
@@ -24,14 +66,16 @@ export function sentence(error, context) {
     const wait = error.retryAfter;
     const detail = typeof error.problem.detail === "string" ? error.problem.detail : "";
     switch (error.type) {
-        case "invalid-code":
+        case "invalid-code": {
+            let text = "That code is not valid. Enter the current code from your authenticator app; each code works once.";
             if (context === "recovery") {
-                return "That recovery code is not valid or was already used. Check it and try again.";
+                text = "That recovery code is not valid or was already used. Check it and try again.";
+            } else if (context === "sms") {
+                text = "That code is not valid. Use the code from the latest text message; each code works once.";
             }
-            if (context === "sms") {
-                return "That code is not valid. Use the code from the latest text message; each code works once.";
-            }
-            return "That code is not valid. Enter the current code from your authenticator app; each code works once.";
+            const note = attemptsNote(error);
+            return note ? `${text} ${note}` : text;
+        }
         case "invalid-activation-link":
             return "This activation link is not valid any more: it works once and expires after 15 minutes. "
                 + "Go back to Security settings and ask for a new link.";
@@ -40,7 +84,7 @@ export function sentence(error, context) {
                 ? `You can ask for a new code ${inWords(wait)}.`
                 : `Too many attempts. Try again ${inWords(wait)}.`;
         case "factor-locked":
-            return "Too many failed attempts: two-factor sign-in is locked. Contact support to unlock it.";
+            return lockedText();
         case "step-up-required":
             return "Confirm it's you first: this change needs a code from your authenticator app, a recovery code "
                 + "or a sign-in of the last few minutes.";

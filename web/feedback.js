@@ -1,9 +1,25 @@
 // Showing errors and news: next to a field, in a message element, and always read out in the
-// #announcer live region; and the countdown that holds a "send again" button back.
+// #announcer live region; and the one live countdown of a wait the API set, which holds buttons
+// back (the sign-in step, Confirm it's you, and every "send again").
 import { $ } from "./state.js";
 
-/** Error elements counting down to the next allowed send: id -> { timer, button, errorElement }. */
+/** Elements counting down a wait: id -> { timer, buttons, element }. */
 const holds = new Map();
+
+/** A wait in words, the one way every screen says it: "in 12 seconds", "in 3 minutes (at 14:05)". */
+export function inWords(seconds) {
+    if (seconds === null || seconds === undefined) {
+        return "in a moment";
+    }
+    if (seconds <= 1) {
+        return "in 1 second";
+    }
+    if (seconds < 90) {
+        return `in ${seconds} seconds`;
+    }
+    const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `in ${Math.ceil(seconds / 60)} minutes (at ${at})`;
+}
 
 export function announce(text) {
     const region = $("announcer");
@@ -47,24 +63,49 @@ export function messageAt(element, text) {
     announce(text);
 }
 
-/** Keeps a "send again" button unusable for {@code seconds}, counting down next to it. */
-export function holdResend(button, errorElement, seconds, firstText) {
-    release(errorElement.id);
+/**
+ * The live countdown of a wait the API set (its Retry-After, one figure everywhere): each second
+ * {@code element} says {@code textFor(words)} ("in 12 seconds"), and every button in
+ * {@code buttons} is held (aria-disabled: it still takes the focus, and a press says the wait
+ * again) until the wait ends. Then the buttons are released and {@code doneText}, if any, is shown
+ * and announced. Returns the first text, for announcing once.
+ */
+export function countdown(element, buttons, seconds, textFor, doneText = "") {
+    release(element.id);
     const until = Date.now() + Math.max(1, seconds) * 1000;
-    button.setAttribute("aria-disabled", "true");
+    buttons.forEach((button) => button.setAttribute("aria-disabled", "true"));
+    const hold = { timer: null, buttons, element };
     const tick = () => {
         const left = Math.ceil((until - Date.now()) / 1000);
         if (left <= 0) {
-            release(errorElement.id);
+            release(element.id);
+            if (doneText) {
+                element.textContent = doneText;
+                element.hidden = false;
+                announce(doneText);
+            }
             return;
         }
-        errorElement.textContent = left === seconds && firstText ? firstText : `You can ask for a new code in ${left === 1 ? "1 second" : `${left} seconds`}.`;
-        errorElement.hidden = false;
+        element.textContent = textFor(inWords(left));
+        element.hidden = false;
     };
-    holds.set(errorElement.id, { timer: setInterval(tick, 1000), button, errorElement });
+    holds.set(element.id, hold);
     tick();
+    hold.timer = setInterval(tick, 1000);
+    return element.textContent;
 }
 
+/** Keeps a "send again" button unusable until the wait ends, counting down next to it. */
+export function holdResend(button, errorElement, seconds) {
+    return countdown(errorElement, [button], seconds, (words) => `You can ask for a new code ${words}.`);
+}
+
+/** Whether {@code id} is counting down a wait. */
+export function counting(id) {
+    return holds.has(id);
+}
+
+/** Ends the countdown in {@code id} at once (the form closed): the buttons are released, the text goes. */
 export function release(id) {
     const hold = holds.get(id);
     if (!hold) {
@@ -72,9 +113,9 @@ export function release(id) {
     }
     clearInterval(hold.timer);
     holds.delete(id);
-    hold.button.removeAttribute("aria-disabled");
-    hold.errorElement.textContent = "";
-    hold.errorElement.hidden = true;
+    hold.buttons.forEach((button) => button.removeAttribute("aria-disabled"));
+    hold.element.textContent = "";
+    hold.element.hidden = true;
 }
 
 export function held(button) {

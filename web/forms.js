@@ -1,7 +1,7 @@
 // What every form shares: one submit at a time, reading a typed code, and texting a code with its
 // "Resend code" button (the sign-in step, the step-up panel and adding a number all text one).
 import { api } from "./api.js";
-import { sentence, showError } from "./errors.js";
+import { showError } from "./errors.js";
 import { announce, clearErrors, fieldError, held, holdResend, release } from "./feedback.js";
 
 /** Forms (and buttons) whose action is running. */
@@ -32,6 +32,20 @@ export function once(form, action) {
     };
 }
 
+/**
+ * The wait the lockout runs now, in seconds (GET /2fa/status), after a wrong code that started one:
+ * the invalid-code answer says it started, the status says for how long. 0 when none or unknown.
+ */
+export async function currentWait() {
+    try {
+        const status = await api("GET", "/2fa/status");
+        const seconds = status.signIn?.retryAfterSeconds;
+        return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+    } catch {
+        return 0;
+    }
+}
+
 /** A 6-digit code as typed (spaces allowed), or null after showing what is wrong. */
 export function codeFrom(input) {
     const code = input.value.replace(/[\s-]/g, "");
@@ -56,7 +70,10 @@ export async function sendSmsCode(purpose, phoneNumber, { sentElement, codeInput
     const body = phoneNumber === undefined ? { purpose, ...proof } : { purpose, phoneNumber, ...proof };
     const sent = await api("POST", "/2fa/sms/send", body);
     const minutes = Math.max(1, Math.round((sent.expiresInSeconds || 300) / 60));
-    const text = `We sent a code to ${sent.sentTo}. It expires in ${minutes} minutes.`;
+    // A number being turned on is shown as the user typed it, to check it, until it is confirmed; a
+    // number on file only ever masked, as the API gives it.
+    const to = phoneNumber === undefined ? sent.sentTo : phoneNumber;
+    const text = `We sent a code to ${to}. It expires in ${minutes} minutes.`;
     sentElement.textContent = text;
     release(resendError.id);
     resendButton.removeAttribute("aria-disabled");
@@ -84,10 +101,8 @@ export function bindResend(parts, scope, send, onStepUp = null) {
         } catch (error) {
             if (error.type === "step-up-required" && onStepUp) {
                 onStepUp(error);
-            } else if (error.status === 429 || error.type === "too-many-attempts") {
-                const text = sentence(error, "sms-send");
-                holdResend(button, errorElement, error.retryAfter ?? 30, text);
-                announce(text);
+            } else if ((error.status === 429 || error.type === "too-many-attempts") && error.type !== "factor-locked") {
+                announce(holdResend(button, errorElement, error.retryAfter ?? 30));
             } else {
                 showError(scope, error, "sms-send", errorElement);
             }

@@ -11,8 +11,8 @@ import { $ } from "./state.js";
 
 export function bindRecoverySettings() {
     const regenerate = {
-        scope: $("totp-on"),
-        slot: $("totp-on-stepup"),
+        scope: $("recovery-on"),
+        slot: $("recovery-stepup"),
         opener: $("regen-start"),
         confirm: true,
         context: "regenerate",
@@ -32,12 +32,12 @@ export function bindRecoverySettings() {
             closeStepUp(false);
             await refreshStatus();
             messageAt($("regen-error"), sentence(error, "regenerate"));
-            $("totp-title").focus();
+            $("recovery-title").focus();
             return true;
         },
     };
     $("regen-start").addEventListener("click", () => {
-        clearErrors($("totp-card"));
+        clearErrors($("recovery-card"));
         changeWithProof(regenerate);
     });
 }

@@ -2,7 +2,7 @@
 // each card offers are in settings-totp.js, settings-recovery.js and settings-sms.js, the proof
 // they ask for in stepup.js, the activity list in activity.js.
 import { api } from "./api.js";
-import { showError } from "./errors.js";
+import { lockedText, showError, supportContact } from "./errors.js";
 import { announce, clearErrors, isShown } from "./feedback.js";
 import { loadActivity } from "./activity.js";
 import { askingFor, closeStepUp } from "./stepup.js";
@@ -72,8 +72,10 @@ function renderStatus() {
     setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
     $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
     $("sum-signin").textContent = signIn.locked
-        ? "Locked after too many wrong codes: contact support"
+        ? `Locked after 100 wrong codes in a row: contact ${supportContact()}`
         : signIn.retryAfterSeconds > 0 ? `Paused for ${signIn.retryAfterSeconds} seconds after wrong codes` : "Ready";
+    $("locked-note").textContent = signIn.locked ? lockedText() : "";
+    $("locked-note").hidden = !signIn.locked;
     const methods = [totp.enabled ? "authenticator app" : null, sms.enabled ? "text message" : null].filter(Boolean);
     $("status-line").textContent = methods.length
         ? `On: ${methods.join(" and ")}.`
@@ -87,7 +89,13 @@ function renderStatus() {
     $("totp-off-text").textContent = totp.pending === "awaiting_confirmation"
         ? "Setup was started but not finished. Send a new link to start again."
         : "Protect your account with a code from an authenticator app at each sign-in. We will email you a link to set it up.";
-    $("totp-recovery-left").textContent = String(status.recoveryCodesRemaining);
+    // Recovery codes, their own row: how many are left, and the way to a new set.
+    const left = Number(status.recoveryCodesRemaining) || 0;
+    $("recovery-off").hidden = totp.enabled;
+    $("recovery-on").hidden = !totp.enabled;
+    $("recovery-left").textContent = String(left);
+    $("recovery-low").hidden = !totp.enabled || left > 2;
+    setBadge($("recovery-badge"), totp.enabled ? `${left} left` : "None", totp.enabled ? (left > 2 ? "on" : "pending") : "");
 
     $("sms-off").hidden = sms.enabled;
     $("sms-on").hidden = !sms.enabled;

@@ -14,9 +14,9 @@
 // {@code scope}, {@code slot}, {@code errorElement}, {@code context}, {@code title}, {@code about},
 // {@code action}, {@code danger}, {@code smsPurpose} say where and how it shows.
 import { api } from "./api.js";
-import { sentence, showError } from "./errors.js";
-import { announce, clearErrors, held, holdResend, release } from "./feedback.js";
-import { bindResend, codeFrom, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
+import { lockedText, showError, WAIT_OVER_TEXT, waitStarted, waitText } from "./errors.js";
+import { announce, clearErrors, countdown, counting, held, holdResend, release } from "./feedback.js";
+import { bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
 import { forgetSignIn, freshSignIn } from "./session.js";
 import { $, state } from "./state.js";
 
@@ -149,8 +149,46 @@ async function refused(change, error, via) {
         showError(change.scope, error, change.context, change.errorElement);
         return;
     }
+    if (await waitOrLock(error, change)) {
+        return;
+    }
     const nextToProof = PROOF_PROBLEMS.has(error.type) && WAY_FIELDS[via] && error.field !== "phoneNumber";
     showError(form, error, WAY_CONTEXTS[via] || change.context, nextToProof ? undefined : $("stepup-error"));
+    if (waitStarted(error)) {
+        const seconds = await currentWait();
+        if (seconds > 0 && current?.change === change) {
+            startWait(seconds, change);
+        }
+    }
+}
+
+/**
+ * A wait or the lock, said in the panel as the sign-in step says it: the same live countdown, with
+ * Continue held until it ends; the lock with what it means and whom to contact. True when it was one.
+ */
+async function waitOrLock(error, change) {
+    const form = $("stepup-form");
+    if (error.type === "factor-locked" || (error.type === "invalid-code" && error.problem.attemptsBeforeLock === 0)) {
+        release("stepup-wait");
+        clearErrors(form);
+        $("stepup-wait").textContent = lockedText();
+        $("stepup-wait").hidden = false;
+        announce(lockedText());
+        return true;
+    }
+    if (error.status === 429 && error.retryAfter > 0) {
+        clearErrors(form);
+        startWait(error.retryAfter, change);
+        return true;
+    }
+    return false;
+}
+
+function startWait(seconds, change) {
+    // Sending a text message is limited too: then the wait is for the next code, not after wrong ones.
+    const sending = change.context === "sms-send";
+    const text = sending ? (words) => `You can ask for a new code ${words}.` : waitText;
+    announce(countdown($("stepup-wait"), [$("stepup-submit")], seconds, text, sending ? "" : WAIT_OVER_TEXT));
 }
 
 /** Shows the panel in the change's slot: with the recent sign-in as the proof, or the ways to give one. */
@@ -228,6 +266,8 @@ export function closeStepUp(moveFocus) {
     form.hidden = true;
     release("stepup-sms-send-error");
     release("stepup-sms-resend-error");
+    release("stepup-wait");
+    $("stepup-wait").hidden = true;
     form.reset();
     clearErrors(form);
     current = null;
@@ -251,6 +291,10 @@ async function submitStepUp(smsParts) {
         return;
     }
     const form = $("stepup-form");
+    if (counting("stepup-wait")) {
+        announce($("stepup-wait").textContent);
+        return;
+    }
     clearErrors(form);
     const change = stepUp.change;
     if (stepUp.signIn) {
@@ -289,7 +333,9 @@ async function submitStepUp(smsParts) {
         try {
             signedIn = await api("POST", "/2fa/sms/confirm", { purpose: "login", code });
         } catch (error) {
-            showError(form, error, "sms");
+            if (!(await waitOrLock(error, change))) {
+                showError(form, error, "sms");
+            }
             return;
         }
         if (current === stepUp) {
@@ -317,10 +363,8 @@ async function sendStepUpSms(smsParts) {
         smsParts.codeInput.focus();
         announce(text);
     } catch (error) {
-        if (error.status === 429) {
-            const text = sentence(error, "sms-send");
-            holdResend(button, errorElement, error.retryAfter ?? 30, text);
-            announce(text);
+        if (error.status === 429 && error.type !== "factor-locked") {
+            announce(holdResend(button, errorElement, error.retryAfter ?? 30));
         } else {
             showError($("stepup-form"), error, "sms-send", errorElement);
         }

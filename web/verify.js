@@ -2,9 +2,9 @@
 // by text message), and what the step answers; a remembered device (devices.js) goes first.
 import { api } from "./api.js";
 import { deviceStep, offerToRemember } from "./devices.js";
-import { showError } from "./errors.js";
-import { announce, clearErrors } from "./feedback.js";
-import { bindResend, codeFrom, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
+import { lockedText, showError, WAIT_OVER_TEXT, waitStarted, waitText } from "./errors.js";
+import { announce, clearErrors, countdown, counting, holdResend, release } from "./feedback.js";
+import { bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
 import { rememberSignIn } from "./session.js";
 import { $ } from "./state.js";
 
@@ -12,11 +12,6 @@ const METHOD_PARTS = { totp: "verify-totp-form", recovery: "verify-recovery-form
 
 /** { methods, phone }: what this account can verify with, from the last status. */
 let verify = null;
-/** The live countdown of a wait after wrong codes: { timer }. */
-let waiting = null;
-
-const LOCKED_TEXT = "Two-factor sign-in is locked after 100 wrong codes in a row, to protect your account. "
-    + "Contact support to unlock it: until then no code, recovery code or text message signs you in.";
 
 function verifyButtons() {
     return [...$("verify-methods").querySelectorAll("button[type=submit]")];
@@ -27,58 +22,52 @@ function verifyButtons() {
  * every Verify button held until it ends. The wait grows with each further wrong code.
  */
 function startWait(seconds) {
-    stopWait();
-    const until = Date.now() + Math.max(1, seconds) * 1000;
-    const wait = $("verify-wait");
-    verifyButtons().forEach((button) => button.setAttribute("aria-disabled", "true"));
-    const tick = () => {
-        const left = Math.ceil((until - Date.now()) / 1000);
-        if (left <= 0) {
-            stopWait();
-            wait.textContent = "You can try again now. Each further wrong code makes the next wait longer.";
-            announce(wait.textContent);
-            return;
-        }
-        wait.textContent = `Too many wrong codes in a row. You can try again in ${left === 1 ? "1 second" : `${left} seconds`}. `
-            + "Each further wrong code makes the next wait longer; after 100 in a row, sign-in is locked until "
-            + "support unlocks it.";
-        wait.hidden = false;
-    };
-    waiting = { timer: setInterval(tick, 1000) };
-    tick();
-    announce(wait.textContent);
+    announce(countdown($("verify-wait"), verifyButtons(), seconds, waitText, WAIT_OVER_TEXT));
 }
 
 function stopWait() {
-    if (waiting) {
-        clearInterval(waiting.timer);
-        waiting = null;
-    }
-    verifyButtons().forEach((button) => button.removeAttribute("aria-disabled"));
+    release("verify-wait");
 }
 
-/** A refused code: a wait or a lock is said once, in the banner; anything else next to the field. */
-function refused(form, error, context) {
+function showLocked() {
+    stopWait();
+    $("verify-wait").textContent = lockedText();
+    $("verify-wait").hidden = false;
+    announce(lockedText());
+}
+
+/**
+ * A refused code: a wait or a lock is said once, in the banner; anything else next to the field,
+ * with what the next wrong codes lead to (a wait, the lock). The wrong code that starts a wait
+ * starts its countdown at once.
+ */
+async function refused(form, error, context) {
     if (error.type === "too-many-attempts" && error.retryAfter > 0) {
         clearErrors(form);
         startWait(error.retryAfter);
         return;
     }
-    if (error.type === "factor-locked") {
-        stopWait();
+    if (error.type === "factor-locked" || (error.type === "invalid-code" && error.problem.attemptsBeforeLock === 0)) {
         clearErrors(form);
-        $("verify-wait").textContent = LOCKED_TEXT;
-        $("verify-wait").hidden = false;
-        announce(LOCKED_TEXT);
+        showLocked();
         return;
     }
     showError(form, error, context);
-    if (error.type === "invalid-code") {
-        const hint = $(`${form.querySelector("[data-primary]")?.id}-error`);
-        if (hint && !hint.hidden) {
-            hint.textContent += " After 5 wrong codes in a row you will have to wait before trying again.";
+    if (waitStarted(error)) {
+        const seconds = await currentWait();
+        if (seconds > 0) {
+            startWait(seconds);
         }
     }
+}
+
+/** While a wait runs, a press of Verify says it again instead of sending. */
+function waiting() {
+    if (counting("verify-wait")) {
+        announce($("verify-wait").textContent);
+        return true;
+    }
+    return false;
 }
 
 export async function enterVerify() {
@@ -109,7 +98,7 @@ export async function enterVerify() {
     const wait = $("verify-wait");
     stopWait();
     if (status.signIn?.locked) {
-        wait.textContent = LOCKED_TEXT;
+        wait.textContent = lockedText();
         wait.hidden = false;
     } else if (status.signIn?.retryAfterSeconds > 0) {
         startWait(status.signIn.retryAfterSeconds);
@@ -184,8 +173,7 @@ export function bindVerify() {
     const totpForm = $("verify-totp-form");
     totpForm.addEventListener("submit", once(totpForm, async () => {
         clearErrors(totpForm);
-        if (waiting) {
-            announce($("verify-wait").textContent);
+        if (waiting()) {
             return;
         }
         const input = $("verify-code");
@@ -198,15 +186,14 @@ export function bindVerify() {
             input.value = "";
             await verified("totp", answer);
         } catch (error) {
-            refused(totpForm, error, "totp");
+            await refused(totpForm, error, "totp");
         }
     }));
 
     const recoveryForm = $("verify-recovery-form");
     recoveryForm.addEventListener("submit", once(recoveryForm, async () => {
         clearErrors(recoveryForm);
-        if (waiting) {
-            announce($("verify-wait").textContent);
+        if (waiting()) {
             return;
         }
         const input = $("verify-recovery");
@@ -219,7 +206,7 @@ export function bindVerify() {
             input.value = "";
             await verified("recovery", answer);
         } catch (error) {
-            refused(recoveryForm, error, "recovery");
+            await refused(recoveryForm, error, "recovery");
         }
     }));
 
@@ -231,6 +218,10 @@ export function bindVerify() {
     };
     const sendForm = $("verify-sms-send-form");
     sendForm.addEventListener("submit", once(sendForm, async () => {
+        if (counting("verify-sms-send-error")) {
+            announce($("verify-sms-send-error").textContent);
+            return;
+        }
         clearErrors(sendForm);
         try {
             const text = await sendSmsCode("login", undefined, smsParts);
@@ -239,14 +230,18 @@ export function bindVerify() {
             smsParts.codeInput.focus();
             announce(text);
         } catch (error) {
-            showError(sendForm, error, "sms-send", $("verify-sms-send-error"));
+            if (error.status === 429 && error.type !== "factor-locked") {
+                announce(holdResend(sendForm.querySelector("button[type=submit]"), $("verify-sms-send-error"),
+                    error.retryAfter ?? 30));
+            } else {
+                showError(sendForm, error, "sms-send", $("verify-sms-send-error"));
+            }
         }
     }));
     const smsForm = $("verify-sms-form");
     smsForm.addEventListener("submit", once(smsForm, async () => {
         clearErrors(smsForm);
-        if (waiting) {
-            announce($("verify-wait").textContent);
+        if (waiting()) {
             return;
         }
         const code = codeFrom(smsParts.codeInput);
@@ -258,7 +253,7 @@ export function bindVerify() {
             smsParts.codeInput.value = "";
             await verified("sms", answer);
         } catch (error) {
-            refused(smsForm, error, "sms");
+            await refused(smsForm, error, "sms");
         }
     }));
     bindResend(smsParts, smsForm, () => sendSmsCode("login", undefined, smsParts));

@@ -6,16 +6,21 @@ import dev.twofa.localrun.LocalRunFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -124,31 +129,19 @@ class BrowserSecurityPageE2EIT {
 
         devSignIn(user);
         browser.visible("#verify-totp-form");
-        browser.typeAndEnter("#verify-code", Rfc6238.wrongCode(secret));
-        browser.awaitText("#verify-code-error", "After 5 wrong codes in a row you will have to wait");
-        for (int i = 0;
-                i < 6 && !browser.driver().findElement(By.id("verify-wait")).isDisplayed();
-                i++) {
-            browser.typeAndEnter("#verify-code", Rfc6238.wrongCode(secret));
-            browser.await()
-                    .until(d -> !browser.textOf("#verify-code-error").isEmpty()
-                            || d.findElement(By.id("verify-wait")).isDisplayed());
-        }
-        browser.awaitText("#verify-wait", "You can try again in");
-        String first = browser.textOf("#verify-wait");
-        assertThat(first).contains("after 100 in a row, sign-in is locked");
-        assertThat(browser.driver()
-                        .findElement(By.cssSelector("#verify-totp-form button[type=submit]"))
-                        .getAttribute("aria-disabled"))
-                .isEqualTo("true");
+        // Each wrong code says what the next ones lead to; the one before the wait warns of it.
+        warnedOfTheWait("#verify-code", "#verify-code-error", secret);
+        browser.screenshot("sign-in-one-more-wrong-code");
+        String first = waitLongEnough("#verify-code", "#verify-totp-form button[type=submit]", "#verify-wait", secret);
+        assertThat(first).contains("after 100 in a row, two-factor authentication is locked");
         assertThat(browser.textOf("#verify-code-error"))
                 .as("one figure, in the banner only")
-                .isEmpty();
+                .doesNotContain("seconds");
         // Live: the figure counts down to "now", and then the button is released.
         browser.await().withMessage("the countdown to move").until(d -> !browser.textOf("#verify-wait")
                 .equals(first));
         browser.screenshot("sign-in-wait-countdown");
-        browser.await().withTimeout(java.time.Duration.ofMinutes(2)).until(d -> browser.textOf("#verify-wait")
+        browser.await().withTimeout(Duration.ofMinutes(2)).until(d -> browser.textOf("#verify-wait")
                 .startsWith("You can try again now"));
         assertThat(browser.driver()
                         .findElement(By.cssSelector("#verify-totp-form button[type=submit]"))
@@ -189,6 +182,190 @@ class BrowserSecurityPageE2EIT {
         browser.awaitText("#verify-sms-sent", "We sent a code to");
         assertThat(client.smsCount(phone)).isEqualTo(before + 2);
         assertThat(browser.textOf("#verify-sms-send-error")).isEmpty();
+    }
+
+    @Test
+    void recoveryCodesHaveTheirOwnRow_escapeClosesEachForm_backAsksBeforeUnsavedCodesGo_printCallsThePrinter()
+            throws Exception {
+        browser.reset(base);
+        User user = User.fresh("codes");
+        Enrolled enrolled = enableTotpOverApi(user);
+        devSignIn(user);
+        browser.visible("#verify-totp-form");
+        browser.click("a[data-nav=settings]");
+        browser.awaitText("#status-line", "On: authenticator app");
+
+        // Their own row: how many are left, and the way to a new set.
+        assertThat(browser.visible("#recovery-card h2").getText()).isEqualTo("Recovery codes");
+        browser.awaitText("#recovery-count", "10 of 10 left");
+        assertThat(browser.textOf("#recovery-badge")).isEqualTo("10 left");
+        assertThat(browser.visible("#recovery-card #regen-start").getText()).isEqualTo("Get new recovery codes");
+        assertThat(browser.textOf("#totp-card")).doesNotContain("Get new recovery codes");
+
+        // Escape closes each form, and the focus goes back to the button that opened it.
+        browser.click("#regen-start");
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+        assertThat(displayed("#recovery-stepup #stepup-form")).isTrue();
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#stepup-form");
+        assertThat(browser.focusedId()).isEqualTo("regen-start");
+        assertThat(browser.visible("#regen-start").getDomAttribute("aria-expanded"))
+                .isEqualTo("false");
+        browser.click("#totp-disable-start");
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#stepup-form");
+        assertThat(browser.focusedId()).isEqualTo("totp-disable-start");
+        assertThat(browser.textOf("#totp-badge")).as("nothing was turned off").isEqualTo("On");
+
+        // New codes, then Print: the page's window.print is a stub here that records the call.
+        browser.click("#regen-start");
+        browser.typeAndEnter("#stepup-code", nextCode(enrolled));
+        browser.visible("#recovery-card #activate-codes #recovery-codes li");
+        browser.script("window.__prints = [];"
+                + " window.print = () => window.__prints.push(document.body.classList.contains('print-codes'));");
+        browser.click("#codes-print");
+        assertThat(browser.script("return window.__prints"))
+                .as("one print, of the codes only")
+                .isEqualTo(List.of(true));
+        browser.awaitText("#codes-status", "Sent to the printer dialog");
+        assertThat(browser.script("return document.body.classList.contains('print-codes')"))
+                .isEqualTo(false);
+
+        // Back while the codes are unsaved asks first; "no" keeps them on screen.
+        browser.script("setTimeout(() => history.back(), 0);");
+        browser.await().until(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(browser.visible("#recovery-codes li").isDisplayed()).isTrue();
+        browser.await().until(d -> browser.currentUrl().endsWith("#settings"));
+        assertThat(displayed("#view-settings")).isTrue();
+        // "Yes": the codes are gone for good, and the page no longer asks before unloading.
+        browser.script("setTimeout(() => history.back(), 0);");
+        browser.await().until(ExpectedConditions.alertIsPresent()).accept();
+        browser.await().until(d -> browser.driver()
+                .findElements(By.cssSelector("#recovery-codes li"))
+                .isEmpty());
+        assertThat(browser.script("const e = new Event('beforeunload', {cancelable: true});"
+                        + " window.dispatchEvent(e); return e.defaultPrevented;"))
+                .isEqualTo(false);
+    }
+
+    @Test
+    void theTypedNumberShowsUntilConfirmed_thenMasked_andEverySmsResendCountsDownWithItsButtonHeld() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("phone");
+        String digits = String.format("%06d", (int) (Math.random() * 1_000_000));
+        String phone = "+4520" + digits;
+        String typed = "+45 20 " + digits.substring(0, 2) + " " + digits.substring(2, 4) + " " + digits.substring(4);
+        devSignIn(user);
+        browser.open(base + "/#settings");
+        int before = client.smsCount(phone);
+        browser.typeAndEnter("#sms-phone", typed);
+        String code = client.awaitSmsCode(phone, before);
+        // The number as typed, to check it, until it is confirmed.
+        browser.awaitText("#sms-enable-sent", "We sent a code to " + typed + ".");
+
+        // "Resend code" at once: the send interval holds it, counting down live.
+        browser.click("#sms-enable-resend");
+        assertHeldCountingDown("#sms-enable-resend", "#sms-enable-resend-error", "You can ask for a new code in");
+
+        browser.typeAndEnter("#sms-enable-code", code);
+        browser.awaitText("#settings-success", "Text message (SMS) is on");
+        // Once on, masked everywhere.
+        String shown = browser.visible("#sms-number").getText();
+        assertThat(shown).contains("•").doesNotContain(digits);
+        assertThat(browser.textOf("#view-settings")).doesNotContain(typed).doesNotContain(digits);
+
+        // Turn off: Escape closes Confirm it's you (focus back on Turn off).
+        browser.click("#sms-disable-start");
+        browser.await().until(d -> "stepup-sms-send".equals(browser.focusedId()));
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#stepup-form");
+        assertThat(browser.focusedId()).isEqualTo("sms-disable-start");
+        // The code to turn it off is texted, and "Resend code" at once counts down with the button held.
+        browser.click("#sms-disable-start");
+        browser.click("#stepup-sms-send");
+        browser.visible("#stepup-sms-code");
+        browser.click("#stepup-sms-resend");
+        assertHeldCountingDown("#stepup-sms-resend", "#stepup-sms-resend-error", "You can ask for a new code in");
+        browser.screenshot("settings-step-up-sms-countdown");
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#stepup-form");
+
+        // Escape also closes the texted-code step of adding a number: back to the number field.
+        browser.reset(base);
+        User other = User.fresh("phone-esc");
+        String otherPhone = "+4520" + String.format("%06d", (int) (Math.random() * 1_000_000));
+        devSignIn(other);
+        browser.open(base + "/#settings");
+        int sent = client.smsCount(otherPhone);
+        browser.typeAndEnter("#sms-phone", otherPhone);
+        client.awaitSmsCode(otherPhone, sent);
+        browser.await().until(d -> "sms-enable-code".equals(browser.focusedId()));
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#sms-enable-confirm-form");
+        assertThat(browser.focusedId()).isEqualTo("sms-phone");
+    }
+
+    @Test
+    void confirmItsYou_warnsBeforeTheWait_thenCountsItDownLive_withContinueHeld_asTheSignInStepDoes() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("stepup-wait");
+        Enrolled enrolled = enableTotpOverApi(user);
+        devSignIn(user);
+        browser.visible("#verify-totp-form");
+        browser.click("a[data-nav=settings]");
+        browser.click("#regen-start");
+        browser.await().until(d -> "stepup-code".equals(browser.focusedId()));
+
+        // Each wrong code says how many more before the wait: 4, 3, 2, then "one more".
+        browser.typeAndEnter("#stepup-code", Rfc6238.wrongCode(enrolled.secret()));
+        browser.awaitText("#stepup-code-error", "After 4 more wrong codes in a row you will have to wait");
+        warnedOfTheWait("#stepup-code", "#stepup-code-error", enrolled.secret());
+        // Each further wrong code starts a longer wait (1, 2, 4, 8 s): until one long enough to watch.
+        String first = waitLongEnough("#stepup-code", "#stepup-submit", "#stepup-wait", enrolled.secret());
+        assertThat(first).contains("Too many wrong codes in a row. You can try again in", "after 100 in a row");
+        browser.await().withMessage("the countdown to move").until(d -> !browser.textOf("#stepup-wait")
+                .equals(first));
+        // A press while held sends nothing: it says the wait again.
+        String requests = "return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/2fa/recovery-codes/regenerate')).length";
+        Object sent = browser.script(requests);
+        browser.script("document.getElementById('announcer').textContent = '';");
+        browser.driver().findElement(By.id("stepup-code")).sendKeys(Keys.ENTER);
+        browser.awaitAnnounced("You can try again in");
+        assertThat(browser.script(requests)).as("requests sent while held").isEqualTo(sent);
+        browser.screenshot("settings-step-up-wait-countdown");
+        browser.await().withTimeout(Duration.ofSeconds(30)).until(d -> browser.textOf("#stepup-wait")
+                .startsWith("You can try again now"));
+        assertThat(browser.driver().findElement(By.id("stepup-submit")).getDomAttribute("aria-disabled"))
+                .isNull();
+        // Escape closes the panel and its countdown with it.
+        browser.click("#stepup-code");
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#stepup-form");
+    }
+
+    @Test
+    void aLock_saysWhatItMeansAndWhomToContact() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("locked");
+        Enrolled enrolled = enableTotpOverApi(user);
+        devSignIn(user);
+        browser.visible("#verify-totp-form");
+        // 100 wrong codes take hours of waits: the page is given the API's answer to the 100th instead.
+        browser.script("const real = window.fetch; window.fetch = (url, init) => String(url).endsWith('/2fa/verify')"
+                + " ? Promise.resolve(new Response(JSON.stringify({type: 'urn:twofa:problem:factor-locked',"
+                + " title: 'Locked', status: 429, detail: 'Locked.'}), {status: 429,"
+                + " headers: {'Content-Type': 'application/problem+json'}})) : real(url, init);");
+        browser.typeAndEnter("#verify-code", Rfc6238.wrongCode(enrolled.secret()));
+        browser.awaitText("#verify-wait", "locked after 100 wrong codes in a row");
+        assertThat(browser.textOf("#verify-wait"))
+                .contains(
+                        "no code, recovery code or text message signs you in",
+                        "Contact your service's support team",
+                        "set it up again",
+                        "change it");
+        assertThat(browser.textOf("#verify-code-error")).isEmpty();
     }
 
     @Test
@@ -288,6 +465,88 @@ class BrowserSecurityPageE2EIT {
         return (List<Map<String, Object>>) found;
     }
 
+    private record Enrolled(String secret, long step, List<String> codes) {}
+
+    private static Enrolled enableTotpOverApi(User user) throws Exception {
+        String token = client.devToken(user.sub(), user.email());
+        client.post("/2fa/totp/enable", token, null);
+        String link = client.activationLink(user.email());
+        String activationToken = link.substring(link.indexOf("#token=") + "#token=".length());
+        String secret = (String) client.post("/2fa/totp/activate", token, Map.of("token", activationToken))
+                .get("secret");
+        long step = Rfc6238.stepWithTimeToSpare();
+        @SuppressWarnings("unchecked")
+        List<String> codes =
+                (List<String>) client.post("/2fa/totp/confirm", token, Map.of("code", Rfc6238.totp(secret, step)))
+                        .get("recoveryCodes");
+        return new Enrolled(secret, step, codes);
+    }
+
+    /** A code the server takes now: newer than the step spent at enrollment (RFC 6238 §5.2). */
+    private static String nextCode(Enrolled enrolled) throws Exception {
+        return Rfc6238.totp(enrolled.secret(), Math.max(enrolled.step() + 1, Rfc6238.currentStep()));
+    }
+
+    /** The button is held (aria-disabled) while the text beside it counts down, live. */
+    private static void assertHeldCountingDown(String button, String text, String prefix) {
+        browser.awaitText(text, prefix);
+        assertThat(browser.driver().findElement(By.cssSelector(button)).getDomAttribute("aria-disabled"))
+                .as(button + " held")
+                .isEqualTo("true");
+        String first = browser.textOf(text);
+        browser.await()
+                .withMessage(() -> text + " to count down from \"" + first + "\"")
+                .until(d -> !browser.textOf(text).equals(first));
+        assertThat(browser.textOf(text)).startsWith(prefix);
+    }
+
+    /**
+     * Wrong codes, each once the last wait is over, until one starts a wait of at least 4 s (the
+     * waits double from 1 s): returns the countdown's first text, {@code submit} held.
+     */
+    private static String waitLongEnough(String input, String submit, String wait, String secret) throws Exception {
+        Pattern seconds = Pattern.compile("in (\\d+) seconds");
+        for (int attempt = 0; attempt < 8; attempt++) {
+            browser.await()
+                    .withTimeout(Duration.ofSeconds(20))
+                    .until(d -> d.findElement(By.cssSelector(submit)).getDomAttribute("aria-disabled") == null);
+            browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+            try {
+                browser.await().withTimeout(Duration.ofSeconds(5)).until(d -> browser.textOf(wait)
+                        .startsWith("Too many wrong codes"));
+            } catch (TimeoutException e) {
+                continue;
+            }
+            String text = browser.textOf(wait);
+            Matcher matcher = seconds.matcher(text);
+            if (matcher.find() && Integer.parseInt(matcher.group(1)) >= 4) {
+                assertThat(browser.driver().findElement(By.cssSelector(submit)).getDomAttribute("aria-disabled"))
+                        .as(submit + " held")
+                        .isEqualTo("true");
+                return text;
+            }
+        }
+        throw new AssertionError("no wait of 4 s or more after wrong codes");
+    }
+
+    /**
+     * Wrong codes until the answer warns that the next one starts a wait: each says how many more
+     * are left before it ("After 3 more wrong codes in a row…").
+     */
+    private static void warnedOfTheWait(String input, String error, String secret) throws Exception {
+        browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+        browser.awaitText(error, "more wrong codes in a row you will have to wait before you can try again");
+        for (int i = 0; i < 4 && !browser.textOf(error).contains("One more wrong code"); i++) {
+            String before = browser.textOf(error);
+            browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+            browser.await()
+                    .until(d -> !browser.textOf(error).isEmpty()
+                            && !browser.textOf(error).equals(before));
+        }
+        assertThat(browser.textOf(error))
+                .contains("One more wrong code and you will have to wait before you can try again.");
+    }
+
     private static void devSignIn(User user) {
         browser.visible("#dev-sub");
         browser.type("#dev-sub", user.sub());
@@ -296,7 +555,6 @@ class BrowserSecurityPageE2EIT {
         browser.await().until(d -> !d.findElement(By.id("view-signin")).isDisplayed());
     }
 
-    @SuppressWarnings("unused")
     private static boolean displayed(String css) {
         return browser.driver().findElements(By.cssSelector(css)).stream().anyMatch(WebElement::isDisplayed);
     }
