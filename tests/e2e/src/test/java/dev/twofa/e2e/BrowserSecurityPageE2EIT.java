@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -159,7 +160,7 @@ class BrowserSecurityPageE2EIT {
     void smsRightAfterEnabling_textsTheFirstSignInCodeAtOnce() throws Exception {
         browser.reset(base);
         User user = User.fresh("sms");
-        String phone = "+4520" + String.format("%06d", (int) (Math.random() * 1_000_000));
+        String phone = "+4520" + mobileDigits();
         devSignIn(user);
         browser.open(base + "/#settings");
         browser.visible("#sms-phone");
@@ -190,15 +191,32 @@ class BrowserSecurityPageE2EIT {
         browser.reset(base);
         User user = User.fresh("codes");
         Enrolled enrolled = enableTotpOverApi(user);
+        // Text messages too, added over the API with one of the recovery codes as the proof.
+        String token = client.devToken(user.sub(), user.email());
+        String phone = "+4520" + mobileDigits();
+        int before = client.smsCount(phone);
+        client.post(
+                "/2fa/sms/send",
+                token,
+                Map.of(
+                        "purpose",
+                        "enable",
+                        "phoneNumber",
+                        phone,
+                        "recoveryCode",
+                        enrolled.codes().get(0)));
+        client.post("/2fa/sms/confirm", token, Map.of("purpose", "enable", "code", client.awaitSmsCode(phone, before)));
         devSignIn(user);
         browser.visible("#verify-totp-form");
         browser.click("a[data-nav=settings]");
-        browser.awaitText("#status-line", "On: authenticator app");
+        browser.awaitText("#status-line", "On: authenticator app and text message.");
 
         // Their own row: how many are left, and the way to a new set.
         assertThat(browser.visible("#recovery-card h2").getText()).isEqualTo("Recovery codes");
-        browser.awaitText("#recovery-count", "10 of 10 left");
-        assertThat(browser.textOf("#recovery-badge")).isEqualTo("10 left");
+        browser.awaitText("#recovery-count", "9 of 10 left");
+        assertThat(browser.textOf("#recovery-badge")).isEqualTo("9 left");
+        browser.visible("#activity-list li");
+        browser.screenshot("settings-security-app-and-sms");
         assertThat(browser.visible("#recovery-card #regen-start").getText()).isEqualTo("Get new recovery codes");
         assertThat(browser.textOf("#totp-card")).doesNotContain("Get new recovery codes");
 
@@ -253,7 +271,7 @@ class BrowserSecurityPageE2EIT {
     void theTypedNumberShowsUntilConfirmed_thenMasked_andEverySmsResendCountsDownWithItsButtonHeld() throws Exception {
         browser.reset(base);
         User user = User.fresh("phone");
-        String digits = String.format("%06d", (int) (Math.random() * 1_000_000));
+        String digits = mobileDigits();
         String phone = "+4520" + digits;
         String typed = "+45 20 " + digits.substring(0, 2) + " " + digits.substring(2, 4) + " " + digits.substring(4);
         devSignIn(user);
@@ -294,7 +312,7 @@ class BrowserSecurityPageE2EIT {
         // Escape also closes the texted-code step of adding a number: back to the number field.
         browser.reset(base);
         User other = User.fresh("phone-esc");
-        String otherPhone = "+4520" + String.format("%06d", (int) (Math.random() * 1_000_000));
+        String otherPhone = "+4520" + mobileDigits();
         devSignIn(other);
         browser.open(base + "/#settings");
         int sent = client.smsCount(otherPhone);
@@ -379,6 +397,12 @@ class BrowserSecurityPageE2EIT {
         browser.open(base + "/#settings");
         browser.visible("#sms-phone");
         results.put("settings (nothing on)", axe());
+        String phone = "+4520" + mobileDigits();
+        int sent = client.smsCount(phone);
+        browser.typeAndEnter("#sms-phone", phone);
+        client.awaitSmsCode(phone, sent);
+        browser.visible("#sms-enable-code");
+        results.put("settings: text message code step", axe());
 
         String token = client.devToken(user.sub(), user.email());
         client.post("/2fa/totp/enable", token, null);
@@ -401,6 +425,12 @@ class BrowserSecurityPageE2EIT {
         browser.click("#regen-start");
         browser.visible("#stepup-form");
         results.put("settings: Confirm it's you", axe());
+        browser.typeAndEnter("#stepup-code", Rfc6238.totp(secret, Rfc6238.currentStep() + 1));
+        browser.visible("#recovery-card #recovery-codes li");
+        results.put("settings: new recovery codes", axe());
+        browser.click("#codes-saved");
+        browser.click("#codes-form button[type=submit]");
+        browser.awaitHidden("#activate-codes");
 
         browser.open(base + "/#verify");
         browser.visible("#verify-totp-form");
@@ -545,6 +575,15 @@ class BrowserSecurityPageE2EIT {
         }
         assertThat(browser.textOf(error))
                 .contains("One more wrong code and you will have to wait before you can try again.");
+    }
+
+    /**
+     * Six digits that make a valid Danish mobile number after +45 20 (libphonenumber refuses some
+     * ranges, e.g. +45 20 00…), unlikely to repeat within a run.
+     */
+    private static String mobileDigits() {
+        return ThreadLocalRandom.current().nextInt(10, 100) + "34"
+                + ThreadLocalRandom.current().nextInt(10, 100);
     }
 
     private static void devSignIn(User user) {
