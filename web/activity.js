@@ -24,7 +24,7 @@ const EVENT_LABELS = {
     totp_activated: "Authenticator app setup link opened",
     totp_enabled: "Authenticator app turned on",
     totp_disabled: "Authenticator app turned off",
-    sms_sent: "Text message code sent",
+    sms_sent: "Text message (SMS) code sent",
     sms_enabled: "Text message (SMS) turned on",
     sms_disabled: "Text message (SMS) turned off",
     sms_send_failed: "A text message could not be sent",
