@@ -59,10 +59,17 @@ class ArrowsTest {
                 "dev.twofa.app");
         ALLOWED.put("dev.twofa.http", adapters);
         ALLOWED.put("dev.twofa.envelope", adapters);
+        ALLOWED.put("dev.twofa.webauthn", adapters);
         ALLOWED.put("dev.twofa.aws", union(adapters, "dev.twofa.envelope"));
         ALLOWED.put(
                 "dev.twofa.wiring",
-                union(adapters, "dev.twofa.envelope", "dev.twofa.aws", "dev.twofa.http", "dev.twofa.wiring"));
+                union(
+                        adapters,
+                        "dev.twofa.envelope",
+                        "dev.twofa.aws",
+                        "dev.twofa.http",
+                        "dev.twofa.webauthn",
+                        "dev.twofa.wiring"));
     }
 
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);

@@ -47,7 +47,8 @@ public final class DisableTotp {
         if (!account.totpEnabled()) {
             throw new WrongState("the authenticator app is not enabled");
         }
-        boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled());
+        boolean mustKeepAnother =
+                OrgPolicies.ensureMayRemove(store, principal, account.smsEnabled() || account.webauthnEnabled());
         CodeVerifier.Proof checked = stepUp.check(principal, account, proof, now);
         // Commit last: the proof is spent in the transaction that removes the factor, with the audit
         // items; a fault (503) or a refusal leaves the factor on and the proof usable.
@@ -58,7 +59,7 @@ public final class DisableTotp {
                 if (!current.totpEnabled()) {
                     return Optional.of(new WrongState("the authenticator app is not enabled"));
                 }
-                return mustKeepAnother && !current.smsEnabled()
+                return mustKeepAnother && !current.smsEnabled() && !current.webauthnEnabled()
                         ? Optional.of(new WrongState("your organisation requires two-factor authentication"
                                 + " and SMS was turned off meanwhile"))
                         : Optional.empty();

@@ -91,8 +91,8 @@ public final class SmsConfirm {
                     case LOGIN -> Attempt.SIGN_IN;
                     case DISABLE -> Attempt.CHANGE;
                 };
-        boolean mustKeepAnother =
-                purpose == SmsPurpose.DISABLE && OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+        boolean mustKeepAnother = purpose == SmsPurpose.DISABLE
+                && OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled() || account.webauthnEnabled());
         guard.ensureOpen(account, now);
 
         SmsChallenge challenge = store.findSmsChallenge(userId, now)
@@ -124,7 +124,7 @@ public final class SmsConfirm {
                         account,
                         now,
                         attempt,
-                        current -> !challenge.steppedUp() && current.totpEnabled()
+                        current -> !challenge.steppedUp() && (current.totpEnabled() || current.webauthnEnabled())
                                 ? Optional.of(new WrongState(
                                         "the authenticator app was turned on meanwhile; ask for a new code"))
                                 : Optional.empty());
@@ -155,7 +155,7 @@ public final class SmsConfirm {
                         account,
                         now,
                         attempt,
-                        current -> mustKeepAnother && !current.totpEnabled()
+                        current -> mustKeepAnother && !current.totpEnabled() && !current.webauthnEnabled()
                                 ? Optional.of(new WrongState("your organisation requires two-factor authentication"
                                         + " and the authenticator app was turned off meanwhile"))
                                 : Optional.empty());
@@ -183,7 +183,8 @@ public final class SmsConfirm {
         String userId = principal.userId();
         Account account = store.findAccount(userId).orElse(Account.empty(userId));
         SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("Text message (SMS) is not on"));
-        boolean mustKeepAnother = OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+        boolean mustKeepAnother =
+                OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled() || account.webauthnEnabled());
         CodeVerifier.Proof checked = stepUp.check(principal, account, Optional.of(proof), now);
         // Commit last: the proof is spent in the transaction that removes the factor, with its audit items.
         List<SecurityEvent> audit = new ArrayList<>(stepUp.spendEvents(principal, checked, now));
@@ -194,7 +195,8 @@ public final class SmsConfirm {
                     account,
                     checked,
                     now,
-                    current -> !current.smsEnabled() || (mustKeepAnother && !current.totpEnabled())
+                    current -> !current.smsEnabled()
+                                    || (mustKeepAnother && !current.totpEnabled() && !current.webauthnEnabled())
                             ? Optional.of(new WrongState("Text message (SMS) was changed meanwhile"))
                             : Optional.empty());
         }

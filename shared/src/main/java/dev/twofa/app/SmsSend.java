@@ -123,7 +123,7 @@ public final class SmsSend {
             }
             SmsFactor factor = account.smsFactor().orElseThrow(() -> new WrongState("Text message (SMS) is not on"));
             if (purpose == SmsPurpose.DISABLE) {
-                OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled());
+                OrgPolicies.ensureMayRemove(store, principal, account.totpEnabled() || account.webauthnEnabled());
             }
             guard.ensureOpen(account, now);
             phoneCiphertext = factor.phoneCiphertext();

@@ -6,9 +6,12 @@ import dev.twofa.domain.account.Account;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.LockState;
 import dev.twofa.domain.lockout.LockoutPolicy;
+import dev.twofa.domain.webauthn.WebAuthnCredential;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +34,7 @@ public final class Status {
      * @param smsMaskedPhone the SMS factor's number, masked; null when SMS is off
      * @param retryAfterSeconds seconds until the next attempt is allowed, 0 when open
      * @param enrollmentRequired the user's organisation requires 2FA and the user has no factor
+     * @param webauthnNames the names of the user's security keys and passkeys, newest first
      */
     public record View(
             boolean totpEnabled,
@@ -40,7 +44,13 @@ public final class Status {
             String smsMaskedPhone,
             boolean locked,
             long retryAfterSeconds,
-            boolean enrollmentRequired) {}
+            boolean enrollmentRequired,
+            List<String> webauthnNames) {
+
+        public boolean webauthnEnabled() {
+            return !webauthnNames.isEmpty();
+        }
+    }
 
     public View of(Principal principal) {
         Instant now = clock.instant();
@@ -60,6 +70,13 @@ public final class Status {
                 account.smsFactor().map(f -> f.maskedPhone()).orElse(null),
                 state instanceof LockState.Locked,
                 retryAfter,
-                !account.totpEnabled() && !account.smsEnabled() && OrgPolicies.mfaRequired(store, principal));
+                !account.hasAnyFactor() && OrgPolicies.mfaRequired(store, principal),
+                account.webauthnEnabled()
+                        ? store.webauthnCredentials(userId).stream()
+                                .sorted(Comparator.comparing(WebAuthnCredential::createdAt)
+                                        .reversed())
+                                .map(WebAuthnCredential::name)
+                                .toList()
+                        : List.of());
     }
 }

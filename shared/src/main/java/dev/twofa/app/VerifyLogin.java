@@ -9,8 +9,10 @@ import dev.twofa.app.common.DeviceSignIn;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.Recipients;
 import dev.twofa.app.common.VerifiedMethod;
+import dev.twofa.app.common.WebAuthnSignIn;
 import dev.twofa.domain.account.Account;
 import dev.twofa.port.TwoFactorStore;
+import dev.twofa.port.WebAuthnVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,6 +31,7 @@ public final class VerifyLogin {
     private final AssertionIssuer assertions;
     private final Clock clock;
     private final DeviceSignIn devices;
+    private final WebAuthnSignIn webauthn;
 
     public VerifyLogin(
             TwoFactorStore store,
@@ -36,8 +39,10 @@ public final class VerifyLogin {
             Notifications notifications,
             AssertionIssuer assertions,
             Clock clock,
-            DeviceSignIn devices) {
+            DeviceSignIn devices,
+            WebAuthnSignIn webauthn) {
         this.devices = devices;
+        this.webauthn = webauthn;
         this.store = store;
         this.verifier = verifier;
         this.notifications = notifications;
@@ -88,5 +93,22 @@ public final class VerifyLogin {
                 now,
                 () -> assertions.issue(principal, VerifiedMethod.DEVICE.apiName(), now, nonce));
         return new Verified(VerifiedMethod.DEVICE, assertion);
+    }
+
+    /**
+     * A sign-in with a security key or passkey: it signed the current authentication challenge. The
+     * assertion says {@code amr: ["hwk"]}, plus {@code "user"} when the authenticator verified the user.
+     */
+    public Verified verifyWebAuthn(
+            Principal principal, WebAuthnVerifier.Authentication response, Optional<String> nonce) {
+        Instant now = clock.instant();
+        Account account = store.findAccount(principal.userId()).orElse(Account.empty(principal.userId()));
+        String assertion = webauthn.signIn(
+                principal,
+                account,
+                response,
+                now,
+                userVerified -> assertions.issueWebAuthn(principal, userVerified, now, nonce));
+        return new Verified(VerifiedMethod.WEBAUTHN, assertion);
     }
 }

@@ -261,6 +261,20 @@ public final class ApiRequest {
         return Optional.of(new DeviceProof(id, challenge, Base64.getUrlDecoder().decode(signature)));
     }
 
+    /** An object field, when present; anything else under that name is refused. */
+    public Optional<Map<String, Object>> optionalObject(String field) {
+        Map<String, Object> object = body();
+        if (!object.containsKey(field)) {
+            return Optional.empty();
+        }
+        if (!(object.get(field) instanceof Map<?, ?> map)) {
+            throw new InvalidRequest(field, "The field \"" + field + "\" must be an object.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> typed = (Map<String, Object>) map;
+        return Optional.of(typed);
+    }
+
     /** A base64url field (no padding) of at most {@code maxChars} characters, decoded. */
     public byte[] base64url(String field, int maxChars) {
         String value = requiredString(field, maxChars);

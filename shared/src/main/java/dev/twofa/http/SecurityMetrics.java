@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * anything else is replaced by a fixed word, so a metric line never carries a caller's input.
  */
 public final class SecurityMetrics {
-    private static final Set<String> METHODS = Set.of("totp", "sms", "recovery", "assertion", "device");
+    private static final Set<String> METHODS = Set.of("totp", "sms", "recovery", "assertion", "device", "webauthn");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9]{1,32}");
 

@@ -11,6 +11,9 @@ import dev.twofa.domain.device.RememberedDevice;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
+import dev.twofa.domain.webauthn.Ceremony;
+import dev.twofa.domain.webauthn.WebAuthnChallenge;
+import dev.twofa.domain.webauthn.WebAuthnCredential;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -297,4 +300,68 @@ public interface TwoFactorStore {
 
     /** Deletes the given devices' items and the device challenge, and appends {@code audit}, in one transaction. */
     void revokeDevices(String userId, List<RememberedDevice> devices, List<SecurityEvent> audit);
+
+    // ---- WebAuthn: security keys and passkeys (one item per slot, at most WebAuthnPolicy.MAX_CREDENTIALS) ----
+
+    /** The user's registered credentials, strongly consistent, by slot. */
+    List<WebAuthnCredential> webauthnCredentials(String userId);
+
+    /**
+     * Stores the user's one challenge of its ceremony, replacing any earlier one; with a step-up
+     * {@code proof}, spends it and appends {@code audit} in the same transaction. False (nothing
+     * written) when the proof was spent or a failure was counted since its {@code seenFailures}.
+     */
+    boolean putWebAuthnChallenge(
+            WebAuthnChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit);
+
+    /** The user's unexpired challenge of {@code ceremony}. */
+    Optional<WebAuthnChallenge> findWebAuthnChallenge(String userId, Ceremony ceremony, Instant now);
+
+    /**
+     * A registration, in one transaction: deletes the challenge (it must still be {@code challenge},
+     * unexpired), puts the credential in its slot (which must be free), moves the account's count on
+     * from {@code seenCredentials} (nobody registered or removed one since) and appends {@code audit}.
+     * A challenge issued without step-up registers only while the account still has no factor. False
+     * (nothing written) otherwise: of two requests with one challenge, one wins.
+     */
+    boolean registerWebAuthn(
+            WebAuthnChallenge challenge,
+            WebAuthnCredential credential,
+            int seenCredentials,
+            Instant now,
+            List<SecurityEvent> audit);
+
+    /**
+     * A sign-in with a credential, in one transaction: deletes the challenge (it must still be
+     * {@code challenge}, unexpired), moves the credential's counter from the value read to {@code
+     * newSignCount} (a clone racing it loses), records its use, resets the failure count (only while
+     * WebAuthn is on and no failure was counted since {@code seenFailures}) and appends {@code audit}.
+     */
+    boolean useWebAuthn(
+            WebAuthnChallenge challenge,
+            WebAuthnCredential credential,
+            long newSignCount,
+            boolean backupState,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit);
+
+    /** Renames the credential (it must still be in its slot) and appends {@code audit}; false if it was removed. */
+    boolean renameWebAuthn(String userId, WebAuthnCredential credential, String name, List<SecurityEvent> audit);
+
+    /**
+     * Spends {@code proof}, deletes the credential, moves the account's count down from {@code
+     * seenCredentials} (the factor goes off with the last one) and appends {@code audit}, in one
+     * transaction; with {@code keepAnotherFactor} the last one goes only while the app or SMS is on.
+     * False (nothing written) when the credential or count changed, the proof was spent, or a failure
+     * was counted since.
+     */
+    boolean removeWebAuthn(
+            String userId,
+            WebAuthnCredential credential,
+            int seenCredentials,
+            boolean keepAnotherFactor,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit);
 }

@@ -7,9 +7,13 @@ import dev.twofa.app.DeviceChallenges;
 import dev.twofa.app.DisableTotp;
 import dev.twofa.app.Jwks;
 import dev.twofa.app.ListDevices;
+import dev.twofa.app.ListWebAuthn;
 import dev.twofa.app.OrgPolicyChange;
 import dev.twofa.app.RegenerateRecoveryCodes;
 import dev.twofa.app.RegisterDevice;
+import dev.twofa.app.RegisterWebAuthn;
+import dev.twofa.app.RemoveWebAuthn;
+import dev.twofa.app.RenameWebAuthn;
 import dev.twofa.app.RevokeDevices;
 import dev.twofa.app.SmsConfirm;
 import dev.twofa.app.SmsSend;
@@ -17,6 +21,8 @@ import dev.twofa.app.StartEnable;
 import dev.twofa.app.Status;
 import dev.twofa.app.SupportReset;
 import dev.twofa.app.VerifyLogin;
+import dev.twofa.app.WebAuthnAuthenticationOptions;
+import dev.twofa.app.WebAuthnRegistrationOptions;
 import dev.twofa.app.common.AssertionIssuer;
 import dev.twofa.app.common.AssertionVerifier;
 import dev.twofa.app.common.AttemptGuard;
@@ -24,10 +30,13 @@ import dev.twofa.app.common.CodeVerifier;
 import dev.twofa.app.common.DeviceSignIn;
 import dev.twofa.app.common.Notifications;
 import dev.twofa.app.common.StepUp;
+import dev.twofa.app.common.WebAuthnCeremonies;
+import dev.twofa.app.common.WebAuthnSignIn;
 import dev.twofa.config.AssertionSettings;
 import dev.twofa.config.Config;
 import dev.twofa.config.SmsSettings;
 import dev.twofa.config.TotpSettings;
+import dev.twofa.config.WebAuthnSettings;
 import dev.twofa.domain.device.DevicePolicy;
 import dev.twofa.domain.lockout.LockoutPolicy;
 import dev.twofa.domain.otp.OtpPolicy;
@@ -144,7 +153,13 @@ public final class Wiring {
                         notifications(),
                         assertions(),
                         clock,
-                        new DeviceSignIn(adapters.store(), guard(), adapters.events())),
+                        new DeviceSignIn(adapters.store(), guard(), adapters.events()),
+                        new WebAuthnSignIn(
+                                adapters.store(),
+                                guard(),
+                                adapters.events(),
+                                WebAuthnAdapters.verifier(),
+                                webauthnCeremonies())),
                 DomainPriming::recoveryCodes);
     }
 
@@ -226,6 +241,42 @@ public final class Wiring {
         return Duration.ofDays(
                 config.integer("DEVICE_LIFETIME_DAYS", (int) DevicePolicy.DEFAULT_LIFETIME.toDays(), 1, (int)
                         DevicePolicy.MAX_LIFETIME.toDays()));
+    }
+
+    public WebAuthnRegistrationOptions webauthnRegistrationOptions() {
+        return primed(new WebAuthnRegistrationOptions(
+                adapters.store(), stepUp(), webauthnCeremonies(), adapters.events(), clock));
+    }
+
+    public RegisterWebAuthn registerWebAuthn() {
+        return primed(new RegisterWebAuthn(
+                adapters.store(),
+                WebAuthnAdapters.verifier(),
+                webauthnCeremonies(),
+                adapters.events(),
+                notifications(),
+                clock));
+    }
+
+    public WebAuthnAuthenticationOptions webauthnAuthenticationOptions() {
+        return primed(new WebAuthnAuthenticationOptions(adapters.store(), webauthnCeremonies(), clock));
+    }
+
+    public ListWebAuthn listWebAuthn() {
+        return primed(new ListWebAuthn(adapters.store()));
+    }
+
+    public RenameWebAuthn renameWebAuthn() {
+        return primed(new RenameWebAuthn(adapters.store(), adapters.events(), clock));
+    }
+
+    public RemoveWebAuthn removeWebAuthn() {
+        return primed(new RemoveWebAuthn(adapters.store(), stepUp(), notifications(), adapters.events(), clock));
+    }
+
+    /** WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, WEBAUTHN_USER_VERIFICATION (see {@link WebAuthnSettings#from}). */
+    private WebAuthnCeremonies webauthnCeremonies() {
+        return new WebAuthnCeremonies(WebAuthnSettings.from(config), random);
     }
 
     public Status status() {

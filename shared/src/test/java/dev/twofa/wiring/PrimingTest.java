@@ -117,6 +117,8 @@ class PrimingTest {
                     "twofa",
                     "ASSERTION_AUDIENCE",
                     "app",
+                    "APP_BASE_URL",
+                    "https://app.example.com",
                     Priming.AT_INIT,
                     "true"));
 

@@ -36,7 +36,7 @@ class WiringUseCaseTest {
     @Test
     void everyUseCase_isBuiltByItsFactoryMethod() throws Exception {
         List<String> useCases = useCaseNames();
-        assertThat(useCases).hasSize(17);
+        assertThat(useCases).hasSize(23);
         for (String name : useCases) {
             Class<?> type = Class.forName("dev.twofa.app." + name);
             assertThat(wiring.useCase(type)).as(name).isInstanceOf(type);

@@ -35,6 +35,8 @@ public final class AssertionIssuer {
     public static final String REMEMBERED_DEVICE_CLAIM = "remembered_device";
     /** The longest relying-party nonce accepted. */
     public static final int MAX_NONCE_LENGTH = 128;
+    /** RFC 8176 {@code hwk}: proof of possession of a hardware-secured key (a security key or passkey). */
+    public static final String HARDWARE_KEY_AMR = "hwk";
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -53,6 +55,20 @@ public final class AssertionIssuer {
      *     characters, checked at the edge), copied into the claims
      */
     public String issue(Principal principal, String method, Instant now, Optional<String> nonce) {
+        return issue(principal, List.of(amr(method)), now, nonce);
+    }
+
+    /**
+     * The assertion of a sign-in with a security key or passkey: {@code amr} {@code ["hwk"]}
+     * (RFC 8176: a hardware-secured key), plus {@code "user"} when the authenticator verified the user
+     * (its PIN or biometric: the UV flag).
+     */
+    public String issueWebAuthn(Principal principal, boolean userVerified, Instant now, Optional<String> nonce) {
+        return issue(
+                principal, userVerified ? List.of(HARDWARE_KEY_AMR, "user") : List.of(HARDWARE_KEY_AMR), now, nonce);
+    }
+
+    private String issue(Principal principal, List<String> amr, Instant now, Optional<String> nonce) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "ES256");
         header.put("typ", TYPE);
@@ -62,13 +78,13 @@ public final class AssertionIssuer {
         claims.put("iss", settings.issuer());
         claims.put("aud", settings.audience());
         claims.put("sub", principal.userId());
-        claims.put("amr", List.of(amr(method)));
+        claims.put("amr", amr);
         claims.put("iat", now.getEpochSecond());
         // The second factor was passed now: the time the relying app's step-up policies look at.
         claims.put("auth_time", now.getEpochSecond());
         claims.put("exp", now.plus(settings.lifetime()).getEpochSecond());
         claims.put("jti", jti());
-        if (REMEMBERED_DEVICE_AMR.equals(amr(method))) {
+        if (amr.contains(REMEMBERED_DEVICE_AMR)) {
             // A remembered device, not a factor, was shown: said in its own claim too, for relying
             // backends that read amr loosely. They decide whether that is enough for the sign-in.
             claims.put(REMEMBERED_DEVICE_CLAIM, true);
@@ -85,6 +101,7 @@ public final class AssertionIssuer {
             case "sms" -> "sms";
             case "recovery" -> "recovery";
             case "device" -> REMEMBERED_DEVICE_AMR;
+            case "webauthn" -> HARDWARE_KEY_AMR;
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
     }

@@ -10,6 +10,7 @@ public final class Factors {
     public static final String ASSERTION = VerifiedMethod.ASSERTION.apiName();
     public static final String SMS = "sms";
     public static final String DEVICE = VerifiedMethod.DEVICE.apiName();
+    public static final String WEBAUTHN = VerifiedMethod.WEBAUTHN.apiName();
 
     private Factors() {}
 }

@@ -115,6 +115,33 @@ public final class Notifications {
                         .formatted(deviceName, until.toString().substring(0, 10)));
     }
 
+    /** A security key or passkey was added: a new way through the second step, so the user must know. */
+    public void webauthnRegistered(Recipients to, String name) {
+        notifyQuietly(
+                to,
+                "Security key added for two-factor authentication",
+                """
+                A security key or passkey (%s) was added to your account for two-factor authentication.
+
+                If this was not you, remove it in Settings > Security, change your password and
+                contact support now.
+                """
+                        .formatted(name));
+    }
+
+    /** A security key or passkey was removed. */
+    public void webauthnRemoved(Recipients to, String name) {
+        notifyQuietly(
+                to,
+                "Security key removed from two-factor authentication",
+                """
+                A security key or passkey (%s) was removed from your account's two-factor authentication.
+
+                If this was not you, change your password and contact support now.
+                """
+                        .formatted(name));
+    }
+
     public void recoveryCodeUsed(Recipients to, int remaining) {
         notifyQuietly(
                 to,

@@ -46,7 +46,10 @@ public final class PublishedEvents implements SecurityEvents {
             "org_policy_changed",
             "device_registered",
             "device_revoked",
-            "devices_revoked");
+            "devices_revoked",
+            "webauthn_registered",
+            "webauthn_removed",
+            WebAuthnSignIn.CLONE_SUSPECTED);
 
     private final SecurityEvents log;
     private final SecurityEventBus bus;

@@ -7,7 +7,9 @@ public enum VerifiedMethod {
     /** A sign-in assertion this service issued, spent as a step-up proof (never a sign-in itself). */
     ASSERTION("assertion"),
     /** A remembered device signed a fresh challenge with its non-extractable key (never a step-up proof). */
-    DEVICE("device");
+    DEVICE("device"),
+    /** A security key or passkey signed the ceremony's challenge (WebAuthn). */
+    WEBAUTHN("webauthn");
 
     private final String apiName;
 

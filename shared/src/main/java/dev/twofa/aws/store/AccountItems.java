@@ -10,7 +10,10 @@ import static dev.twofa.aws.store.Schema.str;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.account.WebAuthnFactor;
 import dev.twofa.domain.lockout.AttemptWindow;
+import dev.twofa.domain.webauthn.Ceremony;
+import dev.twofa.domain.webauthn.WebAuthnPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +37,19 @@ public final class AccountItems {
     public static final String COND_SMS_NOT_ENABLED = "attribute_not_exists(smsEnabledAt)";
 
     public static final String COND_SMS_ENABLED = "attribute_exists(smsEnabledAt)";
+    /** No security key or passkey is registered (a setup begun without step-up completes only so). */
+    public static final String COND_WEBAUTHN_NOT_ENABLED = "attribute_not_exists(webauthnEnabledAt)";
+    /** At least one security key or passkey is registered. */
+    public static final String COND_WEBAUTHN_ENABLED = "attribute_exists(webauthnEnabledAt)";
+    /** The last-factor rule when the app goes: SMS or a security key stays. */
+    public static final String COND_FACTOR_BESIDES_TOTP =
+            "attribute_exists(smsEnabledAt) OR attribute_exists(webauthnEnabledAt)";
+    /** The last-factor rule when SMS goes: the app or a security key stays. */
+    public static final String COND_FACTOR_BESIDES_SMS =
+            "attribute_exists(totpEnabledAt) OR attribute_exists(webauthnEnabledAt)";
+    /** The last-factor rule when the last security key goes: the app or SMS stays. */
+    public static final String COND_FACTOR_BESIDES_WEBAUTHN =
+            "attribute_exists(totpEnabledAt) OR attribute_exists(smsEnabledAt)";
     /** RFC 6238 §5.2: the matched step must be above the last accepted one. */
     public static final String COND_STEP_ADVANCES = "attribute_exists(totpEnabledAt) AND totpLastStep < :step";
     /**
@@ -89,6 +105,9 @@ public final class AccountItems {
         SmsFactor sms = item.containsKey("smsEnabledAt")
                 ? new SmsFactor(bytes(item, "smsPhone"), str(item, "smsMasked"), millis(item, "smsEnabledAt"))
                 : null;
+        WebAuthnFactor webauthn = item.containsKey("webauthnEnabledAt")
+                ? new WebAuthnFactor((int) Schema.num(item, "webauthnCount"), millis(item, "webauthnEnabledAt"))
+                : null;
         return new Account(
                 userId,
                 str(item, "email"),
@@ -96,7 +115,8 @@ public final class AccountItems {
                 sms,
                 item.containsKey("failures") ? (int) Schema.num(item, "failures") : 0,
                 millis(item, "lastFailureAt"),
-                bytes(item, "recoverySalt"));
+                bytes(item, "recoverySalt"),
+                webauthn);
     }
 
     OptionalInt countFailure(String userId, AttemptWindow window) {
@@ -122,17 +142,27 @@ public final class AccountItems {
                 Map.of(":now", epochSeconds(now))));
     }
 
-    /** Support's reset: every factor, the pending enrollment, the SMS challenge and the recovery codes go. */
+    /**
+     * Support's reset: every factor (the security keys' items too), the pending enrollment, the SMS and
+     * WebAuthn challenges and the recovery codes go.
+     */
     boolean reset(String userId) {
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(table.update(
                 Schema.account(userId),
                 "SET failures = :zero REMOVE totpSecret, totpLastStep, totpEnabledAt,"
-                        + " recoverySalt, smsPhone, smsMasked, smsEnabledAt, lastFailureAt",
+                        + " recoverySalt, smsPhone, smsMasked, smsEnabledAt, lastFailureAt,"
+                        + " webauthnEnabledAt, webauthnCount",
                 COND_ACCOUNT_EXISTS,
                 Map.of(":zero", n(0))));
         writes.add(table.delete(Schema.pendingEnrollment(userId)));
         writes.add(table.delete(Schema.smsChallenge(userId)));
+        for (int slot = 0; slot < WebAuthnPolicy.MAX_CREDENTIALS; slot++) {
+            writes.add(table.delete(Schema.webauthnCredential(userId, slot)));
+        }
+        for (Ceremony ceremony : Ceremony.values()) {
+            writes.add(table.delete(Schema.webauthnChallenge(userId, ceremony)));
+        }
         writes.addAll(recoveryCodes.deleteAll(userId, null));
         return table.transact(writes);
     }

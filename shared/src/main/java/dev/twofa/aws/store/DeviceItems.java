@@ -34,12 +34,14 @@ public final class DeviceItems {
     public static final String COND_SLOT_FREE =
             "attribute_not_exists(pk) OR expiresAt < :now OR createdAt < :revokedBefore";
     /** A device is registered only while a factor is on. */
-    public static final String COND_A_FACTOR_ON = "attribute_exists(totpEnabledAt) OR attribute_exists(smsEnabledAt)";
+    public static final String COND_A_FACTOR_ON = "attribute_exists(totpEnabledAt) OR attribute_exists(smsEnabledAt)"
+            + " OR attribute_exists(webauthnEnabledAt)";
     /**
      * A device signs in only while a factor is on that was already on when the device was
      * registered: turning every factor off revoked it.
      */
-    public static final String COND_FACTOR_ON_SINCE_DEVICE = "totpEnabledAt <= :created OR smsEnabledAt <= :created";
+    public static final String COND_FACTOR_ON_SINCE_DEVICE =
+            "totpEnabledAt <= :created OR smsEnabledAt <= :created OR webauthnEnabledAt <= :created";
     /** The challenge is the one signed, still unexpired: of two uses, one deletes it. */
     public static final String COND_CHALLENGE_UNUSED = "challenge = :challenge AND expiresAt >= :now";
     /** The slot still holds the device signed with, unexpired. */

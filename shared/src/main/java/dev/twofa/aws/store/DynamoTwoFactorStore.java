@@ -11,6 +11,9 @@ import dev.twofa.domain.device.RememberedDevice;
 import dev.twofa.domain.enrollment.ActivationGrant;
 import dev.twofa.domain.enrollment.PendingEnrollment;
 import dev.twofa.domain.lockout.AttemptWindow;
+import dev.twofa.domain.webauthn.Ceremony;
+import dev.twofa.domain.webauthn.WebAuthnChallenge;
+import dev.twofa.domain.webauthn.WebAuthnCredential;
 import dev.twofa.port.ProofSpend;
 import dev.twofa.port.TwoFactorStore;
 import java.time.Instant;
@@ -23,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * The {@link TwoFactorStore} port on one DynamoDB table. Each method is one item family's: the
  * account item and its lockout ({@link AccountItems}), the authenticator app's enrollment, grant
  * and factor ({@link TotpItems}), the recovery codes ({@link RecoveryCodeItems}), the SMS challenge,
- * send histories and budgets ({@link SmsItems}), the organisations' policies ({@link OrgPolicyItems}), the remembered devices ({@link DeviceItems});
+ * send histories and budgets ({@link SmsItems}), the organisations' policies ({@link OrgPolicyItems}), the remembered devices ({@link DeviceItems}), security keys and passkeys ({@link WebAuthnItems});
  * proofs are spent once by {@link ProofItems}, and the audit items a transaction appends are {@link
  * DynamoAuditTrail}'s. Each family writes its items with the conditions beside the writes; the keys
  * and codecs are {@link Schema}'s, the calls, conditional writes and transactions {@link Table}'s.
@@ -36,6 +39,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     private final SmsItems sms;
     private final OrgPolicyItems orgPolicies;
     private final DeviceItems devices;
+    private final WebAuthnItems webauthn;
 
     /** @param audit builds the audit items a transaction appends with the change they record */
     public DynamoTwoFactorStore(DynamoDbClient dynamo, String table, DynamoAuditTrail audit) {
@@ -47,6 +51,7 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
         this.sms = new SmsItems(items, proofs);
         this.orgPolicies = new OrgPolicyItems(items);
         this.devices = new DeviceItems(items, proofs);
+        this.webauthn = new WebAuthnItems(items, proofs);
     }
 
     // ---- the account and its lockout ----
@@ -297,5 +302,63 @@ public final class DynamoTwoFactorStore implements TwoFactorStore {
     @Override
     public void revokeDevices(String userId, List<RememberedDevice> devices, List<SecurityEvent> audit) {
         this.devices.revokeAll(userId, devices, audit);
+    }
+
+    // ---- WebAuthn ----
+
+    @Override
+    public List<WebAuthnCredential> webauthnCredentials(String userId) {
+        return webauthn.credentials(userId);
+    }
+
+    @Override
+    public boolean putWebAuthnChallenge(
+            WebAuthnChallenge challenge, Optional<ProofSpend> proof, Instant now, List<SecurityEvent> audit) {
+        return webauthn.putChallenge(challenge, proof, now, audit);
+    }
+
+    @Override
+    public Optional<WebAuthnChallenge> findWebAuthnChallenge(String userId, Ceremony ceremony, Instant now) {
+        return webauthn.findChallenge(userId, ceremony, now);
+    }
+
+    @Override
+    public boolean registerWebAuthn(
+            WebAuthnChallenge challenge,
+            WebAuthnCredential credential,
+            int seenCredentials,
+            Instant now,
+            List<SecurityEvent> audit) {
+        return webauthn.register(challenge, credential, seenCredentials, now, audit);
+    }
+
+    @Override
+    public boolean useWebAuthn(
+            WebAuthnChallenge challenge,
+            WebAuthnCredential credential,
+            long newSignCount,
+            boolean backupState,
+            int seenFailures,
+            Instant now,
+            List<SecurityEvent> audit) {
+        return webauthn.use(challenge, credential, newSignCount, backupState, seenFailures, now, audit);
+    }
+
+    @Override
+    public boolean renameWebAuthn(
+            String userId, WebAuthnCredential credential, String name, List<SecurityEvent> audit) {
+        return webauthn.rename(userId, credential, name, audit);
+    }
+
+    @Override
+    public boolean removeWebAuthn(
+            String userId,
+            WebAuthnCredential credential,
+            int seenCredentials,
+            boolean keepAnotherFactor,
+            ProofSpend proof,
+            Instant now,
+            List<SecurityEvent> audit) {
+        return webauthn.remove(userId, credential, seenCredentials, keepAnotherFactor, proof, now, audit);
     }
 }

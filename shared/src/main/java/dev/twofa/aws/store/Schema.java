@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * USER#id       SMS#CHALLENGE     the latest SMS code's keyed hash, purpose, checks left (expires)  SmsItems
  * USER#id       DEVICE#nn         a remembered device in slot nn: public key, name, use (expires)   DeviceItems
  * USER#id       DEVICECHALLENGE   the one sign-in challenge for a remembered device (expires)       DeviceItems
+ * USER#id       WEBAUTHN#nn       a security key or passkey in slot nn: COSE key, counter, name     WebAuthnItems
+ * USER#id       WEBAUTHNCHALLENGE#c  the one challenge of ceremony c (register, authenticate) (expires) WebAuthnItems
  * SMSRATE#k     HISTORY           recent SMS sends of a user or of a number's keyed hash (expires)  SmsItems
  * SMSBUDGET#…   BUDGET            the sends of one shard of an hourly SMS budget (expires)          SmsItems
  * ORG#id        POLICY            an organisation's "2FA required" rule                             OrgPolicyItems
@@ -43,6 +45,7 @@ final class Schema {
 
     static final String RECOVERY_PREFIX = "RECOVERY#";
     static final String DEVICE_PREFIX = "DEVICE#";
+    static final String WEBAUTHN_PREFIX = "WEBAUTHN#";
 
     private Schema() {}
 
@@ -96,6 +99,15 @@ final class Schema {
 
     static Map<String, AttributeValue> deviceChallenge(String userId) {
         return key(user(userId), "DEVICECHALLENGE");
+    }
+
+    /** Slots sort as two digits; a Query with {@link #WEBAUTHN_PREFIX} finds them and not the challenges. */
+    static Map<String, AttributeValue> webauthnCredential(String userId, int slot) {
+        return key(user(userId), WEBAUTHN_PREFIX + "%02d".formatted(slot));
+    }
+
+    static Map<String, AttributeValue> webauthnChallenge(String userId, dev.twofa.domain.webauthn.Ceremony ceremony) {
+        return key(user(userId), "WEBAUTHNCHALLENGE#" + ceremony.key());
     }
 
     /** {@code rateKey} is the whole partition key, {@code SMSRATE#…}, as the SMS limiter names it. */

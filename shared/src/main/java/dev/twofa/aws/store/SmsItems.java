@@ -1,10 +1,11 @@
 package dev.twofa.aws.store;
 
+import static dev.twofa.aws.store.AccountItems.COND_FACTOR_BESIDES_SMS;
 import static dev.twofa.aws.store.AccountItems.COND_NO_NEW_FAILURES;
 import static dev.twofa.aws.store.AccountItems.COND_SMS_ENABLED;
 import static dev.twofa.aws.store.AccountItems.COND_SMS_NOT_ENABLED;
-import static dev.twofa.aws.store.AccountItems.COND_TOTP_ENABLED;
 import static dev.twofa.aws.store.AccountItems.COND_TOTP_NOT_ENABLED;
+import static dev.twofa.aws.store.AccountItems.COND_WEBAUTHN_NOT_ENABLED;
 import static dev.twofa.aws.store.AccountItems.RESET_FAILURES;
 import static dev.twofa.aws.store.Schema.b;
 import static dev.twofa.aws.store.Schema.bool;
@@ -171,7 +172,7 @@ public final class SmsItems {
         // Sent without step-up (the account had no factor): the app turned on since must not be bypassed.
         String condition = challenge.steppedUp()
                 ? and(COND_SMS_NOT_ENABLED, COND_NO_NEW_FAILURES)
-                : and(COND_SMS_NOT_ENABLED, COND_TOTP_NOT_ENABLED, COND_NO_NEW_FAILURES);
+                : and(COND_SMS_NOT_ENABLED, COND_TOTP_NOT_ENABLED, COND_WEBAUTHN_NOT_ENABLED, COND_NO_NEW_FAILURES);
         return table.transact(consumeChallengeAnd(challenge, update, condition, values));
     }
 
@@ -190,7 +191,7 @@ public final class SmsItems {
                 challenge,
                 "SET failures = :zero REMOVE lastFailureAt, smsPhone, smsMasked, smsEnabledAt",
                 keepAnotherFactor
-                        ? and(COND_SMS_ENABLED, COND_TOTP_ENABLED, COND_NO_NEW_FAILURES)
+                        ? and(COND_SMS_ENABLED, COND_FACTOR_BESIDES_SMS, COND_NO_NEW_FAILURES)
                         : and(COND_SMS_ENABLED, COND_NO_NEW_FAILURES),
                 Map.of(":zero", n(0), ":seen", n(seenFailures))));
     }
@@ -199,7 +200,7 @@ public final class SmsItems {
     boolean remove(String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         List<String> conditions = new ArrayList<>(List.of(COND_SMS_ENABLED));
         if (keepAnotherFactor) {
-            conditions.add(COND_TOTP_ENABLED);
+            conditions.add(COND_FACTOR_BESIDES_SMS);
         }
         return table.transactAudited(
                 List.of(

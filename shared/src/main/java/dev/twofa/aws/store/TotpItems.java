@@ -1,11 +1,12 @@
 package dev.twofa.aws.store;
 
+import static dev.twofa.aws.store.AccountItems.COND_FACTOR_BESIDES_TOTP;
 import static dev.twofa.aws.store.AccountItems.COND_NO_NEW_FAILURES;
-import static dev.twofa.aws.store.AccountItems.COND_SMS_ENABLED;
 import static dev.twofa.aws.store.AccountItems.COND_SMS_NOT_ENABLED;
 import static dev.twofa.aws.store.AccountItems.COND_STEP_ADVANCES;
 import static dev.twofa.aws.store.AccountItems.COND_TOTP_ENABLED;
 import static dev.twofa.aws.store.AccountItems.COND_TOTP_NOT_ENABLED;
+import static dev.twofa.aws.store.AccountItems.COND_WEBAUTHN_NOT_ENABLED;
 import static dev.twofa.aws.store.Schema.b;
 import static dev.twofa.aws.store.Schema.bool;
 import static dev.twofa.aws.store.Schema.epochSeconds;
@@ -163,7 +164,7 @@ public final class TotpItems {
         // Started without step-up (the account had no factor): SMS turned on since must not be bypassed.
         String condition = pending.steppedUp()
                 ? and(COND_TOTP_NOT_ENABLED, COND_NO_NEW_FAILURES)
-                : and(COND_TOTP_NOT_ENABLED, COND_SMS_NOT_ENABLED, COND_NO_NEW_FAILURES);
+                : and(COND_TOTP_NOT_ENABLED, COND_SMS_NOT_ENABLED, COND_WEBAUTHN_NOT_ENABLED, COND_NO_NEW_FAILURES);
         writes.add(table.update(Schema.account(userId), update, condition, values));
         writes.add(proofs.stepRecord(userId, factor.lastStep(), stepRecordExpiresAt, now));
         writes.addAll(recoveryCodes.puts(userId, recoveryCodeHashes, now));
@@ -194,7 +195,7 @@ public final class TotpItems {
             String userId, boolean keepAnotherFactor, ProofSpend proof, Instant now, List<SecurityEvent> audit) {
         List<String> conditions = new ArrayList<>(List.of(COND_TOTP_ENABLED));
         if (keepAnotherFactor) {
-            conditions.add(COND_SMS_ENABLED);
+            conditions.add(COND_FACTOR_BESIDES_TOTP);
         }
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(proofs.accountUpdate(

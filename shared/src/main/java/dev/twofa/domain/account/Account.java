@@ -16,7 +16,8 @@ public record Account(
         SmsFactor sms,
         int consecutiveFailures,
         Instant lastFailureAt,
-        byte[] recoverySalt) {
+        byte[] recoverySalt,
+        WebAuthnFactor webauthn) {
 
     public Account {
         Objects.requireNonNull(userId, "userId");
@@ -26,9 +27,21 @@ public record Account(
         recoverySalt = recoverySalt == null ? null : recoverySalt.clone();
     }
 
+    /** An account without security keys or passkeys. */
+    public Account(
+            String userId,
+            String email,
+            TotpFactor totp,
+            SmsFactor sms,
+            int consecutiveFailures,
+            Instant lastFailureAt,
+            byte[] recoverySalt) {
+        this(userId, email, totp, sms, consecutiveFailures, lastFailureAt, recoverySalt, null);
+    }
+
     /** The state of a user who never enrolled. */
     public static Account empty(String userId) {
-        return new Account(userId, null, null, null, 0, null, null);
+        return new Account(userId, null, null, null, 0, null, null, null);
     }
 
     public Optional<TotpFactor> totpFactor() {
@@ -47,9 +60,18 @@ public record Account(
         return sms != null;
     }
 
+    public Optional<WebAuthnFactor> webauthnFactor() {
+        return Optional.ofNullable(webauthn);
+    }
+
+    /** Whether at least one security key or passkey is registered. */
+    public boolean webauthnEnabled() {
+        return webauthn != null;
+    }
+
     /** Whether any factor is on: then every factor change needs a proof of one (step-up). */
     public boolean hasAnyFactor() {
-        return totpEnabled() || smsEnabled();
+        return totpEnabled() || smsEnabled() || webauthnEnabled();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.twofa.domain.device;
 import dev.twofa.domain.account.Account;
 import dev.twofa.domain.account.SmsFactor;
 import dev.twofa.domain.account.TotpFactor;
+import dev.twofa.domain.account.WebAuthnFactor;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,7 +62,9 @@ public record RememberedDevice(
     public static Optional<Instant> earliestFactorOn(Account account) {
         return Stream.concat(
                         account.totpFactor().map(TotpFactor::enabledAt).stream(),
-                        account.smsFactor().map(SmsFactor::enabledAt).stream())
+                        Stream.concat(
+                                account.smsFactor().map(SmsFactor::enabledAt).stream(),
+                                account.webauthnFactor().map(WebAuthnFactor::enabledAt).stream()))
                 .min(Instant::compareTo);
     }
 }

@@ -8,11 +8,13 @@ import dev.twofa.app.VerifyLogin;
 import dev.twofa.app.api.TwoFactorException.InvalidRequest;
 import dev.twofa.http.ApiResponse;
 import dev.twofa.http.Http;
+import dev.twofa.http.WebAuthnJson;
 import dev.twofa.wiring.Wiring;
 
 /**
- * POST /2fa/verify {"code"}, {"recoveryCode"} or {"device"} (a remembered device's signed
- * challenge): the sign-in step after the password. Answers a
+ * POST /2fa/verify {"code"}, {"recoveryCode"}, {"device"} (a remembered device's signed
+ * challenge) or {"webauthn"} (a security key's or passkey's AuthenticationResponseJSON): the sign-in
+ * step after the password. Answers a
  * signed assertion (ES256 JWT) the app's backend can verify against /.well-known/jwks.json.
  */
 public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -30,7 +32,20 @@ public final class VerifyLoginHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return Http.handle(event, request -> {
             var principal = request.principal();
-            request.fields("code", "recoveryCode", "nonce", "device");
+            request.fields("code", "recoveryCode", "nonce", "device", "webauthn");
+            var webauthn = request.optionalObject("webauthn");
+            if (webauthn.isPresent()) {
+                if (request.optionalString("code", 16).isPresent()
+                        || request.optionalString("recoveryCode", 32).isPresent()
+                        || request.deviceProof().isPresent()) {
+                    throw new InvalidRequest(
+                            "webauthn", "Send \"webauthn\", \"device\", \"code\" or \"recoveryCode\", only one.");
+                }
+                var verified = verifyLogin.verifyWebAuthn(
+                        principal, WebAuthnJson.authentication(webauthn.get(), "webauthn"), request.nonce());
+                return ApiResponse.ok(ApiResponse.object(
+                        "verified", true, "method", verified.method().apiName(), "assertion", verified.assertion()));
+            }
             var device = request.deviceProof();
             if (device.isPresent()
                     && request.optionalString("code", 16).isEmpty()

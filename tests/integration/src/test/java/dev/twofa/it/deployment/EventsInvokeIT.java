@@ -143,6 +143,8 @@ class EventsInvokeIT {
         // givens' sign-in issued, under the issuer and audience of the stack the givens ran on.
         env.computeIfPresent("ASSERTION_ISSUER", (name, value) -> TestApp.ASSERTION_ISSUER);
         env.computeIfPresent("ASSERTION_AUDIENCE", (name, value) -> TestApp.ASSERTION_AUDIENCE);
+        // and a security key registered by the givens answers for the app (origin, RP id) they ran for.
+        env.computeIfPresent("APP_BASE_URL", (name, value) -> TestApp.APP_BASE_URL);
         Config config = new Config(env);
         // The key modes the template gives the function, on a fresh instance's keys (nothing unwrapped yet).
         KmsKeyWrapper wrapper = new KmsKeyWrapper(kms, app.keyId);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
+import dev.twofa.testing.SoftwareAuthenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -43,6 +44,15 @@ public final class Givens {
         void nextSmsWindow();
 
         Instant now();
+
+        /**
+         * The web app's origin, as a browser on it puts it in a WebAuthn ceremony's client data, for the
+         * relying party {@code rpId} the options name: the https origin of that host unless the driver
+         * knows better (the local run serves http on 127.0.0.1).
+         */
+        default String webOrigin(String rpId) {
+            return "https://" + rpId;
+        }
     }
 
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -95,6 +105,10 @@ public final class Givens {
             case "signed-in" -> Map.of("assertion", signedIn(api));
             case "device-remembered" -> Map.of("id", deviceRemembered(api).id());
             case "device-challenge-signed" -> deviceChallengeSigned(api);
+            case "webauthn-register-challenge-signed" -> webauthnRegisterChallengeSigned(api);
+            case "webauthn-registered" -> Map.of("id", webauthnRegistered(api).credentialId());
+            case "webauthn-challenge-signed" -> webauthnChallengeSigned(api);
+            case "webauthn-signed-in" -> webauthnSignedIn(api);
             case "sms-enabled" -> {
                 smsEnabled(api, Sms.uniqueDanishMobile());
                 yield Map.of();
@@ -114,7 +128,8 @@ public final class Givens {
                 throw new AssertionError(
                         "events/scenarios.json names an unknown given \"" + given
                                 + "\"; known: activation-link-sent, totp-activated, totp-enabled, signed-in,"
-                                + " device-remembered, device-challenge-signed, sms-enabled, sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
+                                + " device-remembered, device-challenge-signed, webauthn-register-challenge-signed, webauthn-registered,"
+                                + " webauthn-challenge-signed, webauthn-signed-in, sms-enabled, sms-enable-code-sent, sms-login-code-sent (dev.twofa.it.deployment.Givens)");
         };
     }
 
@@ -191,6 +206,64 @@ public final class Givens {
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** The registration options of a user with no factor, answered by a software security key. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> webauthnRegistration(Driver api, SoftwareAuthenticator[] key) {
+        Map<String, Object> options = expect(api.call("POST", "/2fa/webauthn/register/options", null), 200)
+                .json();
+        String rpId = (String) ((Map<String, Object>) options.get("rp")).get("id");
+        key[0] = new SoftwareAuthenticator(rpId, api.webOrigin(rpId));
+        return key[0].register((String) options.get("challenge"));
+    }
+
+    /** The body fields of a registration: the options asked for and answered by a software security key. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> webauthnRegisterChallengeSigned(Driver api) {
+        Map<String, Object> credential = webauthnRegistration(api, new SoftwareAuthenticator[1]);
+        Map<String, Object> response = (Map<String, Object>) credential.get("response");
+        return Map.of(
+                "credential.id", (String) credential.get("id"),
+                "credential.rawId", (String) credential.get("rawId"),
+                "credential.response.clientDataJSON", (String) response.get("clientDataJSON"),
+                "credential.response.attestationObject", (String) response.get("attestationObject"));
+    }
+
+    /** A security key registered as the user's only factor. */
+    private static SoftwareAuthenticator webauthnRegistered(Driver api) {
+        SoftwareAuthenticator[] key = new SoftwareAuthenticator[1];
+        Map<String, Object> credential = webauthnRegistration(api, key);
+        expect(api.call("POST", "/2fa/webauthn/register", json(Map.of("credential", credential))), 200);
+        return key[0];
+    }
+
+    /** A registered security key's answer to the current sign-in options. */
+    private static Map<String, Object> webauthnAssertion(Driver api, SoftwareAuthenticator key) {
+        Map<String, Object> options = expect(api.call("POST", "/2fa/webauthn/authenticate/options", null), 200)
+                .json();
+        return key.authenticate((String) options.get("challenge"), null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> webauthnChallengeSigned(Driver api) {
+        Map<String, Object> assertion = webauthnAssertion(api, webauthnRegistered(api));
+        Map<String, Object> response = (Map<String, Object>) assertion.get("response");
+        return Map.of(
+                "webauthn.id", (String) assertion.get("id"),
+                "webauthn.rawId", (String) assertion.get("rawId"),
+                "webauthn.response.clientDataJSON", (String) response.get("clientDataJSON"),
+                "webauthn.response.authenticatorData", (String) response.get("authenticatorData"),
+                "webauthn.response.signature", (String) response.get("signature"));
+    }
+
+    /** A security key registered and a sign-in with it: its id and the sign-in's assertion. */
+    private static Map<String, String> webauthnSignedIn(Driver api) {
+        SoftwareAuthenticator key = webauthnRegistered(api);
+        Reply verified =
+                expect(api.call("POST", "/2fa/verify", json(Map.of("webauthn", webauthnAssertion(api, key)))), 200);
+        return Map.of(
+                "id", key.credentialId(), "assertion", (String) verified.json().get("assertion"));
     }
 
     private static void smsEnabled(Driver api, String phone) {

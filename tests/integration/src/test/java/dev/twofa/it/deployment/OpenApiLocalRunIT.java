@@ -235,5 +235,12 @@ class OpenApiLocalRunIT {
         public Instant now() {
             return Instant.now();
         }
+
+        /** The local run serves the web app and the API on one http origin: its base URL. */
+        @Override
+        public String webOrigin(String rpId) {
+            URI base = LOCAL.baseUrl();
+            return base.getScheme() + "://" + base.getHost() + ":" + base.getPort();
+        }
     }
 }

@@ -64,7 +64,29 @@ class FunctionJarsIT {
                         "deviceregister/DeviceRegisterHandler",
                         Set.of("dynamodb", "kms", "ses", "eventbridge")),
                 Arguments.of("device-list", "devicelist/DeviceListHandler", Set.of("dynamodb")),
-                Arguments.of("device-revoke", "devicerevoke/DeviceRevokeHandler", Set.of("dynamodb", "eventbridge")));
+                Arguments.of("device-revoke", "devicerevoke/DeviceRevokeHandler", Set.of("dynamodb", "eventbridge")),
+                // KMS: a step-up proof (a TOTP code, an assertion); SES: the lockout's notices.
+                Arguments.of(
+                        "webauthn-register-options",
+                        "webauthnregisteroptions/WebAuthnRegisterOptionsHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")),
+                // No KMS: the step-up was spent with the options; SES: the "security key added" notice.
+                Arguments.of(
+                        "webauthn-register",
+                        "webauthnregister/WebAuthnRegisterHandler",
+                        Set.of("dynamodb", "ses", "eventbridge")),
+                Arguments.of(
+                        "webauthn-authenticate-options",
+                        "webauthnauthenticateoptions/WebAuthnAuthenticateOptionsHandler",
+                        Set.of("dynamodb")),
+                Arguments.of(
+                        "webauthn-credentials", "webauthncredentials/WebAuthnCredentialsHandler", Set.of("dynamodb")),
+                Arguments.of(
+                        "webauthn-rename", "webauthnrename/WebAuthnRenameHandler", Set.of("dynamodb", "eventbridge")),
+                Arguments.of(
+                        "webauthn-remove",
+                        "webauthnremove/WebAuthnRemoveHandler",
+                        Set.of("dynamodb", "kms", "ses", "eventbridge")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,6 +124,11 @@ class FunctionJarsIT {
                     .isEqualTo(function.equals("activate-link") || function.equals("confirm-totp"));
             boolean phoneNumbers = entries.stream().anyMatch(e -> e.startsWith("com/google/i18n/phonenumbers/"));
             assertThat(phoneNumbers).as(function + " carries libphonenumber").isEqualTo(function.equals("sms-send"));
+            // WebAuthn ceremonies: only the two functions that verify one carry the library (and its Jackson 3).
+            boolean webauthn4j = entries.stream().anyMatch(e -> e.startsWith("com/webauthn4j/"));
+            assertThat(webauthn4j)
+                    .as(function + " carries webauthn4j")
+                    .isEqualTo(function.equals("webauthn-register") || function.equals("verify-login"));
         }
         System.out.printf("function jar %-14s %,10d bytes%n", function, Files.size(jar));
     }

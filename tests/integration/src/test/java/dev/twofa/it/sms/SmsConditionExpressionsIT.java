@@ -145,12 +145,14 @@ class SmsConditionExpressionsIT {
 
         List<String> transaction = transactionConditions(app);
         // Single use: the challenge is deleted in the transaction that turns the factor on. Sent while
-        // the account had no factor, it may only enable SMS while the app is still off (step-up), and
-        // only if no failure was counted since the account was read (a right code hidden in a burst).
+        // the account had no factor, it may only enable SMS while the app and security keys are still off
+        // (step-up), and only if no failure was counted since the account was read (a right code hidden
+        // in a burst).
         assertThat(transaction)
                 .containsExactly(
                         "delete challengeId = :cid",
                         "update (attribute_not_exists(smsEnabledAt)) AND (attribute_not_exists(totpEnabledAt))"
+                                + " AND (attribute_not_exists(webauthnEnabledAt))"
                                 + " AND (attribute_not_exists(failures) OR failures <= :seen)");
     }
 

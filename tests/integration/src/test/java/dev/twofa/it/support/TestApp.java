@@ -33,6 +33,12 @@ import dev.twofa.functions.startenable.StartEnableHandler;
 import dev.twofa.functions.status.StatusHandler;
 import dev.twofa.functions.supportreset.SupportResetHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
+import dev.twofa.functions.webauthnauthenticateoptions.WebAuthnAuthenticateOptionsHandler;
+import dev.twofa.functions.webauthncredentials.WebAuthnCredentialsHandler;
+import dev.twofa.functions.webauthnregister.WebAuthnRegisterHandler;
+import dev.twofa.functions.webauthnregisteroptions.WebAuthnRegisterOptionsHandler;
+import dev.twofa.functions.webauthnremove.WebAuthnRemoveHandler;
+import dev.twofa.functions.webauthnrename.WebAuthnRenameHandler;
 import dev.twofa.http.LambdaSecurityLog;
 import dev.twofa.port.AssertionSigner;
 import dev.twofa.port.KeyItems;
@@ -321,5 +327,29 @@ public final class TestApp {
 
     public DeviceRevokeHandler deviceRevoke() {
         return new DeviceRevokeHandler(wiring.revokeDevices());
+    }
+
+    public WebAuthnRegisterOptionsHandler webauthnRegisterOptions() {
+        return new WebAuthnRegisterOptionsHandler(wiring.webauthnRegistrationOptions());
+    }
+
+    public WebAuthnRegisterHandler webauthnRegister() {
+        return new WebAuthnRegisterHandler(wiring.registerWebAuthn());
+    }
+
+    public WebAuthnAuthenticateOptionsHandler webauthnAuthenticateOptions() {
+        return new WebAuthnAuthenticateOptionsHandler(wiring.webauthnAuthenticationOptions());
+    }
+
+    public WebAuthnCredentialsHandler webauthnCredentials() {
+        return new WebAuthnCredentialsHandler(wiring.listWebAuthn());
+    }
+
+    public WebAuthnRenameHandler webauthnRename() {
+        return new WebAuthnRenameHandler(wiring.renameWebAuthn());
+    }
+
+    public WebAuthnRemoveHandler webauthnRemove() {
+        return new WebAuthnRemoveHandler(wiring.removeWebAuthn());
     }
 }

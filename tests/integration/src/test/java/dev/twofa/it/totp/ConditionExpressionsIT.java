@@ -77,9 +77,10 @@ class ConditionExpressionsIT {
         assertThat(conditions.subList(0, 3))
                 .containsExactly(
                         "delete enrollmentId = :eid AND stage = :stage AND expiresAt > :now",
-                        // Started without a factor (no step-up): only while SMS is still off; and only
-                        // if no failure was counted since the read (the failure count is not reset).
+                        // Started without a factor (no step-up): only while SMS and security keys are still
+                        // off; and only if no failure was counted since the read (the count is not reset).
                         "update (attribute_not_exists(totpEnabledAt)) AND (attribute_not_exists(smsEnabledAt))"
+                                + " AND (attribute_not_exists(webauthnEnabledAt))"
                                 + " AND (attribute_not_exists(failures) OR failures <= :seen)",
                         // RFC 6238 §5.2: the enrollment code counts as used.
                         "put attribute_not_exists(pk) OR expiresAt < :now");
