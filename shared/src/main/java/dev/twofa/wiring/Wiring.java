@@ -48,6 +48,7 @@ import dev.twofa.domain.sms.SendLimits;
 import dev.twofa.domain.sms.SmsCodes;
 import dev.twofa.port.SecretCipher;
 import dev.twofa.port.SecretContext;
+import dev.twofa.port.WebAuthnVerifier;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -146,6 +147,7 @@ public final class Wiring {
     }
 
     public VerifyLogin verifyLogin() {
+        WebAuthnVerifier webauthn = WebAuthnAdapters.verifier();
         return primed(
                 new VerifyLogin(
                         adapters.store(),
@@ -155,12 +157,9 @@ public final class Wiring {
                         clock,
                         new DeviceSignIn(adapters.store(), guard(), adapters.events()),
                         new WebAuthnSignIn(
-                                adapters.store(),
-                                guard(),
-                                adapters.events(),
-                                WebAuthnAdapters.verifier(),
-                                webauthnCeremonies())),
-                DomainPriming::recoveryCodes);
+                                adapters.store(), guard(), adapters.events(), webauthn, webauthnCeremonies())),
+                DomainPriming::recoveryCodes,
+                () -> DomainPriming.webauthn(webauthn));
     }
 
     public RegenerateRecoveryCodes regenerateRecoveryCodes() {
@@ -249,13 +248,11 @@ public final class Wiring {
     }
 
     public RegisterWebAuthn registerWebAuthn() {
-        return primed(new RegisterWebAuthn(
-                adapters.store(),
-                WebAuthnAdapters.verifier(),
-                webauthnCeremonies(),
-                adapters.events(),
-                notifications(),
-                clock));
+        WebAuthnVerifier webauthn = WebAuthnAdapters.verifier();
+        return primed(
+                new RegisterWebAuthn(
+                        adapters.store(), webauthn, webauthnCeremonies(), adapters.events(), notifications(), clock),
+                () -> DomainPriming.webauthn(webauthn));
     }
 
     public WebAuthnAuthenticationOptions webauthnAuthenticationOptions() {
