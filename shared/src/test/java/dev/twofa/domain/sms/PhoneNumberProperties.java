@@ -133,10 +133,19 @@ class PhoneNumberProperties {
     }
 
     @Property
-    void anyDigits_areAMobileNumberOrA400(@ForAll("digitStrings") String digits) {
+    void anyDigits_areAMobileNumberOrA400(@ForAll("digitStrings") String digits) throws Exception {
         try {
             PhoneNumber parsed = ANY_REGION.parse("+" + digits);
-            assertThat(parsed.e164()).isEqualTo("+" + digits);
+            // The digits as typed, or as libphonenumber dials them in that country: +27 0 82 ... loses
+            // the trunk prefix people copy behind the country code, a five-digit Norfolk Island number
+            // gains its local 3. Never another country, and the result is canonical.
+            String callingCode = Integer.toString(UTIL.getCountryCodeForRegion(parsed.region()));
+            assertThat(digits).startsWith(callingCode);
+            if (!parsed.e164().equals("+" + digits)) {
+                assertThat(parsed.e164())
+                        .isEqualTo(UTIL.format(UTIL.parse("+" + digits, "ZZ"), PhoneNumberFormat.E164));
+            }
+            assertThat(ANY_REGION.parse(parsed.e164())).isEqualTo(parsed);
         } catch (InvalidPhoneNumberException refused) {
             // The detail may name the calling code (at most 3 digits), never the number.
             if (digits.length() > 3) {
