@@ -2,9 +2,9 @@
 // codes once. The recovery codes panel is also where new codes from Settings show
 // (settings-recovery.js).
 import { api, ApiError } from "./api.js";
-import { sentence, showError } from "./errors.js";
-import { announce, clearErrors, fieldError } from "./feedback.js";
-import { codeFrom, once } from "./forms.js";
+import { sentence } from "./errors.js";
+import { announce, clearErrors, fieldError, release } from "./feedback.js";
+import { codeFrom, once, refusedCode, stillWaiting } from "./forms.js";
 import { endSession } from "./session.js";
 import { $, productName, state } from "./state.js";
 
@@ -28,6 +28,8 @@ export function wipeActivation(all = true) {
     $("secret").textContent = "";
     $("copy-secret-status").textContent = "";
     $("confirm-code").value = "";
+    release("confirm-wait");
+    $("confirm-wait").hidden = true;
     if (all) {
         recoveryCodes = null;
         $("recovery-codes").replaceChildren();
@@ -203,6 +205,9 @@ export function bindActivate() {
     const confirmForm = $("confirm-form");
     confirmForm.addEventListener("submit", once(confirmForm, async () => {
         clearErrors(confirmForm);
+        if (stillWaiting($("confirm-wait"))) {
+            return;
+        }
         const input = $("confirm-code");
         const code = codeFrom(input);
         if (!code) {
@@ -214,7 +219,8 @@ export function bindActivate() {
             showRecoveryCodes(answer.recoveryCodes, "enable");
             announce("Two-factor authentication is on. Save your recovery codes: they are shown only now.");
         } catch (error) {
-            showError(confirmForm, error, "totp");
+            // Wrong codes here count toward the same lockout as the sign-in step, and are said the same way.
+            await refusedCode(confirmForm, error, "totp", $("confirm-wait"), [confirmForm.querySelector("button[type=submit]")]);
         }
     }));
 

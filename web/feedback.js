@@ -71,10 +71,22 @@ export function messageAt(element, text) {
  * and announced. Returns the first text, for announcing once.
  */
 export function countdown(element, buttons, seconds, textFor, doneText = "") {
+    return countdownUntil(element, buttons, deadline(seconds), textFor, doneText);
+}
+
+/** When a wait of {@code seconds} (at least 1) ends, in Date.now()'s milliseconds. */
+export function deadline(seconds) {
+    return Date.now() + Math.max(1, seconds) * 1000;
+}
+
+/**
+ * {@link countdown} to {@code until} (a {@link deadline}): two elements given the same one show
+ * the same figure. {@code quiet}: the end is shown, not announced (a summary that follows a wait).
+ */
+export function countdownUntil(element, buttons, until, textFor, doneText = "", quiet = false) {
     release(element.id);
-    const until = Date.now() + Math.max(1, seconds) * 1000;
     buttons.forEach((button) => button.setAttribute("aria-disabled", "true"));
-    const hold = { timer: null, buttons, element };
+    const hold = { timer: null, buttons, element, until };
     const tick = () => {
         const left = Math.ceil((until - Date.now()) / 1000);
         if (left <= 0) {
@@ -82,7 +94,9 @@ export function countdown(element, buttons, seconds, textFor, doneText = "") {
             if (doneText) {
                 element.textContent = doneText;
                 element.hidden = false;
-                announce(doneText);
+                if (!quiet) {
+                    announce(doneText);
+                }
             }
             return;
         }
@@ -91,8 +105,15 @@ export function countdown(element, buttons, seconds, textFor, doneText = "") {
     };
     holds.set(element.id, hold);
     tick();
-    hold.timer = setInterval(tick, 1000);
+    if (holds.get(element.id) === hold) {
+        hold.timer = setInterval(tick, 1000);
+    }
     return element.textContent;
+}
+
+/** When the wait counting down in {@code id} ends (Date.now()'s milliseconds), or 0 when none runs. */
+export function endOf(id) {
+    return holds.get(id)?.until ?? 0;
 }
 
 /** Keeps a "send again" button unusable until the wait ends, counting down next to it. */

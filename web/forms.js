@@ -1,8 +1,17 @@
-// What every form shares: one submit at a time, reading a typed code, and texting a code with its
-// "Resend code" button (the sign-in step, the step-up panel and adding a number all text one).
+// What every form shares: one submit at a time, reading a typed code, what a refused code says (a
+// wait counting down live with the button held, the lock), and texting a code with its "Resend
+// code" button (the sign-in step, the step-up panel and adding a number all text one).
 import { api } from "./api.js";
-import { showError } from "./errors.js";
-import { announce, clearErrors, fieldError, held, holdResend, release } from "./feedback.js";
+import { lockedText, showError, WAIT_OVER_TEXT, waitStarted, waitText } from "./errors.js";
+import { announce, clearErrors, counting, countdownUntil, deadline, fieldError, held, holdResend, release } from "./feedback.js";
+
+/** Who else shows the account's wait after wrong codes (the summary in Settings): set by main.js. */
+let codeWaitWatcher = null;
+
+/** Sets what else follows a wait after wrong codes: {@code watcher(until)}, the wait's deadline. */
+export function onCodeWait(watcher) {
+    codeWaitWatcher = watcher;
+}
 
 /** Forms (and buttons) whose action is running. */
 const busy = new WeakSet();
@@ -43,6 +52,60 @@ export async function currentWait() {
         return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
     } catch {
         return 0;
+    }
+}
+
+/**
+ * A wait after wrong codes (the lockout is one per account, so the same wherever a code is typed):
+ * {@code seconds} (the server's Retry-After) counting down live in {@code element}, every button
+ * in {@code buttons} held until it ends, and the same figure in the Settings summary.
+ */
+export function startCodeWait(element, buttons, seconds) {
+    const until = deadline(seconds);
+    announce(countdownUntil(element, buttons, until, waitText, WAIT_OVER_TEXT));
+    codeWaitWatcher?.(until);
+}
+
+/** The lock after 100 wrong codes in a row, said in {@code element} (a running wait there ends). */
+export function showCodeLock(element) {
+    release(element.id);
+    element.textContent = lockedText();
+    element.hidden = false;
+    announce(lockedText());
+}
+
+/** While a wait counts down in {@code element}, a press says it again instead of sending: true then. */
+export function stillWaiting(element) {
+    if (counting(element.id)) {
+        announce(element.textContent);
+        return true;
+    }
+    return false;
+}
+
+/**
+ * A refused code, said the same way wherever a code is checked (the sign-in step, the setup's first
+ * code, a new number's texted code): a wait or the lock once, in {@code waitElement}, the wait
+ * counting down with {@code buttons} held; anything else next to the field, with what the next
+ * wrong codes lead to. The wrong code that starts a wait starts its countdown at once.
+ */
+export async function refusedCode(form, error, context, waitElement, buttons) {
+    if (error.type === "too-many-attempts" && error.retryAfter > 0) {
+        clearErrors(form);
+        startCodeWait(waitElement, buttons, error.retryAfter);
+        return;
+    }
+    if (error.type === "factor-locked" || (error.type === "invalid-code" && error.problem.attemptsBeforeLock === 0)) {
+        clearErrors(form);
+        showCodeLock(waitElement);
+        return;
+    }
+    showError(form, error, context);
+    if (waitStarted(error)) {
+        const seconds = await currentWait();
+        if (seconds > 0) {
+            startCodeWait(waitElement, buttons, seconds);
+        }
     }
 }
 

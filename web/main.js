@@ -6,10 +6,11 @@ import { clearActivity, bindActivity } from "./activity.js";
 import { bindActivate, codesUnsaved, enterActivate, LEAVE_CODES_QUESTION, wipeActivation } from "./activate.js";
 import { bindDevices, clearDevices, loadDevices } from "./devices.js";
 import { safeForTokens } from "./api.js";
+import { onCodeWait } from "./forms.js";
 import { bindInbox, loadInbox } from "./inbox.js";
 import { BASE_PATH, VIEWS, focusHeading, go, setRoute, showView } from "./router.js";
 import { claimsOf, loadSession, onSessionEnd, setSession } from "./session.js";
-import { enterSettings } from "./settings.js";
+import { enterSettings, showCodeWait } from "./settings.js";
 import { bindRecoverySettings } from "./settings-recovery.js";
 import { bindSmsSettings } from "./settings-sms.js";
 import { bindTotpSettings } from "./settings-totp.js";
@@ -123,6 +124,8 @@ async function start() {
         return;
     }
     setRoute(route);
+    // A wait after wrong codes, wherever a code was typed, shows in the Settings summary too.
+    onCodeWait(showCodeWait);
     // Signing out (or a lost session) leaves nothing of the account on the page.
     onSessionEnd(() => closeStepUp(false));
     onSessionEnd(() => wipeActivation());

@@ -3,8 +3,8 @@
 // (stepup.js).
 import { api } from "./api.js";
 import { showError } from "./errors.js";
-import { announce, clearErrors, fieldError } from "./feedback.js";
-import { bindResend, codeFrom, once, sendSmsCode } from "./forms.js";
+import { announce, clearErrors, fieldError, held, holdResend } from "./feedback.js";
+import { bindResend, codeFrom, once, refusedCode, sendSmsCode, stillWaiting } from "./forms.js";
 import { refreshStatus, resetSmsEnable, showSuccess } from "./settings.js";
 import { acceptedProofsOf, askingFor, changeWithProof, closeStepUp, openStepUp, phoneOnFile } from "./stepup.js";
 import { $ } from "./state.js";
@@ -22,6 +22,7 @@ export function bindSmsSettings() {
     };
     const phoneForm = $("sms-enable-form");
     const phoneInput = $("sms-phone");
+    const sendButton = $("sms-enable-send");
     const smsEnable = {
         scope: phoneForm,
         slot: $("sms-off-stepup"),
@@ -37,6 +38,12 @@ export function bindSmsSettings() {
             announce(text);
         },
         failed: (error) => {
+            // Sent without the panel (no proof needed, or the recent sign-in's): a send limit's wait
+            // counts down beside Send code, held until it ends. In the panel, the panel counts it down.
+            if (error.status === 429 && error.type !== "factor-locked" && askingFor() !== smsEnable) {
+                announce(holdResend(sendButton, $("sms-enable-send-error"), error.retryAfter ?? 30));
+                return true;
+            }
             if (error.field !== "phoneNumber") {
                 return false;
             }
@@ -46,6 +53,10 @@ export function bindSmsSettings() {
         },
     };
     phoneForm.addEventListener("submit", once(phoneForm, async () => {
+        if (held(sendButton)) {
+            announce($("sms-enable-send-error").textContent);
+            return;
+        }
         clearErrors(phoneForm);
         const phoneNumber = phoneInput.value.trim();
         if (!phoneNumber) {
@@ -69,6 +80,9 @@ export function bindSmsSettings() {
     confirmForm.querySelector("[data-cancel]").addEventListener("click", () => resetSmsEnable(true));
     confirmForm.addEventListener("submit", once(confirmForm, async () => {
         clearErrors(confirmForm);
+        if (stillWaiting($("sms-enable-wait"))) {
+            return;
+        }
         const code = codeFrom(enableParts.codeInput);
         if (!code) {
             return;
@@ -81,7 +95,8 @@ export function bindSmsSettings() {
             $("sms-title").focus();
             showSuccess(`Text message (SMS) is on: sign-in codes go to ${answer.sms?.phoneNumber || "your number"}.`);
         } catch (error) {
-            showError(confirmForm, error, "sms");
+            // Wrong codes here count toward the same lockout as the sign-in step, and are said the same way.
+            await refusedCode(confirmForm, error, "sms", $("sms-enable-wait"), [confirmForm.querySelector("button[type=submit]")]);
         }
     }));
     // Each proof works once: while the app is on, a new code needs a new one.

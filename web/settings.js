@@ -3,7 +3,7 @@
 // they ask for in stepup.js, the activity list in activity.js.
 import { api } from "./api.js";
 import { lockedText, showError, supportContact } from "./errors.js";
-import { announce, clearErrors, isShown } from "./feedback.js";
+import { announce, clearErrors, countdownUntil, deadline, endOf, isShown, release } from "./feedback.js";
 import { loadActivity } from "./activity.js";
 import { askingFor, closeStepUp } from "./stepup.js";
 import { $, state } from "./state.js";
@@ -71,9 +71,17 @@ function renderStatus() {
     }
     setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
     $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
-    $("sum-signin").textContent = signIn.locked
-        ? `Locked after 100 wrong codes in a row: contact ${supportContact()}`
-        : signIn.retryAfterSeconds > 0 ? `Paused for ${signIn.retryAfterSeconds} seconds after wrong codes` : "Ready";
+    if (signIn.locked) {
+        showCodeEntry(`Locked after 100 wrong codes in a row: contact ${supportContact()}`);
+    } else if (signIn.retryAfterSeconds > 0) {
+        // A wait this page counts down already keeps its figure (the status rounds it anew).
+        const until = deadline(signIn.retryAfterSeconds);
+        if (Math.abs(until - endOf("sum-signin")) > 1500) {
+            showCodeWait(until);
+        }
+    } else {
+        showCodeEntry(CODE_ENTRY_READY);
+    }
     $("locked-note").textContent = signIn.locked ? lockedText() : "";
     $("locked-note").hidden = !signIn.locked;
     const methods = [totp.enabled ? "authenticator app" : null, sms.enabled ? "text message" : null].filter(Boolean);
@@ -110,6 +118,24 @@ function renderStatus() {
     }
 }
 
+const CODE_ENTRY_READY = "Ready";
+
+/** The summary's Code entry, when no wait runs: "Ready", or the lock. */
+function showCodeEntry(text) {
+    release("sum-signin");
+    $("sum-signin").textContent = text;
+    $("sum-signin").hidden = false;
+}
+
+/**
+ * The summary's Code entry during a wait after wrong codes, counting down to {@code until} (the
+ * deadline of the countdown beside the code field, so the same figure), "Ready" when it ends.
+ */
+export function showCodeWait(until) {
+    countdownUntil($("sum-signin"), [], until, (words) => `Paused after wrong codes: you can try again ${words}`,
+        CODE_ENTRY_READY, true);
+}
+
 /** A success, shown at the top of the page (beside the screen-reader announcement) and announced. */
 export function showSuccess(text) {
     const note = $("settings-success");
@@ -123,6 +149,8 @@ export function resetSmsEnable(moveFocus) {
     $("sms-enable-form").hidden = false;
     $("sms-enable-confirm-form").hidden = true;
     $("sms-enable-code").value = "";
+    release("sms-enable-wait");
+    $("sms-enable-wait").hidden = true;
     clearErrors($("sms-off"));
     if (moveFocus) {
         $("sms-phone").focus();

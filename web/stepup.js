@@ -14,9 +14,11 @@
 // {@code scope}, {@code slot}, {@code errorElement}, {@code context}, {@code title}, {@code about},
 // {@code action}, {@code danger}, {@code smsPurpose} say where and how it shows.
 import { api } from "./api.js";
-import { lockedText, showError, WAIT_OVER_TEXT, waitStarted, waitText } from "./errors.js";
-import { announce, clearErrors, countdown, counting, held, holdResend, release } from "./feedback.js";
-import { bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
+import { showError, waitStarted } from "./errors.js";
+import { announce, clearErrors, countdown, held, holdResend, release } from "./feedback.js";
+import {
+    bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode, showCodeLock, startCodeWait, stillWaiting,
+} from "./forms.js";
 import { forgetSignIn, freshSignIn } from "./session.js";
 import { $, state } from "./state.js";
 
@@ -169,11 +171,8 @@ async function refused(change, error, via) {
 async function waitOrLock(error, change) {
     const form = $("stepup-form");
     if (error.type === "factor-locked" || (error.type === "invalid-code" && error.problem.attemptsBeforeLock === 0)) {
-        release("stepup-wait");
         clearErrors(form);
-        $("stepup-wait").textContent = lockedText();
-        $("stepup-wait").hidden = false;
-        announce(lockedText());
+        showCodeLock($("stepup-wait"));
         return true;
     }
     if (error.status === 429 && error.retryAfter > 0) {
@@ -186,9 +185,11 @@ async function waitOrLock(error, change) {
 
 function startWait(seconds, change) {
     // Sending a text message is limited too: then the wait is for the next code, not after wrong ones.
-    const sending = change.context === "sms-send";
-    const text = sending ? (words) => `You can ask for a new code ${words}.` : waitText;
-    announce(countdown($("stepup-wait"), [$("stepup-submit")], seconds, text, sending ? "" : WAIT_OVER_TEXT));
+    if (change.context === "sms-send") {
+        announce(countdown($("stepup-wait"), [$("stepup-submit")], seconds, (words) => `You can ask for a new code ${words}.`));
+    } else {
+        startCodeWait($("stepup-wait"), [$("stepup-submit")], seconds);
+    }
 }
 
 /** Shows the panel in the change's slot: with the recent sign-in as the proof, or the ways to give one. */
@@ -291,8 +292,7 @@ async function submitStepUp(smsParts) {
         return;
     }
     const form = $("stepup-form");
-    if (counting("stepup-wait")) {
-        announce($("stepup-wait").textContent);
+    if (stillWaiting($("stepup-wait"))) {
         return;
     }
     clearErrors(form);

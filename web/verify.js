@@ -2,9 +2,11 @@
 // by text message), and what the step answers; a remembered device (devices.js) goes first.
 import { api } from "./api.js";
 import { deviceStep, offerToRemember } from "./devices.js";
-import { lockedText, showError, WAIT_OVER_TEXT, waitStarted, waitText } from "./errors.js";
-import { announce, clearErrors, countdown, counting, holdResend, release } from "./feedback.js";
-import { bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode } from "./forms.js";
+import { lockedText, showError } from "./errors.js";
+import { announce, clearErrors, counting, holdResend, release } from "./feedback.js";
+import {
+    bindResend, codeFrom, once, recoveryCodeFrom, refusedCode, sendSmsCode, startCodeWait, stillWaiting,
+} from "./forms.js";
 import { rememberSignIn } from "./session.js";
 import { $ } from "./state.js";
 
@@ -22,52 +24,21 @@ function verifyButtons() {
  * every Verify button held until it ends. The wait grows with each further wrong code.
  */
 function startWait(seconds) {
-    announce(countdown($("verify-wait"), verifyButtons(), seconds, waitText, WAIT_OVER_TEXT));
+    startCodeWait($("verify-wait"), verifyButtons(), seconds);
 }
 
 function stopWait() {
     release("verify-wait");
 }
 
-function showLocked() {
-    stopWait();
-    $("verify-wait").textContent = lockedText();
-    $("verify-wait").hidden = false;
-    announce(lockedText());
-}
-
-/**
- * A refused code: a wait or a lock is said once, in the banner; anything else next to the field,
- * with what the next wrong codes lead to (a wait, the lock). The wrong code that starts a wait
- * starts its countdown at once.
- */
-async function refused(form, error, context) {
-    if (error.type === "too-many-attempts" && error.retryAfter > 0) {
-        clearErrors(form);
-        startWait(error.retryAfter);
-        return;
-    }
-    if (error.type === "factor-locked" || (error.type === "invalid-code" && error.problem.attemptsBeforeLock === 0)) {
-        clearErrors(form);
-        showLocked();
-        return;
-    }
-    showError(form, error, context);
-    if (waitStarted(error)) {
-        const seconds = await currentWait();
-        if (seconds > 0) {
-            startWait(seconds);
-        }
-    }
+/** A refused code: a wait or a lock once, in the banner; anything else next to the field (forms.js). */
+function refused(form, error, context) {
+    return refusedCode(form, error, context, $("verify-wait"), verifyButtons());
 }
 
 /** While a wait runs, a press of Verify says it again instead of sending. */
 function waiting() {
-    if (counting("verify-wait")) {
-        announce($("verify-wait").textContent);
-        return true;
-    }
-    return false;
+    return stillWaiting($("verify-wait"));
 }
 
 export async function enterVerify() {

@@ -342,8 +342,11 @@ class BrowserSecurityPageE2EIT {
         // Each further wrong code starts a longer wait (1, 2, 4, 8 s): until one long enough to watch.
         String first = waitLongEnough("#stepup-code", "#stepup-submit", "#stepup-wait", enrolled.secret());
         assertThat(first).contains("Too many wrong codes in a row. You can try again in", "after 100 in a row");
+        // The summary's Code entry says the same figure, and counts down with it.
+        sameFigure("#stepup-wait", "#sum-signin", "Paused after wrong codes: you can try again in");
         browser.await().withMessage("the countdown to move").until(d -> !browser.textOf("#stepup-wait")
                 .equals(first));
+        sameFigure("#stepup-wait", "#sum-signin", "Paused after wrong codes: you can try again in");
         // A press while held sends nothing: it says the wait again.
         String requests = "return performance.getEntriesByType('resource')"
                 + ".filter(e => e.name.includes('/2fa/recovery-codes/regenerate')).length";
@@ -357,10 +360,116 @@ class BrowserSecurityPageE2EIT {
                 .startsWith("You can try again now"));
         assertThat(browser.driver().findElement(By.id("stepup-submit")).getDomAttribute("aria-disabled"))
                 .isNull();
+        browser.awaitText("#sum-signin", "Ready");
         // Escape closes the panel and its countdown with it.
         browser.click("#stepup-code");
         browser.keys(Keys.ESCAPE);
         browser.awaitHidden("#stepup-form");
+    }
+
+    @Test
+    void theSetupsFirstCode_warnsBeforeTheWait_thenCountsItDownLive_withVerifyHeld() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("setup-wait");
+        devSignIn(user);
+        client.post("/2fa/totp/enable", client.devToken(user.sub(), user.email()), null);
+        browser.open(client.activationLink(user.email()));
+        browser.visible("#qr");
+        String secret = browser.textOf("#secret").replace(" ", "");
+
+        // The first code counts toward the same lockout as the sign-in step, and says so the same way.
+        warnedOfTheWait("#confirm-code", "#confirm-code-error", secret);
+        String first = waitLongEnough("#confirm-code", "#confirm-form button[type=submit]", "#confirm-wait", secret);
+        assertThat(first).contains("Too many wrong codes in a row. You can try again in", "after 100 in a row");
+        assertThat(browser.textOf("#confirm-code-error"))
+                .as("one figure, in the banner only")
+                .doesNotContain("seconds");
+        assertNoRequestWhileHeld("#confirm-code", "/2fa/totp/confirm");
+        browser.await().withMessage("the countdown to move").until(d -> !browser.textOf("#confirm-wait")
+                .equals(first));
+        browser.screenshot("activation-wait-countdown");
+        browser.await().withTimeout(Duration.ofSeconds(30)).until(d -> browser.textOf("#confirm-wait")
+                .startsWith("You can try again now"));
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#confirm-form button[type=submit]"))
+                        .getDomAttribute("aria-disabled"))
+                .isNull();
+
+        // Once the wait is over, the right code turns it on.
+        browser.typeAndEnter("#confirm-code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare()));
+        browser.visible("#recovery-codes li");
+        assertThat(browser.textOf("#confirm-wait")).isEmpty();
+    }
+
+    @Test
+    void aNewNumbersCode_warnsBeforeTheWait_thenCountsItDownLive_withTurnOnHeld_andTheSummarySaysTheSameFigure()
+            throws Exception {
+        browser.reset(base);
+        User user = User.fresh("sms-wait");
+        String phone = "+4520" + mobileDigits();
+        devSignIn(user);
+        browser.open(base + "/#settings");
+        browser.awaitText("#sum-signin", "Ready");
+        int before = client.smsCount(phone);
+        browser.typeAndEnter("#sms-phone", phone);
+        String code = client.awaitSmsCode(phone, before);
+        WrongCode wrong = () -> "000000".equals(code) ? "000001" : "000000";
+
+        warnedOfTheWait("#sms-enable-code", "#sms-enable-code-error", wrong);
+        assertThat(browser.textOf("#sms-enable-code-error")).startsWith("That code is not valid. Use the code from");
+        String first = waitLongEnough(
+                "#sms-enable-code", "#sms-enable-confirm-form button[type=submit]", "#sms-enable-wait", wrong);
+        assertThat(first).contains("Too many wrong codes in a row. You can try again in", "after 100 in a row");
+        // The summary's Code entry: the same figure, counting down with it (no more "Ready" meanwhile).
+        sameFigure("#sms-enable-wait", "#sum-signin", "Paused after wrong codes: you can try again in");
+        assertNoRequestWhileHeld("#sms-enable-code", "/2fa/sms/confirm");
+        browser.await().withMessage("the countdown to move").until(d -> !browser.textOf("#sms-enable-wait")
+                .equals(first));
+        sameFigure("#sms-enable-wait", "#sum-signin", "Paused after wrong codes: you can try again in");
+        browser.screenshot("settings-sms-enable-wait-countdown");
+        browser.await().withTimeout(Duration.ofSeconds(30)).until(d -> browser.textOf("#sms-enable-wait")
+                .startsWith("You can try again now"));
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#sms-enable-confirm-form button[type=submit]"))
+                        .getDomAttribute("aria-disabled"))
+                .isNull();
+        browser.awaitText("#sum-signin", "Ready");
+        // Use another number: the texted-code step and its wait notice go.
+        browser.click("#sms-enable-confirm-form [data-cancel]");
+        browser.awaitHidden("#sms-enable-confirm-form");
+        assertThat(browser.script("return document.getElementById('sms-enable-wait').hidden"))
+                .isEqualTo(true);
+    }
+
+    @Test
+    void theFirstSendCode_countsDownTheSendIntervalLive_withTheButtonHeld() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("sms-send-wait");
+        String phone = "+4520" + mobileDigits();
+        devSignIn(user);
+        browser.open(base + "/#settings");
+        int before = client.smsCount(phone);
+        browser.typeAndEnter("#sms-phone", phone);
+        client.awaitSmsCode(phone, before);
+        // Back to the number (Escape), and Send code again at once: the send interval holds it.
+        browser.await().until(d -> "sms-enable-code".equals(browser.focusedId()));
+        browser.keys(Keys.ESCAPE);
+        browser.awaitHidden("#sms-enable-confirm-form");
+        browser.visible("#sms-enable-send").click();
+        assertHeldCountingDown("#sms-enable-send", "#sms-enable-send-error", "You can ask for a new code in");
+        assertThat(browser.textOf("#sms-phone-error"))
+                .as("one figure, beside the button only")
+                .isEmpty();
+        // A press while held sends nothing: it says the wait again.
+        String requests = "return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/2fa/sms/send')).length";
+        Object sent = browser.script(requests);
+        browser.script("document.getElementById('announcer').textContent = '';");
+        browser.driver().findElement(By.id("sms-phone")).sendKeys(Keys.ENTER);
+        browser.awaitAnnounced("You can ask for a new code in");
+        assertThat(browser.script(requests)).as("requests sent while held").isEqualTo(sent);
+        assertThat(client.smsCount(phone)).isEqualTo(before + 1);
+        browser.screenshot("settings-sms-send-countdown");
     }
 
     @Test
@@ -517,6 +626,43 @@ class BrowserSecurityPageE2EIT {
         return Rfc6238.totp(enrolled.secret(), Math.max(enrolled.step() + 1, Rfc6238.currentStep()));
     }
 
+    /**
+     * {@code other} says the same figure as {@code wait} ("in 7 seconds"), read at one moment (each
+     * ticks on its own timer: a read between two ticks is tried again).
+     */
+    private static void sameFigure(String wait, String other, String prefix) {
+        Pattern seconds = Pattern.compile("in (\\d+) seconds");
+        List<String> seen = new ArrayList<>();
+        browser.await()
+                .withMessage(() -> other + " to say the figure of " + wait + ": " + seen)
+                .until(d -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> texts = (List<String>) browser.script(
+                            "return [document.querySelector(arguments[0])"
+                                    + ".textContent, document.querySelector(arguments[1]).textContent]",
+                            wait,
+                            other);
+                    seen.add(String.valueOf(texts));
+                    Matcher a = seconds.matcher(texts.get(0));
+                    Matcher b = seconds.matcher(texts.get(1));
+                    return texts.get(1).startsWith(prefix)
+                            && a.find()
+                            && b.find()
+                            && a.group(1).equals(b.group(1));
+                });
+    }
+
+    /** A press (Enter in {@code input}) while held sends nothing to {@code path}: it says the wait again. */
+    private static void assertNoRequestWhileHeld(String input, String path) {
+        String requests = "return performance.getEntriesByType('resource')" + ".filter(e => e.name.includes('" + path
+                + "')).length";
+        Object sent = browser.script(requests);
+        browser.script("document.getElementById('announcer').textContent = '';");
+        browser.driver().findElement(By.cssSelector(input)).sendKeys(Keys.ENTER);
+        browser.awaitAnnounced("You can try again in");
+        assertThat(browser.script(requests)).as("requests sent while held").isEqualTo(sent);
+    }
+
     /** The button is held (aria-disabled) while the text beside it counts down, live. */
     private static void assertHeldCountingDown(String button, String text, String prefix) {
         browser.awaitText(text, prefix);
@@ -535,12 +681,22 @@ class BrowserSecurityPageE2EIT {
      * waits double from 1 s): returns the countdown's first text, {@code submit} held.
      */
     private static String waitLongEnough(String input, String submit, String wait, String secret) throws Exception {
+        return waitLongEnough(input, submit, wait, () -> Rfc6238.wrongCode(secret));
+    }
+
+    /** A code the server refuses: a wrong authenticator code, or not the texted one. */
+    @FunctionalInterface
+    private interface WrongCode {
+        String next() throws Exception;
+    }
+
+    private static String waitLongEnough(String input, String submit, String wait, WrongCode wrong) throws Exception {
         Pattern seconds = Pattern.compile("in (\\d+) seconds");
         for (int attempt = 0; attempt < 8; attempt++) {
             browser.await()
                     .withTimeout(Duration.ofSeconds(20))
                     .until(d -> d.findElement(By.cssSelector(submit)).getDomAttribute("aria-disabled") == null);
-            browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+            browser.typeAndEnter(input, wrong.next());
             try {
                 browser.await().withTimeout(Duration.ofSeconds(5)).until(d -> browser.textOf(wait)
                         .startsWith("Too many wrong codes"));
@@ -564,11 +720,15 @@ class BrowserSecurityPageE2EIT {
      * are left before it ("After 3 more wrong codes in a row…").
      */
     private static void warnedOfTheWait(String input, String error, String secret) throws Exception {
-        browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+        warnedOfTheWait(input, error, () -> Rfc6238.wrongCode(secret));
+    }
+
+    private static void warnedOfTheWait(String input, String error, WrongCode wrong) throws Exception {
+        browser.typeAndEnter(input, wrong.next());
         browser.awaitText(error, "more wrong codes in a row you will have to wait before you can try again");
         for (int i = 0; i < 4 && !browser.textOf(error).contains("One more wrong code"); i++) {
             String before = browser.textOf(error);
-            browser.typeAndEnter(input, Rfc6238.wrongCode(secret));
+            browser.typeAndEnter(input, wrong.next());
             browser.await()
                     .until(d -> !browser.textOf(error).isEmpty()
                             && !browser.textOf(error).equals(before));
