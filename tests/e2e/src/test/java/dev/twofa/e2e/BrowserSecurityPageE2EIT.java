@@ -550,6 +550,22 @@ class BrowserSecurityPageE2EIT {
         browser.visible("#inbox-list li");
         results.put("dev inbox", axe());
 
+        // A wait counting down (its notice, the held button, the summary's figure), on its own account.
+        browser.reset(base);
+        User waiting = User.fresh("axe-wait");
+        devSignIn(waiting);
+        browser.open(base + "/#settings");
+        String waitPhone = "+4520" + mobileDigits();
+        int waitSent = client.smsCount(waitPhone);
+        browser.typeAndEnter("#sms-phone", waitPhone);
+        String texted = client.awaitSmsCode(waitPhone, waitSent);
+        String wrong = "000000".equals(texted) ? "000001" : "000000";
+        // Wrong codes until a wait of a few seconds counts down, its button held, while axe scans.
+        warnedOfTheWait("#sms-enable-code", "#sms-enable-code-error", () -> wrong);
+        waitLongEnough(
+                "#sms-enable-code", "#sms-enable-confirm-form button[type=submit]", "#sms-enable-wait", () -> wrong);
+        results.put("settings: a wait after wrong codes, counting down", axe());
+
         StringBuilder report = new StringBuilder("axe-core results per view (impact: rule × nodes)\n");
         List<String> blocking = new ArrayList<>();
         results.forEach((view, violations) -> {
