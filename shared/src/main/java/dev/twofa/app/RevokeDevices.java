@@ -49,6 +49,10 @@ public final class RevokeDevices {
     public int revokeAll(Principal principal) {
         Instant now = clock.instant();
         List<RememberedDevice> devices = store.devices(principal.userId(), now);
+        if (devices.isEmpty()) {
+            // Nothing was forgotten: no write, no audit item, no event for the relying app.
+            return 0;
+        }
         List<SecurityEvent> audit = List.of(
                 principal.event("devices_revoked", DEVICE, now, Map.of("count", Integer.toString(devices.size()))));
         store.revokeDevices(principal.userId(), devices, audit);

@@ -341,6 +341,16 @@ class RememberedDeviceIT {
         assertThat(all.getStatusCode()).as(all.getBody()).isEqualTo(200);
         assertThat(Api.body(all)).containsEntry("revoked", 1);
         assertThat(signInWithDevice(forgotten).getStatusCode()).isEqualTo(400);
+        assertThat(app.events.namesFor(forgotten.user().userId())).containsOnlyOnce("devices_revoked");
+        // Forget all again: nothing left to forget, so nothing is recorded or published.
+        APIGatewayV2HTTPResponse nothingLeft = app.deviceRevoke()
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/devices/revoke", forgotten.user().userId(), Api.json(Map.of("all", true))),
+                        null);
+        assertThat(nothingLeft.getStatusCode()).as(nothingLeft.getBody()).isEqualTo(200);
+        assertThat(Api.body(nothingLeft)).containsEntry("revoked", 0);
+        assertThat(app.events.namesFor(forgotten.user().userId())).containsOnlyOnce("devices_revoked");
 
         // Every factor off, then on again: the device remembered before stays revoked.
         Remembered disabled = remembered();
