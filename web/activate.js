@@ -4,7 +4,7 @@
 import { api, ApiError } from "./api.js";
 import { sentence } from "./errors.js";
 import { announce, clearErrors, fieldError, release } from "./feedback.js";
-import { codeFrom, once, refusedCode, stillWaiting } from "./forms.js";
+import { codeFrom, once, refusedCode, showRunningWait, stillWaiting } from "./forms.js";
 import { endSession } from "./session.js";
 import { $, productName, state } from "./state.js";
 
@@ -101,6 +101,8 @@ function showSetup(answer) {
         link.hidden = true;
     }
     showActivatePart("activate-setup");
+    // The first code counts toward the account's lockout: a wait already running shows at once.
+    showRunningWait($("confirm-wait"), [$("confirm-form").querySelector("button[type=submit]")]);
 }
 
 /**

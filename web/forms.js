@@ -61,9 +61,31 @@ export async function currentWait() {
  * in {@code buttons} held until it ends, and the same figure in the Settings summary.
  */
 export function startCodeWait(element, buttons, seconds) {
-    const until = deadline(seconds);
+    startCodeWaitUntil(element, buttons, deadline(seconds));
+}
+
+/** {@link startCodeWait} to a deadline a countdown on the page already runs to: the same figure. */
+export function startCodeWaitUntil(element, buttons, until) {
     announce(countdownUntil(element, buttons, until, waitText, WAIT_OVER_TEXT));
     codeWaitWatcher?.(until);
+}
+
+/**
+ * A form that checks codes opened while the account waits or is locked (a reload, another tab's
+ * wrong codes): the wait counts down there at once, its buttons held, or the lock is said.
+ */
+export async function showRunningWait(element, buttons) {
+    let status;
+    try {
+        status = await api("GET", "/2fa/status");
+    } catch {
+        return;
+    }
+    if (status.signIn?.locked) {
+        showCodeLock(element);
+    } else if (status.signIn?.retryAfterSeconds > 0) {
+        startCodeWait(element, buttons, status.signIn.retryAfterSeconds);
+    }
 }
 
 /** The lock after 100 wrong codes in a row, said in {@code element} (a running wait there ends). */

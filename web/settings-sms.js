@@ -3,8 +3,8 @@
 // (stepup.js).
 import { api } from "./api.js";
 import { showError } from "./errors.js";
-import { announce, clearErrors, fieldError, held, holdResend } from "./feedback.js";
-import { bindResend, codeFrom, once, refusedCode, sendSmsCode, stillWaiting } from "./forms.js";
+import { announce, clearErrors, endOf, fieldError, held, holdResend } from "./feedback.js";
+import { bindResend, codeFrom, once, refusedCode, sendSmsCode, startCodeWaitUntil, stillWaiting } from "./forms.js";
 import { refreshStatus, resetSmsEnable, showSuccess } from "./settings.js";
 import { acceptedProofsOf, askingFor, changeWithProof, closeStepUp, openStepUp, phoneOnFile } from "./stepup.js";
 import { $ } from "./state.js";
@@ -35,7 +35,16 @@ export function bindSmsSettings() {
             phoneForm.hidden = true;
             $("sms-enable-confirm-form").hidden = false;
             enableParts.codeInput.focus();
-            announce(text);
+            // The texted code counts toward the account's lockout: a wait the summary counts down
+            // holds Turn on text messages too, to the same figure (said after the news of the text).
+            const until = endOf("sum-signin");
+            if (until > Date.now()) {
+                const confirm = $("sms-enable-confirm-form").querySelector("button[type=submit]");
+                startCodeWaitUntil($("sms-enable-wait"), [confirm], until);
+                announce(`${text} ${$("sms-enable-wait").textContent}`);
+            } else {
+                announce(text);
+            }
         },
         failed: (error) => {
             // Sent without the panel (no proof needed, or the recent sign-in's): a send limit's wait

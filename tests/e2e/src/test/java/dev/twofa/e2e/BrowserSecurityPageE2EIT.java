@@ -3,6 +3,7 @@ package dev.twofa.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twofa.localrun.LocalRunFixture;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -395,6 +396,24 @@ class BrowserSecurityPageE2EIT {
                         .getDomAttribute("aria-disabled"))
                 .isNull();
 
+        // A reload during the next wait (8 s) shows it again at once, Verify held: the same setup, the same wait.
+        waitLongEnough(
+                "#confirm-code",
+                "#confirm-form button[type=submit]",
+                "#confirm-wait",
+                () -> Rfc6238.wrongCode(secret),
+                8);
+        browser.driver().navigate().refresh();
+        browser.awaitReady();
+        browser.visible("#activate-resumed");
+        browser.awaitText("#confirm-wait", "Too many wrong codes in a row. You can try again in");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#confirm-form button[type=submit]"))
+                        .getDomAttribute("aria-disabled"))
+                .isEqualTo("true");
+        browser.await().withTimeout(Duration.ofSeconds(30)).until(d -> browser.textOf("#confirm-wait")
+                .startsWith("You can try again now"));
+
         // Once the wait is over, the right code turns it on.
         browser.typeAndEnter("#confirm-code", Rfc6238.totp(secret, Rfc6238.stepWithTimeToSpare()));
         browser.visible("#recovery-codes li");
@@ -439,6 +458,43 @@ class BrowserSecurityPageE2EIT {
         browser.awaitHidden("#sms-enable-confirm-form");
         assertThat(browser.script("return document.getElementById('sms-enable-wait').hidden"))
                 .isEqualTo(true);
+    }
+
+    @Test
+    void aWaitStartedElsewhere_countsDownInTheSummary_andHoldsANewNumbersCodeStep_toTheSameFigure() throws Exception {
+        browser.reset(base);
+        User user = User.fresh("elsewhere");
+        String token = client.devToken(user.sub(), user.email());
+        client.post("/2fa/totp/enable", token, null);
+        String link = client.activationLink(user.email());
+        String secret = (String) client.post(
+                        "/2fa/totp/activate",
+                        token,
+                        Map.of("token", link.substring(link.indexOf("#token=") + "#token=".length())))
+                .get("secret");
+        // Another tab's wrong setup codes, over the API, until a wait of 16 s runs.
+        waitOverApi(token, secret, 16);
+
+        devSignIn(user);
+        browser.open(base + "/#settings");
+        browser.awaitText("#sum-signin", "Paused after wrong codes: you can try again in");
+        String phone = "+4520" + mobileDigits();
+        int before = client.smsCount(phone);
+        browser.typeAndEnter("#sms-phone", phone);
+        client.awaitSmsCode(phone, before);
+        // The texted code counts toward the same lockout: its step opens held, to the summary's figure.
+        browser.awaitText("#sms-enable-wait", "Too many wrong codes in a row. You can try again in");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#sms-enable-confirm-form button[type=submit]"))
+                        .getDomAttribute("aria-disabled"))
+                .isEqualTo("true");
+        sameFigure("#sms-enable-wait", "#sum-signin", "Paused after wrong codes: you can try again in");
+        browser.await().withTimeout(Duration.ofSeconds(30)).until(d -> "Ready".equals(browser.textOf("#sum-signin")));
+        browser.awaitText("#sms-enable-wait", "You can try again now");
+        assertThat(browser.driver()
+                        .findElement(By.cssSelector("#sms-enable-confirm-form button[type=submit]"))
+                        .getDomAttribute("aria-disabled"))
+                .isNull();
     }
 
     @Test
@@ -668,6 +724,31 @@ class BrowserSecurityPageE2EIT {
                 });
     }
 
+    /**
+     * Wrong first codes over the API (POST /2fa/totp/confirm), each once the last wait is over,
+     * until the account waits {@code atLeast} seconds (the waits double from 1 s).
+     */
+    @SuppressWarnings("unchecked")
+    private static void waitOverApi(String token, String secret, int atLeast) throws Exception {
+        for (int attempt = 0; attempt < 15; attempt++) {
+            HttpResponse<String> answer =
+                    client.send("POST", "/2fa/totp/confirm", token, "{\"code\":\"" + Rfc6238.wrongCode(secret) + "\"}");
+            if (answer.statusCode() == 429) {
+                Thread.sleep(answer.headers().firstValueAsLong("Retry-After").orElse(1) * 1000 + 200);
+                continue;
+            }
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            Map<String, Object> signIn =
+                    (Map<String, Object>) client.get("/2fa/status", token).get("signIn");
+            long wait = ((Number) signIn.get("retryAfterSeconds")).longValue();
+            if (wait >= atLeast) {
+                return;
+            }
+            Thread.sleep(wait * 1000 + 200);
+        }
+        throw new AssertionError("no wait of " + atLeast + " s or more after wrong codes over the API");
+    }
+
     /** A press (Enter in {@code input}) while held sends nothing to {@code path}: it says the wait again. */
     private static void assertNoRequestWhileHeld(String input, String path) {
         String requests = "return performance.getEntriesByType('resource')" + ".filter(e => e.name.includes('" + path
@@ -707,6 +788,11 @@ class BrowserSecurityPageE2EIT {
     }
 
     private static String waitLongEnough(String input, String submit, String wait, WrongCode wrong) throws Exception {
+        return waitLongEnough(input, submit, wait, wrong, 4);
+    }
+
+    private static String waitLongEnough(String input, String submit, String wait, WrongCode wrong, int atLeast)
+            throws Exception {
         Pattern seconds = Pattern.compile("in (\\d+) seconds");
         for (int attempt = 0; attempt < 8; attempt++) {
             browser.await()
@@ -721,14 +807,14 @@ class BrowserSecurityPageE2EIT {
             }
             String text = browser.textOf(wait);
             Matcher matcher = seconds.matcher(text);
-            if (matcher.find() && Integer.parseInt(matcher.group(1)) >= 4) {
+            if (matcher.find() && Integer.parseInt(matcher.group(1)) >= atLeast) {
                 assertThat(browser.driver().findElement(By.cssSelector(submit)).getDomAttribute("aria-disabled"))
                         .as(submit + " held")
                         .isEqualTo("true");
                 return text;
             }
         }
-        throw new AssertionError("no wait of 4 s or more after wrong codes");
+        throw new AssertionError("no wait of " + atLeast + " s or more after wrong codes");
     }
 
     /**
