@@ -1,15 +1,21 @@
 package dev.twofa.it.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.app.api.Credential;
+import dev.twofa.app.api.Principal;
+import dev.twofa.app.api.TwoFactorException.StepUpRequired;
+import dev.twofa.functions.deviceregister.DeviceRegisterHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Race;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.it.support.WireRace;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -21,6 +27,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -322,6 +329,13 @@ class RememberedDeviceIT {
         assertThat(revoke.getStatusCode()).as(revoke.getBody()).isEqualTo(200);
         assertThat(signInWithDevice(revoked).getStatusCode()).isEqualTo(400);
         assertThat(devices(revoked.user().userId())).isEmpty();
+        // The same browser remembered again takes the freed slot under a new random id: the forgotten
+        // id never names a usable device again.
+        APIGatewayV2HTTPResponse again = register(revoked.user().userId(), revoked.key(), signIn(revoked.user()));
+        assertThat(again.getStatusCode()).as(again.getBody()).isEqualTo(200);
+        assertThat((String) Api.body(again).get("id")).isNotEqualTo(revoked.id());
+        assertThat(app.events.namesFor(revoked.user().userId()))
+                .containsSubsequence("device_registered", "device_revoked", "device_registered");
 
         Remembered expiring = remembered();
         assertThat(signInWithDevice(expiring).getStatusCode()).isEqualTo(200);
@@ -427,6 +441,100 @@ class RememberedDeviceIT {
 
         assertThat(refused.getStatusCode()).isEqualTo(409);
         assertThat(devices(user.userId())).hasSize(20);
+
+        // A forgotten device frees its slot for the next one.
+        String forgotten = (String) devices(user.userId()).get(7).get("id");
+        assertThat(app.deviceRevoke()
+                        .handleRequest(
+                                Api.request(
+                                        "POST /2fa/devices/revoke", user.userId(), Api.json(Map.of("id", forgotten))),
+                                null)
+                        .getStatusCode())
+                .isEqualTo(200);
+        APIGatewayV2HTTPResponse fits = register(user.userId(), browserKey(), signIn(user));
+        assertThat(fits.getStatusCode()).as(fits.getBody()).isEqualTo(200);
+        assertThat(devices(user.userId())).hasSize(20).noneMatch(d -> forgotten.equals(d.get("id")));
+    }
+
+    @Test
+    void aCodeOrARecoveryCode_isNoProofForRemembering_evenHandedStraightToTheUseCase() throws Exception {
+        // The route takes only {"publicKey","assertion"}; the use case refuses any other proof on its own,
+        // so a future route that passed a code through could not remember a device with it.
+        Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        app.clock.advance(Duration.ofSeconds(30));
+        String code = IndependentTotp.codeAt(user.secret(), app.clock.instant());
+        Principal principal = new Principal(user.userId(), Api.emailOf(user.userId()));
+        byte[] publicKey = browserKey().getPublic().getEncoded();
+        for (Credential proof : List.<Credential>of(
+                new Credential.TotpCode(code),
+                new Credential.RecoveryCode(user.recoveryCodes().getFirst()))) {
+            assertThatThrownBy(() -> app.wiring().registerDevice().register(principal, Optional.of(proof), publicKey))
+                    .isInstanceOfSatisfying(StepUpRequired.class, e -> assertThat(e.acceptedProofs())
+                            .containsExactly("assertion"));
+        }
+        assertThat(devices(user.userId())).isEmpty();
+        // Nothing was spent: the code still signs in.
+        assertThat(Enrollment.verify(app, user.userId(), "code", code).getStatusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void twoBrowsersRememberedAtOnce_takeOneSlotEach_orTheLoserIsTold_andKeepsItsProof() throws Exception {
+        Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        String first = signIn(user);
+        String second = signIn(user);
+        // The second registration lands between the first one's reads (slot 0 free) and its commit.
+        KeyPair otherBrowser = browserKey();
+        WireRace race = WireRace.beforeCommit(app, () -> assertThat(
+                        register(user.userId(), otherBrowser, second).getStatusCode())
+                .isEqualTo(200));
+        Map<String, Object> body = new HashMap<>();
+        body.put("publicKey", B64.encodeToString(browserKey().getPublic().getEncoded()));
+        body.put("assertion", first);
+
+        APIGatewayV2HTTPResponse lost = new DeviceRegisterHandler(race.held().registerDevice())
+                .handleRequest(Api.request("POST /2fa/devices", user.userId(), Api.json(body)), null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(lost)).isEqualTo("urn:twofa:problem:wrong-state");
+        assertThat(Api.body(lost).get("detail").toString()).contains("at the same time");
+        assertThat(devices(user.userId())).hasSize(1);
+        // Its assertion was not spent: the retry remembers the browser in the next slot.
+        body.put("publicKey", B64.encodeToString(browserKey().getPublic().getEncoded()));
+        APIGatewayV2HTTPResponse retried = app.deviceRegister()
+                .handleRequest(Api.request("POST /2fa/devices", user.userId(), Api.json(body)), null);
+        assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(200);
+        assertThat(devices(user.userId())).hasSize(2);
+    }
+
+    @Test
+    void aBrowserRemembered_whileEveryFactorWasTurnedOff_isRefused_andNothingIsRemembered() throws Exception {
+        Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        String proof = signIn(user);
+        String offProof = signIn(user);
+        WireRace race = WireRace.beforeCommit(
+                app, () -> assertThat(Enrollment.disable(app, user.userId(), "assertion", offProof)
+                                .getStatusCode())
+                        .isEqualTo(200));
+
+        APIGatewayV2HTTPResponse lost = new DeviceRegisterHandler(race.held().registerDevice())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/devices",
+                                user.userId(),
+                                Api.json(Map.of(
+                                        "publicKey",
+                                        B64.encodeToString(
+                                                browserKey().getPublic().getEncoded()),
+                                        "assertion",
+                                        proof))),
+                        null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(409);
+        assertThat(Api.body(lost).get("detail").toString()).containsIgnoringCase("no second factor is on");
+        assertThat(devices(user.userId())).isEmpty();
     }
 
     @Test
