@@ -234,6 +234,142 @@ class ApiRequestTest {
     }
 
     @Test
+    void optionalBoolean_absentIsFalse_anyOtherTypeRefused() {
+        assertThat(body("{}").optionalBoolean("b")).isFalse();
+        assertThat(body("{\"b\":true}").optionalBoolean("b")).isTrue();
+        assertThat(body("{\"b\":false}").optionalBoolean("b")).isFalse();
+        for (String json : new String[] {"{\"b\":null}", "{\"b\":\"false\"}", "{\"b\":0}", "{\"b\":[]}"}) {
+            var refused = refusal(() -> body(json).optionalBoolean("b"));
+            assertThat(refused.field()).isEqualTo("b");
+            assertThat(refused.detail()).isEqualTo("The field \"b\" must be true or false.");
+        }
+    }
+
+    private static final String DEVICE_ID = "07" + "A".repeat(22);
+    private static final String DEVICE_CHALLENGE = "c".repeat(43);
+    private static final String SIGNATURE = "_".repeat(85) + "w";
+
+    private static String device(Object id, Object challenge, Object signature) {
+        return "{\"device\":{\"id\":" + Json.write(id) + ",\"challenge\":" + Json.write(challenge) + ",\"signature\":"
+                + Json.write(signature) + "}}";
+    }
+
+    @Test
+    void deviceProof_isTheIssuedIdAndChallenge_andA64ByteSignature() {
+        assertThat(body("{}").deviceProof()).isEmpty();
+        assertThat(body("{\"code\":\"123456\"}").deviceProof()).isEmpty();
+        var proof = body(device(DEVICE_ID, DEVICE_CHALLENGE, SIGNATURE))
+                .deviceProof()
+                .orElseThrow();
+        assertThat(proof.deviceId()).isEqualTo(DEVICE_ID);
+        assertThat(proof.challenge()).isEqualTo(DEVICE_CHALLENGE);
+        assertThat(proof.signature())
+                .hasSize(64)
+                .isEqualTo(Base64.getUrlDecoder().decode(SIGNATURE));
+        assertThat(proof.signature()[0]).isEqualTo((byte) 0xff);
+        // The last issuable slot (19) is taken.
+        assertThat(body(device("19" + "A".repeat(22), DEVICE_CHALLENGE, SIGNATURE))
+                        .deviceProof())
+                .isPresent();
+    }
+
+    @Test
+    void deviceProof_notAnObjectOfItsThreeFields_isRefused() {
+        String notAnObject = "The device must be an object of id, challenge and signature.";
+        for (String json : new String[] {
+            "{\"device\":null}",
+            "{\"device\":\"" + DEVICE_ID + "\"}",
+            "{\"device\":[]}",
+            "{\"device\":{\"id\":\"" + DEVICE_ID + "\",\"challenge\":\"" + DEVICE_CHALLENGE + "\",\"signature\":\""
+                    + SIGNATURE + "\",\"userId\":\"someone-else\"}}"
+        }) {
+            var refused = refusal(() -> body(json).deviceProof());
+            assertThat(refused.field()).isEqualTo("device");
+            assertThat(refused.detail()).isEqualTo(notAnObject);
+        }
+    }
+
+    @Test
+    void deviceProof_anIdChallengeOrSignatureNotAsIssued_isRefused() {
+        for (Object id : new Object[] {
+            null,
+            7,
+            "20" + "A".repeat(22),
+            "07" + "A".repeat(21),
+            "07" + "A".repeat(23),
+            "7" + "A".repeat(23),
+            "07" + "A".repeat(21) + "="
+        }) {
+            var refused =
+                    refusal(() -> body(device(id, DEVICE_CHALLENGE, SIGNATURE)).deviceProof());
+            assertThat(refused.field()).isEqualTo("device");
+            assertThat(refused.detail()).isEqualTo("The device id is not one this service issued.");
+        }
+        assertThat(refusal(() -> body("{\"device\":{\"challenge\":\"" + DEVICE_CHALLENGE + "\",\"signature\":\""
+                                        + SIGNATURE + "\"}}")
+                                .deviceProof())
+                        .detail())
+                .isEqualTo("The device id is not one this service issued.");
+        for (Object challenge : new Object[] {null, 43, "c".repeat(42), "c".repeat(44), "c".repeat(42) + "+"}) {
+            var refused =
+                    refusal(() -> body(device(DEVICE_ID, challenge, SIGNATURE)).deviceProof());
+            assertThat(refused.field()).isEqualTo("device");
+            assertThat(refused.detail()).isEqualTo("The challenge is not one this service issued.");
+        }
+        for (Object signature : new Object[] {
+            null,
+            64,
+            "_".repeat(85),
+            "_".repeat(87),
+            "_".repeat(84) + "==",
+            "+".repeat(86),
+            "/".repeat(86),
+            "_".repeat(85) + " ",
+            "é".repeat(86)
+        }) {
+            var refused = refusal(
+                    () -> body(device(DEVICE_ID, DEVICE_CHALLENGE, signature)).deviceProof());
+            assertThat(refused.field()).isEqualTo("device");
+            assertThat(refused.detail()).isEqualTo("The signature must be 64 bytes (r and s) in base64url.");
+        }
+    }
+
+    @Test
+    void optionalObject_isAnObjectWhenPresent_anythingElseRefused() {
+        assertThat(body("{}").optionalObject("webauthn")).isEmpty();
+        assertThat(body("{\"webauthn\":{\"id\":\"AQID\",\"n\":[1]}}").optionalObject("webauthn"))
+                .contains(Map.of("id", "AQID", "n", java.util.List.of(1)));
+        assertThat(body("{\"webauthn\":{}}").optionalObject("webauthn")).contains(Map.of());
+        for (String value : new String[] {"null", "\"{}\"", "[]", "[{}]", "1", "true"}) {
+            var refused = refusal(() -> body("{\"webauthn\":" + value + "}").optionalObject("webauthn"));
+            assertThat(refused.field()).isEqualTo("webauthn");
+            assertThat(refused.detail()).isEqualTo("The field \"webauthn\" must be an object.");
+        }
+    }
+
+    @Test
+    void base64url_isDecoded_upToItsLimit_paddingStandardAlphabetAndAFiveCharacterQuantumRefused() {
+        assertThat(body("{\"publicKey\":\"-_8\"}").base64url("publicKey", 8)).containsExactly(0xfb, 0xff);
+        assertThat(body("{\"publicKey\":\"AAAAAAAA\"}").base64url("publicKey", 8))
+                .hasSize(6);
+        String notBase64url = "The field \"publicKey\" must be base64url without padding.";
+        for (String value : new String[] {"", "-_8=", "AA==", "+/8", "A", "AAAAA", "AA AA", "é"}) {
+            var refused =
+                    refusal(() -> body("{\"publicKey\":\"" + value + "\"}").base64url("publicKey", 8));
+            assertThat(refused.field()).isEqualTo("publicKey");
+            assertThat(refused.detail()).as(value).isEqualTo(notBase64url);
+        }
+        assertThat(refusal(() -> body("{\"publicKey\":\"AAAAAAAAA\"}").base64url("publicKey", 8))
+                        .detail())
+                .isEqualTo("The field \"publicKey\" is too long.");
+        assertThat(refusal(() -> body("{}").base64url("publicKey", 8)).detail())
+                .isEqualTo("The field \"publicKey\" is required.");
+        assertThat(refusal(() -> body("{\"publicKey\":[\"AQID\"]}").base64url("publicKey", 8))
+                        .detail())
+                .isEqualTo("The field \"publicKey\" must be a string.");
+    }
+
+    @Test
     void bodySize_isCountedInUtf8Bytes_after_base64Decoding() {
         String padding = "x".repeat(ApiRequest.MAX_BODY_BYTES - "{\"f\":\"\"}".length());
         String exactlyMax = "{\"f\":\"" + padding + "\"}";
@@ -257,6 +393,13 @@ class ApiRequestTest {
         assertThat(refusal(() -> base64("{not base64}", true).optionalString("f", 5))
                         .detail())
                 .isEqualTo("The request body is not valid base64.");
+        // Exactly twice the limit in characters is still read (here: not base64); one more is too large unread.
+        String twice = "!".repeat(ApiRequest.MAX_BODY_BYTES * 2);
+        assertThat(refusal(() -> base64(twice, true).optionalString("f", 5)).detail())
+                .isEqualTo("The request body is not valid base64.");
+        assertThat(tooLarge(() -> base64(twice + "!", true).optionalString("f", 5))
+                        .limitBytes())
+                .isEqualTo(ApiRequest.MAX_BODY_BYTES);
     }
 
     private static ApiRequest base64(String body, boolean encoded) {

@@ -12,8 +12,11 @@ import dev.twofa.testing.ApiEvents;
 import dev.twofa.testing.Stdout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -353,5 +356,36 @@ class HttpTest {
         });
         assertThat(wrong.getStatusCode()).isEqualTo(400);
         assertThat(wrong.getBody()).isEqualTo(replayed.getBody());
+    }
+
+    /** AwsBudget's clock: it runs from the request's start, and only while the request runs. */
+    @Test
+    void theRequestClock_runsFromTheRequestsStart_andStopsWithIt_evenWhenItFails() {
+        assertThat(RequestClock.elapsed()).isEmpty();
+        AtomicReference<Optional<Duration>> seen = new AtomicReference<>(Optional.empty());
+        long before = System.nanoTime();
+        var ok = run(event("user-1", "{}"), request -> {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen.set(RequestClock.elapsed());
+            return ApiResponse.ok(Map.of());
+        });
+        long after = System.nanoTime();
+        assertThat(ok.getStatusCode()).isEqualTo(200);
+        assertThat(seen.get()).hasValueSatisfying(elapsed -> assertThat(elapsed)
+                .isBetween(Duration.ofMillis(2), Duration.ofNanos(after - before)));
+        assertThat(RequestClock.elapsed()).isEmpty();
+
+        seen.set(Optional.empty());
+        var refused = run(event("user-1", "{}"), request -> {
+            seen.set(RequestClock.elapsed());
+            throw new TwoFactorException.WrongState("no factor");
+        });
+        assertThat(refused.getStatusCode()).isEqualTo(409);
+        assertThat(seen.get()).isPresent();
+        assertThat(RequestClock.elapsed()).isEmpty();
     }
 }
