@@ -12,12 +12,14 @@ const METHOD_NAMES = {
     sms: "Text message (SMS)",
     assertion: "Recent sign-in",
     device: "Remembered device",
+    webauthn: "Security key or passkey",
 };
 const SIGNED_IN_WITH = {
     totp: "your authenticator app",
     recovery: "a recovery code",
     sms: "a text message (SMS) code",
     device: "a remembered device",
+    webauthn: "a security key or passkey",
 };
 const EVENT_LABELS = {
     totp_enable_started: "Authenticator app setup started",
@@ -39,6 +41,10 @@ const EVENT_LABELS = {
     device_registered: "Device remembered",
     device_revoked: "Remembered device forgotten",
     devices_revoked: "Every remembered device forgotten",
+    webauthn_registered: "Security key or passkey added",
+    webauthn_renamed: "Security key or passkey renamed",
+    webauthn_removed: "Security key or passkey removed",
+    webauthn_clone_suspected: "A security key was refused: it may have been copied",
 };
 
 /** The next page's cursor; a newer load (a higher generation) drops the answers of older ones. */

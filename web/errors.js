@@ -68,6 +68,11 @@ export function sentence(error, context) {
     switch (error.type) {
         case "invalid-code": {
             let text = "That code is not valid. Enter the current code from your authenticator app; each code works once.";
+            if (context === "webauthn") {
+                const note = attemptsNote(error);
+                const text = "That security key or passkey was not accepted. Try again with a key you added, or use another way.";
+                return note ? `${text} ${note}` : text;
+            }
             if (context === "recovery") {
                 text = "That recovery code is not valid or was already used. Check it and try again.";
             } else if (context === "sms") {

@@ -18,6 +18,7 @@ import { applyDevMode, bindSignIn, enterSignIn, probeDev, spendSignInState } fro
 import { $, CONFIG, productName, state } from "./state.js";
 import { bindStepUp, closeStepUp } from "./stepup.js";
 import { bindVerify, enterVerify } from "./verify.js";
+import { bindWebAuthn, clearKeys, loadKeys } from "./webauthn.js";
 
 /** Why the client must not start with config.js as it is, or null. */
 function configProblem() {
@@ -107,6 +108,7 @@ async function route() {
             return loadInbox();
         default:
             loadDevices();
+            loadKeys();
             return enterSettings();
     }
 }
@@ -131,6 +133,7 @@ async function start() {
     onSessionEnd(() => wipeActivation());
     onSessionEnd(clearActivity);
     onSessionEnd(clearDevices);
+    onSessionEnd(clearKeys);
     takeFragmentParameters();
     loadSession();
     // Signing out with unsaved recovery codes on screen asks first, too (before the sign-out runs).
@@ -161,6 +164,7 @@ async function start() {
     bindActivate();
     bindInbox();
     bindDevices();
+    bindWebAuthn();
     // A menu link to the screen already shown starts that screen over (e.g. another sign-in step).
     document.querySelectorAll("[data-nav]").forEach((link) => {
         link.addEventListener("click", (event) => {

@@ -46,6 +46,7 @@ function renderStatus() {
     const totp = status.totp || {};
     const sms = status.sms || {};
     const signIn = status.signIn || {};
+    const keys = status.webauthn || {};
 
     let totpText = "Off";
     let totpKind = "";
@@ -70,6 +71,8 @@ function renderStatus() {
         smsSummary.append(document.createElement("br"), number);
     }
     setBadge($("sms-badge"), sms.enabled ? "On" : "Off", sms.enabled ? "on" : "");
+    $("sum-webauthn").textContent = keys.enabled ? String(keys.credentials) : "None";
+    setBadge($("webauthn-badge"), keys.enabled ? `${keys.credentials} added` : "Off", keys.enabled ? "on" : "");
     $("sum-recovery").textContent = totp.enabled ? String(status.recoveryCodesRemaining) : "None";
     if (signIn.locked) {
         showCodeEntry(`Locked after 100 wrong codes in a row: contact ${supportContact()}`);
@@ -84,9 +87,14 @@ function renderStatus() {
     }
     $("locked-note").textContent = signIn.locked ? lockedText() : "";
     $("locked-note").hidden = !signIn.locked;
-    const methods = [totp.enabled ? "authenticator app" : null, sms.enabled ? "text message" : null].filter(Boolean);
+    const methods = [
+        totp.enabled ? "authenticator app" : null,
+        sms.enabled ? "text message" : null,
+        keys.enabled ? "security keys and passkeys" : null,
+    ].filter(Boolean);
+    const last = methods.length > 1 ? ` and ${methods.pop()}` : "";
     $("status-line").textContent = methods.length
-        ? `On: ${methods.join(" and ")}.`
+        ? `On: ${methods.join(", ")}${last}.`
         : "Off: signing in asks only for your password.";
     $("status-line").className = `status-line ${methods.length ? "on" : "off"}`;
 

@@ -60,7 +60,7 @@ async function afterSignIn() {
     }
     try {
         const status = await api("GET", "/2fa/status");
-        go(status.totp?.enabled || status.sms?.enabled ? "verify" : "settings");
+        go(status.totp?.enabled || status.sms?.enabled || status.webauthn?.enabled ? "verify" : "settings");
     } catch (error) {
         showError($("view-signin"), error, "signin", $("signin-error"));
     }

@@ -50,7 +50,7 @@ function expectedProofs() {
     if (state.status?.totp?.enabled) {
         return PROOFS_WITH_APP;
     }
-    return state.status?.sms?.enabled ? ["assertion"] : [];
+    return state.status?.sms?.enabled || state.status?.webauthn?.enabled ? ["assertion"] : [];
 }
 
 export function acceptedProofsOf(error) {

@@ -2,15 +2,18 @@
 // by text message), and what the step answers; a remembered device (devices.js) goes first.
 import { api } from "./api.js";
 import { deviceStep, offerToRemember } from "./devices.js";
-import { lockedText, showError } from "./errors.js";
-import { announce, clearErrors, counting, holdResend, release } from "./feedback.js";
+import { lockedText, showError, waitStarted } from "./errors.js";
+import { announce, clearErrors, counting, holdResend, messageAt, release } from "./feedback.js";
 import {
-    bindResend, codeFrom, once, recoveryCodeFrom, refusedCode, sendSmsCode, startCodeWait, stillWaiting,
+    bindResend, codeFrom, currentWait, once, recoveryCodeFrom, refusedCode, sendSmsCode, startCodeWait, stillWaiting,
 } from "./forms.js";
 import { rememberSignIn } from "./session.js";
 import { $ } from "./state.js";
+import { ceremonyFailed, signInWithKey, webauthnSupported } from "./webauthn.js";
 
-const METHOD_PARTS = { totp: "verify-totp-form", recovery: "verify-recovery-form", sms: "verify-sms" };
+const METHOD_PARTS = {
+    webauthn: "verify-webauthn-form", totp: "verify-totp-form", recovery: "verify-recovery-form", sms: "verify-sms",
+};
 
 /** { methods, phone }: what this account can verify with, from the last status. */
 let verify = null;
@@ -55,6 +58,9 @@ export async function enterVerify() {
         return;
     }
     const methods = [];
+    if (status.webauthn?.enabled && webauthnSupported()) {
+        methods.push("webauthn");
+    }
     if (status.totp?.enabled) {
         methods.push("totp", "recovery");
     }
@@ -96,7 +102,8 @@ function useMethod(method, moveFocus = true) {
         $("verify-sms-form").hidden = true;
     }
     if (moveFocus) {
-        const target = method === "sms" ? $("verify-sms-send-form").querySelector("button") : $(METHOD_PARTS[method]).querySelector("input");
+        const target = method === "sms" ? $("verify-sms-send-form").querySelector("button")
+            : $(METHOD_PARTS[method]).querySelector("input, button");
         target.focus();
     }
 }
@@ -119,6 +126,7 @@ async function verified(method, answer) {
         totp: "Verified with your authenticator app.",
         recovery: "Verified with a recovery code. That code cannot be used again.",
         sms: "Verified with the code we sent by text message.",
+        webauthn: "Verified with your security key or passkey.",
         device: "Verified by this remembered device.",
     }[method] || "Verified.";
     if (method === "recovery") {
@@ -140,6 +148,34 @@ export function bindVerify() {
     document.querySelectorAll("[data-use-method]").forEach((button) => {
         button.addEventListener("click", () => useMethod(button.dataset.useMethod));
     });
+
+    const keyForm = $("verify-webauthn-form");
+    keyForm.addEventListener("submit", once(keyForm, async () => {
+        clearErrors(keyForm);
+        if (waiting()) {
+            return;
+        }
+        try {
+            const answer = await signInWithKey();
+            await verified("webauthn", answer);
+        } catch (error) {
+            if (error instanceof Error && !("status" in error)) {
+                messageAt($("verify-webauthn-error"), ceremonyFailed(error));
+                return;
+            }
+            if (error.status === 429 || error.type === "factor-locked" || error.problem.attemptsBeforeLock === 0) {
+                await refused(keyForm, error, "webauthn");
+                return;
+            }
+            showError(keyForm, error, "webauthn", $("verify-webauthn-error"));
+            if (waitStarted(error)) {
+                const seconds = await currentWait();
+                if (seconds > 0) {
+                    startWait(seconds);
+                }
+            }
+        }
+    }));
 
     const totpForm = $("verify-totp-form");
     totpForm.addEventListener("submit", once(totpForm, async () => {

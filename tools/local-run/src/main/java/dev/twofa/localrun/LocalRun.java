@@ -51,13 +51,21 @@ public final class LocalRun implements AutoCloseable {
     public static final String DEFAULT_SMS_ALLOWED_COUNTRIES = "DK,SE,NO,DE,GB,US";
 
     private static final String USAGE = "usage: run-local [--template PATH] [--port N]"
-            + "   (env: PORT, TEMPLATE, AWS_ENDPOINT_URL, and any variable the functions read)";
+            + "   (env: PORT, TEMPLATE, LOCAL_RUN_HOST, AWS_ENDPOINT_URL, and any variable the functions read)";
+
+    /**
+     * The name the run is reached by (APP_BASE_URL's host, so the WebAuthn RP id): {@code 127.0.0.1}
+     * by default, or {@code localhost}, which browsers accept as an RP id (an IP address is not one),
+     * for security keys and passkeys. Either way the server listens on 127.0.0.1 only.
+     */
+    public static final String HOST_VARIABLE = "LOCAL_RUN_HOST";
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final AutoCloseable resources;
     private final List<TemplateRoutes.Route> routes;
     private final Optional<StaticSite> site;
+    private final String host;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -140,12 +148,14 @@ public final class LocalRun implements AutoCloseable {
             ExecutorService executor,
             AutoCloseable resources,
             List<TemplateRoutes.Route> routes,
-            Optional<StaticSite> site) {
+            Optional<StaticSite> site,
+            String host) {
         this.server = server;
         this.executor = executor;
         this.resources = resources;
         this.routes = routes;
         this.site = site;
+        this.host = host;
     }
 
     public static void main(String[] args) {
@@ -191,7 +201,12 @@ public final class LocalRun implements AutoCloseable {
 
         HttpServer server = bind(options.port());
         int port = server.getAddress().getPort();
-        URI baseUrl = URI.create("http://127.0.0.1:" + port);
+        String host = options.env().getOrDefault(HOST_VARIABLE, "127.0.0.1");
+        if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+            server.stop(0);
+            throw new IllegalArgumentException(HOST_VARIABLE + " must be 127.0.0.1 or localhost");
+        }
+        URI baseUrl = URI.create("http://" + host + ":" + port);
         Map<String, String> env = new HashMap<>();
         env.put("APP_BASE_URL", baseUrl.toString());
         env.put("TOTP_ISSUER", "TwoFA Local");
@@ -252,7 +267,7 @@ public final class LocalRun implements AutoCloseable {
             throw e;
         }
 
-        LocalRun run = new LocalRun(server, executor, resources, routes, site);
+        LocalRun run = new LocalRun(server, executor, resources, routes, site, host);
         run.printBanner(baseUrl, template);
         return run;
     }
@@ -262,7 +277,7 @@ public final class LocalRun implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port());
+        return URI.create("http://" + host + ":" + port());
     }
 
     public List<TemplateRoutes.Route> routes() {
