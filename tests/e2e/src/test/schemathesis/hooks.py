@@ -5,7 +5,8 @@ asks the reverse: a request the schema accepts (a positive test case) is never a
 `invalid-request`, the problem for a malformed body or field. It may still be refused for what a
 schema cannot know (a wrong code, an unknown activation token, a number that is not a mobile one,
 a cursor this API did not hand out, a device key off its curve or a device id this user does not
-have, a body over 4096 bytes as sent), each with its own status or
+have, a WebAuthn response for no ceremony in progress or with id and rawId apart, a security key id
+this user does not have, a body over 4096 bytes as sent), each with its own status or
 problem type.
 """
 
@@ -37,6 +38,13 @@ SEMANTIC_FIELDS = {
     "POST /2fa/devices": {"publicKey"},
     # An id in the right form that names no device of this user.
     "POST /2fa/devices/revoke": {"id"},
+    # A WebAuthn response in the right form is still checked against what the schema cannot hold:
+    # the ceremony in progress (challenge, origin, RP id, signature) and id == rawId.
+    "POST /2fa/webauthn/register": {"credential"},
+    "POST /2fa/verify": {"webauthn"},
+    # An id in the right form that names no security key of this user.
+    "POST /2fa/webauthn/credentials/remove": {"id"},
+    "POST /2fa/webauthn/credentials/rename": {"id"},
 }
 
 

@@ -34,25 +34,33 @@ public final class WebAuthnPolicy {
 
     private WebAuthnPolicy() {}
 
+    /** Control, format (bidi overrides, zero-width, soft hyphen) and line/paragraph separator characters. */
+    private static final String HIDDEN =
+            "\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb";
+
     /**
-     * The name the user chose, trimmed: 1 to 64 characters, none of them a control or format
-     * character (no newline, no bidi override to disguise it in a list or an email); empty otherwise.
+     * What a chosen name must match as sent, word for word docs/openapi.yaml's {@code WebAuthnName}
+     * pattern: none of {@link #HIDDEN}, and at least one character that is not white space as
+     * {@link String#strip()} sees it.
+     */
+    public static final Pattern NAME = Pattern.compile("[^" + HIDDEN + "]*[^" + HIDDEN
+            + " \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u205f\\u3000][^" + HIDDEN + "]*");
+
+    /**
+     * The name the user chose, trimmed: 1 to 64 characters as sent, none of them a control or format
+     * character (no newline, no bidi override to disguise it in a list or an email) and not only white
+     * space; empty otherwise. Checked as sent, like the schema, so the spec and the server agree on
+     * every string.
      */
     public static Optional<String> name(String chosen) {
         if (chosen == null) {
             return Optional.empty();
         }
-        String name = chosen.strip();
-        int length = name.codePointCount(0, name.length());
-        if (length < 1 || length > MAX_NAME_LENGTH) {
+        int length = chosen.codePointCount(0, chosen.length());
+        if (length < 1 || length > MAX_NAME_LENGTH || !NAME.matcher(chosen).matches()) {
             return Optional.empty();
         }
-        boolean clean = name.codePoints()
-                .noneMatch(c -> Character.isISOControl(c)
-                        || Character.getType(c) == Character.FORMAT
-                        || Character.getType(c) == Character.LINE_SEPARATOR
-                        || Character.getType(c) == Character.PARAGRAPH_SEPARATOR);
-        return clean ? Optional.of(name) : Optional.empty();
+        return Optional.of(chosen.strip());
     }
 
     /**

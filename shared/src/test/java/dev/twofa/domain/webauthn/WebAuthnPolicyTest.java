@@ -17,6 +17,17 @@ class WebAuthnPolicyTest {
         assertThat(WebAuthnPolicy.name("key\nSubject: hi")).isEmpty();
         assertThat(WebAuthnPolicy.name("key\u202Egnp.exe")).isEmpty();
         assertThat(WebAuthnPolicy.name(null)).isEmpty();
+        // What the fuzzer sent under the old schema: a C1 control before an astral letter.
+        assertThat(WebAuthnPolicy.name("\u0090\uD80E\uDD8D")).isEmpty();
+        assertThat(WebAuthnPolicy.name("\uD80E\uDD8D")).contains("\uD80E\uDD8D");
+        assertThat(WebAuthnPolicy.name("\uD83D\uDD11".repeat(64))).isPresent();
+        assertThat(WebAuthnPolicy.name("\uD83D\uDD11".repeat(65))).isEmpty();
+        assertThat(WebAuthnPolicy.name("Yubi\u200Bkey")).isEmpty();
+        assertThat(WebAuthnPolicy.name("key\u00AD")).isEmpty();
+        assertThat(WebAuthnPolicy.name("\u3000\u2003")).isEmpty();
+        // Checked as sent, as the schema checks it: a trailing newline is refused, not trimmed away.
+        assertThat(WebAuthnPolicy.name("key\n")).isEmpty();
+        assertThat(WebAuthnPolicy.name("\u00A0")).contains("\u00A0");
     }
 
     @Test
