@@ -15,21 +15,23 @@
 // {@code action}, {@code danger}, {@code smsPurpose} say where and how it shows.
 import { api } from "./api.js";
 import { showError, waitStarted } from "./errors.js";
-import { announce, clearErrors, countdown, held, holdResend, release } from "./feedback.js";
+import { announce, clearErrors, countdown, held, holdResend, messageAt, release } from "./feedback.js";
 import {
     bindResend, codeFrom, currentWait, once, recoveryCodeFrom, sendSmsCode, showCodeLock, startCodeWait, stillWaiting,
 } from "./forms.js";
 import { forgetSignIn, freshSignIn } from "./session.js";
 import { $, state } from "./state.js";
+import { ceremonyFailed, isApiError, signInWithKey } from "./webauthn-ceremony.js";
 
 const PROOFS_WITH_APP = ["code", "recoveryCode", "assertion"];
 /** Answers about the proof itself, shown next to the field it came from. */
 const PROOF_PROBLEMS = new Set(["invalid-code", "too-many-attempts", "factor-locked", "invalid-request"]);
 const WAY_FIELDS = { code: "stepup-code", recovery: "stepup-recovery", sms: "stepup-sms-code" };
-const WAY_CONTEXTS = { code: "totp", recovery: "recovery", sms: "sms" };
+const WAY_CONTEXTS = { code: "totp", recovery: "recovery", sms: "sms", key: "webauthn" };
 const WAY_WORDS = {
     code: () => "a code from your authenticator app",
     recovery: () => "a recovery code",
+    key: () => "your security key or passkey",
     sms: () => `a code we text to ${phoneOnFile()}`,
 };
 
@@ -72,6 +74,9 @@ function waysFor(change, accepted) {
     }
     if (accepted.includes("recoveryCode")) {
         ways.push("recovery");
+    }
+    if (accepted.includes("assertion") && state.status?.webauthn?.enabled) {
+        ways.push("key");
     }
     if (accepted.includes("assertion") && state.status?.sms?.enabled) {
         ways.push("sms");
@@ -225,7 +230,7 @@ export function openStepUp(change, { accepted = [], signIn = false, note = "" } 
     if (change.opener?.hasAttribute("aria-expanded")) {
         change.opener.setAttribute("aria-expanded", "true");
     }
-    const first = { code: "stepup-code", recovery: "stepup-recovery", sms: "stepup-sms-send" }[ways[0]];
+    const first = { code: "stepup-code", recovery: "stepup-recovery", sms: "stepup-sms-send", key: "stepup-submit" }[ways[0]];
     $(first || "stepup-title").focus();
     announce([note, why].filter(Boolean).join(" "));
 }
@@ -318,6 +323,22 @@ async function submitStepUp(smsParts) {
         const recoveryCode = recoveryCodeFrom($("stepup-recovery"));
         if (recoveryCode) {
             await attempt(change, { recoveryCode }, "recovery");
+        }
+    } else if (stepUp.way === "key") {
+        // A sign-in with the key, made in the panel; its assertion is the proof, spent at once.
+        let signedIn;
+        try {
+            signedIn = await signInWithKey();
+        } catch (error) {
+            if (!isApiError(error)) {
+                messageAt($("stepup-error"), ceremonyFailed(error));
+            } else if (!(await waitOrLock(error, change))) {
+                showError(form, error, "webauthn", $("stepup-error"));
+            }
+            return;
+        }
+        if (current === stepUp) {
+            await attempt(change, { assertion: signedIn.assertion }, "key");
         }
     } else if (stepUp.way === "sms" && stepUp.smsSent) {
         const code = codeFrom(smsParts.codeInput);

@@ -9,7 +9,7 @@ import {
 } from "./forms.js";
 import { rememberSignIn } from "./session.js";
 import { $ } from "./state.js";
-import { ceremonyFailed, signInWithKey, webauthnSupported } from "./webauthn.js";
+import { ceremonyFailed, signInWithKey, webauthnSupported } from "./webauthn-ceremony.js";
 
 const METHOD_PARTS = {
     webauthn: "verify-webauthn-form", totp: "verify-totp-form", recovery: "verify-recovery-form", sms: "verify-sms",

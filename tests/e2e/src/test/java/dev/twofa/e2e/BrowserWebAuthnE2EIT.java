@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twofa.localrun.LocalRun;
 import dev.twofa.localrun.LocalRunFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ class BrowserWebAuthnE2EIT {
     @RegisterExtension
     static final LocalRunFixture LOCAL = LocalRunFixture.withEnv(Map.of(LocalRun.HOST_VARIABLE, "localhost"));
 
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("twofa.screenshots", "target/screenshots"));
+
     private static Browser browser;
     private static LocalRunClient client;
     private static String base;
@@ -44,7 +47,7 @@ class BrowserWebAuthnE2EIT {
 
     @BeforeAll
     static void start() throws Exception {
-        browser = Browser.start(Path.of(System.getProperty("twofa.screenshots", "target/screenshots")));
+        browser = Browser.start(SCREENSHOTS);
         base = LOCAL.baseUrl().toString();
         assertThat(base).startsWith("http://localhost:");
         client = new LocalRunClient(LOCAL.baseUrl());
@@ -98,13 +101,28 @@ class BrowserWebAuthnE2EIT {
         browser.screenshot("webauthn-settings");
 
         // The sign-in step: the key is the first way offered, and signs in with the user verified.
-        signInWithKey(user);
+        signInWithKey(user, false);
 
         // Rename, then remove (confirmed with the sign-in a moment ago).
         browser.click("#verify-done a.button");
         browser.awaitText("#webauthn-list", "Laptop passkey");
         rename("Laptop passkey", "Work laptop");
-        remove("Work laptop");
+        browser.awaitText("#webauthn-list", "last used");
+        Files.write(SCREENSHOTS.resolve("webauthn-card.png"), browser.pictureOf("#webauthn-card"));
+
+        // Later (the sign-in no longer recent): Remove is confirmed with the key itself.
+        browser.script("sessionStorage.removeItem('twofa.signIn')");
+        browser.open(base + "/#settings");
+        browser.click("#webauthn-list button[aria-label='Remove Work laptop']");
+        browser.visible("#webauthn-list #stepup-form");
+        assertThat(browser.textOf("#stepup-why"))
+                .isEqualTo("To protect your account, confirm it's you with your security key or passkey.");
+        assertThat(displayed("#stepup-ways")).as("one way: no choice to make").isFalse();
+        browser.screenshot("webauthn-remove");
+        browser.click("#stepup-submit");
+        browser.awaitText("#settings-success", "Work laptop is removed");
+        browser.visible("#webauthn-empty");
+        assertThat(browser.textOf("#webauthn-badge")).isEqualTo("Off");
         assertThat(browser.textOf("#status-line")).startsWith("Off");
         Map<String, Object> listed = client.get("/2fa/webauthn/credentials", client.devToken(user.sub(), user.email()));
         assertThat((List<?>) listed.get("credentials")).isEmpty();
@@ -141,7 +159,7 @@ class BrowserWebAuthnE2EIT {
                 .as("a server-side credential: the key keeps no account")
                 .isFalse();
 
-        signInWithKey(user);
+        signInWithKey(user, true);
 
         browser.click("#verify-done a.button");
         browser.awaitText("#webauthn-list", "last used");
@@ -152,12 +170,15 @@ class BrowserWebAuthnE2EIT {
 
     // --- Steps ---------------------------------------------------------------------------------
 
-    private void signInWithKey(User user) {
+    private void signInWithKey(User user, boolean appToo) {
         browser.click("#sign-out");
         browser.visible("#view-signin");
         devSignIn(user);
         browser.visible("#verify-webauthn-form");
         assertThat(displayed("button[data-use-method=webauthn]")).isFalse();
+        assertThat(displayed("button[data-use-method=totp]"))
+                .as("the app offered instead")
+                .isEqualTo(appToo);
         browser.screenshot("webauthn-sign-in");
         browser.click("#verify-webauthn-form button[type=submit]");
         browser.visible("#verify-done");
