@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.functions.webauthnregister.WebAuthnRegisterHandler;
+import dev.twofa.functions.webauthnremove.WebAuthnRemoveHandler;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.Race;
+import dev.twofa.it.support.Sms;
 import dev.twofa.it.support.TestApp;
+import dev.twofa.it.support.WireRace;
 import dev.twofa.testing.SoftwareAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -153,6 +157,354 @@ class WebAuthnIT {
         return app.activity()
                 .handleRequest(Api.request("GET /2fa/activity?limit=50", userId, null), null)
                 .getBody();
+    }
+
+    private APIGatewayV2HTTPResponse remove(
+            WebAuthnRemoveHandler on, String userId, String id, String assertion, Map<String, String> claims) {
+        return on.handleRequest(
+                Api.request(
+                        "POST /2fa/webauthn/credentials/remove",
+                        userId,
+                        Api.json(Map.of("id", id, "assertion", assertion)),
+                        claims),
+                null);
+    }
+
+    private APIGatewayV2HTTPResponse rename(String userId, String id, String name) {
+        return app.webauthnRename()
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/webauthn/credentials/rename",
+                                userId,
+                                Api.json(Map.of("id", id, "name", name))),
+                        null);
+    }
+
+    /** A mandatory two-factor policy for a new organisation; the claims of one of its members. */
+    private Map<String, String> mandatoryOrg() {
+        String org = "org-" + UUID.randomUUID();
+        Map<String, Object> policy = new HashMap<>();
+        policy.put("orgId", org);
+        policy.put("mfaRequired", true);
+        policy.put("reason", "security review 2026");
+        assertThat(app.orgPolicy()
+                        .handleRequest(
+                                Api.operatorRequest(
+                                        "PUT /operator/org-policy", Api.supportSession("bob"), Api.json(policy)),
+                                null)
+                        .getStatusCode())
+                .isEqualTo(200);
+        return Map.of("org_id", org);
+    }
+
+    /** The user's key adds a second one (step-up with a fresh sign-in). */
+    private SoftwareAuthenticator secondKey(KeyUser user) {
+        SoftwareAuthenticator second = newKey();
+        APIGatewayV2HTTPResponse added = enrollKey(
+                app, user.userId(), second, proof("assertion", assertionOf(signIn(app, user.userId(), user.key()))));
+        assertThat(added.getStatusCode()).as(added.getBody()).isEqualTo(200);
+        return second;
+    }
+
+    /** The state parallel guesses elsewhere leave behind: {@code failures} counted, the last one now. */
+    private void failuresCountedElsewhere(String userId, int failures) {
+        app.dynamo.updateItem(u -> u.tableName(app.table)
+                .key(Map.of("pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("ACCOUNT")))
+                .updateExpression("SET failures = :n, lastFailureAt = :at")
+                .expressionAttributeValues(Map.of(
+                        ":n", AttributeValue.fromN(Integer.toString(failures)),
+                        ":at",
+                                AttributeValue.fromN(
+                                        Long.toString(app.clock.instant().toEpochMilli())))));
+    }
+
+    @Test
+    void insideTheBackOff_evenTheRightKey_waits_andDoesNotSignIn() {
+        KeyUser user = keyUser();
+        String challenge = authenticateChallenge(app, user.userId());
+        // Five failures counted through another route: the next attempt waits 1 s.
+        failuresCountedElsewhere(user.userId(), 5);
+
+        APIGatewayV2HTTPResponse waits =
+                verify(app, user.userId(), user.key().authenticate(challenge, userHandle(user.userId())));
+
+        assertThat(waits.getStatusCode()).as(waits.getBody()).isEqualTo(429);
+        assertThat(waits.getHeaders()).containsKey("Retry-After");
+        assertThat(app.events.namesFor(user.userId())).doesNotContain("verify_succeeded");
+        assertThat(failures(user.userId())).isEqualTo(5);
+    }
+
+    @Test
+    void aCounterEqualToTheStoredOne_isRefused_andOneAboveIsAccepted() {
+        KeyUser user = keyUser();
+        assertThat(signIn(app, user.userId(), user.key()).getStatusCode()).isEqualTo(200);
+        long stored = Long.parseLong(
+                item(user.userId(), "WEBAUTHN#00").get("signCount").n());
+        assertThat(stored).isPositive();
+
+        user.key().signCount(stored - 1); // the next signature carries exactly the stored counter
+        APIGatewayV2HTTPResponse equal = signIn(app, user.userId(), user.key());
+        assertThat(equal.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(equal)).isEqualTo(INVALID_CODE);
+
+        user.key().signCount(stored); // exactly one above
+        APIGatewayV2HTTPResponse above = signIn(app, user.userId(), user.key());
+        assertThat(above.getStatusCode()).as(above.getBody()).isEqualTo(200);
+    }
+
+    @Test
+    void anEmptyUserHandle_isNoHandle_butAnotherUsersHandle_isRefusedAndCounted() {
+        KeyUser user = keyUser();
+        APIGatewayV2HTTPResponse empty = verify(
+                app, user.userId(), user.key().authenticate(authenticateChallenge(app, user.userId()), new byte[0]));
+        assertThat(empty.getStatusCode()).as(empty.getBody()).isEqualTo(200);
+
+        APIGatewayV2HTTPResponse foreign = verify(
+                app,
+                user.userId(),
+                user.key()
+                        .authenticate(
+                                authenticateChallenge(app, user.userId()), userHandle("user-" + UUID.randomUUID())));
+        assertThat(foreign.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(foreign)).isEqualTo(INVALID_CODE);
+        assertThat(failures(user.userId())).isEqualTo(1);
+    }
+
+    @Test
+    void aRegistration_whoseChallengeAnotherRegistrationSpentMeanwhile_isRefused() {
+        String userId = "user-" + UUID.randomUUID();
+        String challenge = challengeOf(registerOptions(app, userId, Map.of()));
+        SoftwareAuthenticator other = newKey();
+        WireRace race = WireRace.beforeCommit(app, () -> assertThat(
+                        register(app, userId, other.register(challenge), null).getStatusCode())
+                .isEqualTo(200));
+
+        APIGatewayV2HTTPResponse lost = new WebAuthnRegisterHandler(race.held().registerWebAuthn())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/webauthn/register",
+                                userId,
+                                Api.json(Map.of("credential", newKey().register(challenge)))),
+                        null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(400);
+        assertThat(Api.problemType(lost)).isEqualTo(INVALID_REQUEST);
+        assertThat(credentials(userId)).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("id", other.credentialId()));
+    }
+
+    @Test
+    void aRegistration_withoutStepUp_whileAFactorWentOnMeanwhile_isRefused() {
+        String userId = "user-" + UUID.randomUUID();
+        String challenge = challengeOf(registerOptions(app, userId, Map.of()));
+        WireRace race = WireRace.beforeCommit(app, () -> Enrollment.enroll(app, userId));
+
+        APIGatewayV2HTTPResponse lost = new WebAuthnRegisterHandler(race.held().registerWebAuthn())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/webauthn/register",
+                                userId,
+                                Api.json(Map.of("credential", newKey().register(challenge)))),
+                        null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(403);
+        assertThat(Api.problemType(lost)).isEqualTo(STEP_UP_REQUIRED);
+        assertThat(credentials(userId)).isEmpty();
+    }
+
+    @Test
+    void aRegistration_whileAnotherKeyWasRemovedMeanwhile_isRefused_andCanBeRetried() {
+        KeyUser user = keyUser();
+        SoftwareAuthenticator second = secondKey(user);
+        String challenge = challengeOf(registerOptions(
+                app, user.userId(), proof("assertion", assertionOf(signIn(app, user.userId(), user.key())))));
+        String removeProof = assertionOf(signIn(app, user.userId(), user.key()));
+        WireRace race = WireRace.beforeCommit(app, () -> assertThat(
+                        remove(app.webauthnRemove(), user.userId(), second.credentialId(), removeProof, Map.of())
+                                .getStatusCode())
+                .isEqualTo(200));
+
+        APIGatewayV2HTTPResponse lost = new WebAuthnRegisterHandler(race.held().registerWebAuthn())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/webauthn/register",
+                                user.userId(),
+                                Api.json(Map.of("credential", newKey().register(challenge)))),
+                        null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(lost)).isEqualTo(WRONG_STATE);
+        assertThat(credentials(user.userId())).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("id", user.key().credentialId()));
+    }
+
+    @Test
+    void aRemoval_whileAnotherKeyWasRemovedMeanwhile_isRefused_andTheProofIsNotSpent() {
+        KeyUser user = keyUser();
+        SoftwareAuthenticator second = secondKey(user);
+        String proof = assertionOf(signIn(app, user.userId(), user.key()));
+        String otherProof = assertionOf(signIn(app, user.userId(), user.key()));
+        WireRace race = WireRace.beforeCommit(app, () -> assertThat(
+                        remove(app.webauthnRemove(), user.userId(), second.credentialId(), otherProof, Map.of())
+                                .getStatusCode())
+                .isEqualTo(200));
+
+        APIGatewayV2HTTPResponse lost = remove(
+                new WebAuthnRemoveHandler(race.held().removeWebAuthn()),
+                user.userId(),
+                user.key().credentialId(),
+                proof,
+                Map.of());
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(lost)).isEqualTo(WRONG_STATE);
+        assertThat(lost.getBody()).contains("registered or removed at the same time");
+        assertThat(credentials(user.userId())).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("id", user.key().credentialId()));
+        // The proof was not spent: the same one removes the key now.
+        APIGatewayV2HTTPResponse retried =
+                remove(app.webauthnRemove(), user.userId(), user.key().credentialId(), proof, Map.of());
+        assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(200);
+    }
+
+    @Test
+    void theLastKey_underAMandatoryPolicy_whileTheAppWasTurnedOffMeanwhile_isKept() {
+        Map<String, String> member = mandatoryOrg();
+        Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        SoftwareAuthenticator key = newKey();
+        assertThat(enrollKey(
+                                app,
+                                user.userId(),
+                                key,
+                                proof("recoveryCode", user.recoveryCodes().get(0)))
+                        .getStatusCode())
+                .isEqualTo(200);
+        String proof = assertionOf(signIn(app, user.userId(), key));
+        String offProof = assertionOf(signIn(app, user.userId(), key));
+        WireRace race = WireRace.beforeCommit(
+                app, () -> assertThat(Enrollment.disable(app, user.userId(), "assertion", offProof)
+                                .getStatusCode())
+                        .isEqualTo(200));
+
+        APIGatewayV2HTTPResponse lost = remove(
+                new WebAuthnRemoveHandler(race.held().removeWebAuthn()),
+                user.userId(),
+                key.credentialId(),
+                proof,
+                member);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(lost)).isEqualTo(WRONG_STATE);
+        assertThat(lost.getBody()).contains("turned off meanwhile");
+        assertThat(credentials(user.userId())).hasSize(1);
+    }
+
+    @Test
+    void theLastKey_underAMandatoryPolicy_goes_whileTheAppOrSmsStaysOn() {
+        Map<String, String> member = mandatoryOrg();
+        Enrollment.Enrolled withApp = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        SoftwareAuthenticator appUsersKey = newKey();
+        assertThat(enrollKey(
+                                app,
+                                withApp.userId(),
+                                appUsersKey,
+                                proof("recoveryCode", withApp.recoveryCodes().get(0)))
+                        .getStatusCode())
+                .isEqualTo(200);
+        APIGatewayV2HTTPResponse removed = remove(
+                app.webauthnRemove(),
+                withApp.userId(),
+                appUsersKey.credentialId(),
+                assertionOf(signIn(app, withApp.userId(), appUsersKey)),
+                member);
+        assertThat(removed.getStatusCode()).as(removed.getBody()).isEqualTo(200);
+        assertThat(credentials(withApp.userId())).isEmpty();
+
+        KeyUser withSms = keyUser();
+        Sms.enable(
+                app,
+                withSms.userId(),
+                Sms.uniqueMobile("US"),
+                Map.of("assertion", assertionOf(signIn(app, withSms.userId(), withSms.key()))));
+        APIGatewayV2HTTPResponse smsRemoved = remove(
+                app.webauthnRemove(),
+                withSms.userId(),
+                withSms.key().credentialId(),
+                assertionOf(signIn(app, withSms.userId(), withSms.key())),
+                member);
+        assertThat(smsRemoved.getStatusCode()).as(smsRemoved.getBody()).isEqualTo(200);
+        assertThat(credentials(withSms.userId())).isEmpty();
+    }
+
+    @Test
+    void everyChange_isAnnouncedAsAnEvent_andARemovalIsEmailed() {
+        KeyUser user = keyUser();
+        assertThat(app.events.namesFor(user.userId())).contains("webauthn_registered");
+        assertThat(signIn(app, user.userId(), user.key()).getStatusCode()).isEqualTo(200);
+        assertThat(app.events.namesFor(user.userId())).contains("verify_succeeded");
+
+        APIGatewayV2HTTPResponse badName = rename(user.userId(), user.key().credentialId(), "bad\u0007name");
+        assertThat(badName.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(badName)).isEqualTo(INVALID_REQUEST);
+        assertThat(rename(user.userId(), user.key().credentialId(), "Blue key").getStatusCode())
+                .isEqualTo(200);
+        assertThat(app.events.namesFor(user.userId())).contains("webauthn_renamed");
+
+        SoftwareAuthenticator second = secondKey(user);
+        APIGatewayV2HTTPResponse removed = remove(
+                app.webauthnRemove(),
+                user.userId(),
+                second.credentialId(),
+                assertionOf(signIn(app, user.userId(), user.key())),
+                Map.of());
+        assertThat(removed.getStatusCode()).as(removed.getBody()).isEqualTo(200);
+        assertThat(app.events.namesFor(user.userId())).contains("webauthn_removed");
+        assertThat(Emulators.sentEmailsTo(Api.emailOf(user.userId()))).anySatisfy(e -> assertThat(e.subject())
+                .isEqualTo("Security key removed from two-factor authentication"));
+    }
+
+    @Test
+    void aRecoveryCodeSpentOnRegistrationOptions_isAnnouncedAndAudited() {
+        Enrollment.Enrolled user = Enrollment.enroll(app, "user-" + UUID.randomUUID());
+        challengeOf(registerOptions(
+                app, user.userId(), proof("recoveryCode", user.recoveryCodes().get(0))));
+
+        assertThat(app.events.namesFor(user.userId())).contains("recovery_code_used");
+        assertThat(activity(user.userId())).contains("\"event\":\"recovery_code_used\"");
+    }
+
+    @Test
+    void aKeyRegisteredTwice_aBadName_andTheDefaultNames() {
+        KeyUser user = keyUser();
+        assertThat(credentials(user.userId())).singleElement().satisfies(c -> assertThat(c)
+                .containsEntry("name", "Security key"));
+
+        String again = challengeOf(registerOptions(
+                app, user.userId(), proof("assertion", assertionOf(signIn(app, user.userId(), user.key())))));
+        APIGatewayV2HTTPResponse twice = register(app, user.userId(), user.key().register(again), null);
+        assertThat(twice.getStatusCode()).as(twice.getBody()).isEqualTo(409);
+        assertThat(Api.problemType(twice)).isEqualTo(WRONG_STATE);
+
+        String named = challengeOf(registerOptions(
+                app, user.userId(), proof("assertion", assertionOf(signIn(app, user.userId(), user.key())))));
+        APIGatewayV2HTTPResponse badName = register(app, user.userId(), newKey().register(named), "bad\u0007name");
+        assertThat(badName.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(badName)).isEqualTo(INVALID_REQUEST);
+
+        SoftwareAuthenticator passkey = newKey();
+        passkey.backedUp = true;
+        String third = challengeOf(registerOptions(
+                app, user.userId(), proof("assertion", assertionOf(signIn(app, user.userId(), user.key())))));
+        assertThat(register(app, user.userId(), passkey.register(third), null).getStatusCode())
+                .isEqualTo(200);
+        assertThat(credentials(user.userId())).anySatisfy(c -> assertThat(c)
+                .containsEntry("id", passkey.credentialId())
+                .containsEntry("name", "Passkey"));
     }
 
     @Test
