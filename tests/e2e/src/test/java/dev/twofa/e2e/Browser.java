@@ -2,8 +2,10 @@ package dev.twofa.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.twofa.localrun.LocalRunFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,6 +212,31 @@ final class Browser implements AutoCloseable {
 
     String focusedId() {
         return driver.switchTo().activeElement().getAttribute("id");
+    }
+
+    /**
+     * axe-core's violations on the page as it is now, injected into this Chromium from the pinned
+     * copy scripts/test installs (tests/e2e/axe, npm ci); missing, the test fails rather than skips.
+     */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> axe() throws IOException {
+        String configured = System.getenv("TWOFA_AXE_JS");
+        Path axe = configured != null && !configured.isBlank()
+                ? Path.of(configured)
+                : LocalRunFixture.repoRoot().resolve("tests/e2e/axe/node_modules/axe-core/axe.min.js");
+        assertThat(axe)
+                .as("axe-core for the accessibility scan: scripts/test installs it (cd tests/e2e/axe && npm ci)")
+                .isRegularFile();
+        if (!Boolean.TRUE.equals(script("return typeof window.axe === 'object'"))) {
+            script(Files.readString(axe, StandardCharsets.UTF_8));
+        }
+        Object found = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
+                + " 'wcag21aa', 'best-practice']}, resultTypes: ['violations']})"
+                + ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
+                + " nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))"
+                + ".catch(e => done([{id: 'axe-error', impact: 'critical', nodes: 0, targets: [String(e)]}]));");
+        return (List<Map<String, Object>>) found;
     }
 
     // --- Pictures --------------------------------------------------------------------------------

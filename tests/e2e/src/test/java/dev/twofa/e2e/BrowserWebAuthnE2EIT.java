@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.twofa.localrun.LocalRun;
 import dev.twofa.localrun.LocalRunFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,6 +101,7 @@ class BrowserWebAuthnE2EIT {
                 .as("a discoverable credential (a passkey)")
                 .isTrue();
         browser.screenshot("webauthn-settings");
+        noAxeViolation("Two-factor authentication with a passkey listed");
 
         // The sign-in step: the key is the first way offered, and signs in with the user verified.
         signInWithKey(user, false);
@@ -119,6 +122,7 @@ class BrowserWebAuthnE2EIT {
                 .isEqualTo("To protect your account, confirm it's you with your security key or passkey.");
         assertThat(displayed("#stepup-ways")).as("one way: no choice to make").isFalse();
         browser.screenshot("webauthn-remove");
+        noAxeViolation("Confirm it's you with the security key");
         browser.click("#stepup-submit");
         browser.awaitText("#settings-success", "Work laptop is removed");
         browser.visible("#webauthn-empty");
@@ -170,7 +174,7 @@ class BrowserWebAuthnE2EIT {
 
     // --- Steps ---------------------------------------------------------------------------------
 
-    private void signInWithKey(User user, boolean appToo) {
+    private static void signInWithKey(User user, boolean appToo) {
         browser.click("#sign-out");
         browser.visible("#view-signin");
         devSignIn(user);
@@ -180,15 +184,26 @@ class BrowserWebAuthnE2EIT {
                 .as("the app offered instead")
                 .isEqualTo(appToo);
         browser.screenshot("webauthn-sign-in");
+        noAxeViolation("Sign-in step with a security key");
         browser.click("#verify-webauthn-form button[type=submit]");
         browser.visible("#verify-done");
         assertThat(browser.textOf("#verify-done-text")).isEqualTo("Verified with your security key or passkey.");
         browser.awaitAnnounced("You are signed in.");
     }
 
+    /** axe-core finds nothing at all on the page as it is now (the views BrowserSecurityPageE2EIT cannot reach). */
+    private static void noAxeViolation(String view) {
+        try {
+            assertThat(browser.axe()).as("axe-core on " + view).isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void rename(String from, String to) {
         browser.click("#webauthn-list button[aria-label='Rename " + from + "']");
         WebElement input = browser.visible("#webauthn-list form input");
+        noAxeViolation("Rename a security key");
         input.clear();
         input.sendKeys(to);
         browser.click("#webauthn-list form button[type=submit]");
