@@ -162,6 +162,33 @@ class RememberedDeviceIT {
     }
 
     @Test
+    void theProofMustNameTheCurrentChallenge_andTheDeviceByItsWholeId() throws Exception {
+        Remembered device = remembered();
+        String userId = device.user().userId();
+        String current = challenge(userId);
+        String signature = sign(device.key(), current);
+
+        // The current challenge signed, but another one named: refused before the key is even read.
+        String other = B64.encodeToString(new byte[32]);
+        APIGatewayV2HTTPResponse otherChallenge = verifyDevice(userId, deviceBody(device.id(), other, signature));
+        assertThat(otherChallenge.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(otherChallenge)).isEqualTo(INVALID_CODE);
+
+        // The device's slot with another random part (ids are not secret, but they are exact).
+        String sameSlot = device.id().substring(0, 2) + B64.encodeToString(new byte[16]);
+        APIGatewayV2HTTPResponse otherId = verifyDevice(userId, deviceBody(sameSlot, current, signature));
+        assertThat(otherId.getStatusCode()).isEqualTo(400);
+        assertThat(Api.problemType(otherId)).isEqualTo(INVALID_CODE);
+
+        // Neither spent the challenge: the exact proof still signs in, and the sign-in is logged.
+        assertThat(verifyDevice(userId, deviceBody(device.id(), current, signature))
+                        .getStatusCode())
+                .isEqualTo(200);
+        assertThat(app.events.all()).anySatisfy(e -> assertThat(e.userId() + " " + e.type() + " " + e.method())
+                .isEqualTo(userId + " verify_succeeded device"));
+    }
+
+    @Test
     void aReplayedChallenge_isRefused() throws Exception {
         Remembered device = remembered();
         String challenge = challenge(device.user().userId());
