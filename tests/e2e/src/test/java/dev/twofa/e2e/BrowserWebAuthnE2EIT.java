@@ -172,6 +172,35 @@ class BrowserWebAuthnE2EIT {
         assertThat(browser.textOf("#status-line")).isEqualTo("On: authenticator app.");
     }
 
+    @Test
+    void theSameKeyAddedTwice_isRefusedByTheBrowser_andSaidBesideTheButton() throws Exception {
+        browser.reset(base);
+        authenticator = browser.driver()
+                .addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                        .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                        .setTransport(VirtualAuthenticatorOptions.Transport.USB)
+                        .setHasResidentKey(false)
+                        .setIsUserConsenting(true));
+        User user = User.fresh("twice");
+        devSignIn(user);
+        browser.open(base + "/#settings");
+        browser.typeAndEnter("#webauthn-name", "Only key");
+        browser.awaitText("#settings-success", "Only key is added");
+
+        // Again: the key is now a factor, so the key itself confirms it's you; then the browser
+        // finds it among the options' excludeCredentials and refuses to make a second credential.
+        browser.typeAndEnter("#webauthn-name", "Same key again");
+        browser.visible("#webauthn-stepup #stepup-form");
+        assertThat(browser.textOf("#stepup-why")).contains("your security key or passkey");
+        browser.click("#stepup-submit");
+        browser.awaitText("#webauthn-add-error", "This security key or passkey is already added to your account.");
+        browser.awaitAnnounced("already added");
+        assertThat(authenticator.getCredentials()).hasSize(1);
+        Map<String, Object> listed = client.get("/2fa/webauthn/credentials", client.devToken(user.sub(), user.email()));
+        assertThat((List<?>) listed.get("credentials")).hasSize(1);
+        noAxeViolation("Two-factor authentication after a key refused as already added");
+    }
+
     // --- Steps ---------------------------------------------------------------------------------
 
     private static void signInWithKey(User user, boolean appToo) {
