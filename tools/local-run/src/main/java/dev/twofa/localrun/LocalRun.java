@@ -201,7 +201,8 @@ public final class LocalRun implements AutoCloseable {
 
         HttpServer server = bind(options.port());
         int port = server.getAddress().getPort();
-        String host = options.env().getOrDefault(HOST_VARIABLE, "127.0.0.1");
+        String named = options.env().get(HOST_VARIABLE);
+        String host = named == null || named.isBlank() ? "127.0.0.1" : named;
         if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
             server.stop(0);
             throw new IllegalArgumentException(HOST_VARIABLE + " must be 127.0.0.1 or localhost");
