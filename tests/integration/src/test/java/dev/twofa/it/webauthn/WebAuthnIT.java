@@ -295,6 +295,26 @@ class WebAuthnIT {
     }
 
     @Test
+    void aRegistration_whoseChallengeWasReplacedMeanwhile_isRefused() {
+        String userId = "user-" + UUID.randomUUID();
+        String challenge = challengeOf(registerOptions(app, userId, Map.of()));
+        WireRace race = WireRace.beforeCommit(app, () -> challengeOf(registerOptions(app, userId, Map.of())));
+
+        APIGatewayV2HTTPResponse lost = new WebAuthnRegisterHandler(race.held().registerWebAuthn())
+                .handleRequest(
+                        Api.request(
+                                "POST /2fa/webauthn/register",
+                                userId,
+                                Api.json(Map.of("credential", newKey().register(challenge)))),
+                        null);
+
+        assertThat(race.fired()).isTrue();
+        assertThat(lost.getStatusCode()).as(lost.getBody()).isEqualTo(400);
+        assertThat(Api.problemType(lost)).isEqualTo(INVALID_REQUEST);
+        assertThat(credentials(userId)).isEmpty();
+    }
+
+    @Test
     void aRegistration_withoutStepUp_whileAFactorWentOnMeanwhile_isRefused() {
         String userId = "user-" + UUID.randomUUID();
         String challenge = challengeOf(registerOptions(app, userId, Map.of()));
