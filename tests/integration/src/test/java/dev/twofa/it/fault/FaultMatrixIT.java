@@ -9,6 +9,10 @@ import dev.twofa.config.Config;
 import dev.twofa.functions.activatelink.ActivateLinkHandler;
 import dev.twofa.functions.activity.ActivityHandler;
 import dev.twofa.functions.confirmtotp.ConfirmTotpHandler;
+import dev.twofa.functions.devicechallenge.DeviceChallengeHandler;
+import dev.twofa.functions.devicelist.DeviceListHandler;
+import dev.twofa.functions.deviceregister.DeviceRegisterHandler;
+import dev.twofa.functions.devicerevoke.DeviceRevokeHandler;
 import dev.twofa.functions.disable.DisableHandler;
 import dev.twofa.functions.orgpolicy.OrgPolicyHandler;
 import dev.twofa.functions.regeneraterecoverycodes.RegenerateRecoveryCodesHandler;
@@ -27,12 +31,19 @@ import dev.twofa.it.support.Sms;
 import dev.twofa.wiring.AwsAdapters;
 import dev.twofa.wiring.CryptoModes;
 import dev.twofa.wiring.Wiring;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -269,7 +280,95 @@ class FaultMatrixIT {
                             e.user,
                             wiring -> handle(new ActivityHandler(wiring.activity()), "GET /2fa/activity", e.user, null),
                             null);
+                }),
+                new Flow("device-register", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    String assertion = w.signIn(e);
+                    String body = Api.json(Map.of("publicKey", publicKey(newDeviceKey()), "assertion", assertion));
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new DeviceRegisterHandler(wiring.registerDevice()),
+                                    "POST /2fa/devices",
+                                    e.user,
+                                    body),
+                            null);
+                }),
+                new Flow("device-challenge", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new DeviceChallengeHandler(wiring.deviceChallenges()),
+                                    "POST /2fa/devices/challenge",
+                                    e.user,
+                                    null),
+                            null);
+                }),
+                new Flow("verify-login device", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    KeyPair key = newDeviceKey();
+                    String id = w.remember(e, key);
+                    String challenge = w.deviceChallenge(e.user);
+                    String body = Api.json(Map.of(
+                            "device",
+                            Map.of("id", id, "challenge", challenge, "signature", signDevice(key, challenge))));
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new VerifyLoginHandler(wiring.verifyLogin()), "POST /2fa/verify", e.user, body),
+                            null);
+                }),
+                new Flow("device-list", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    w.remember(e, newDeviceKey());
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new DeviceListHandler(wiring.listDevices()), "GET /2fa/devices", e.user, null),
+                            null);
+                }),
+                new Flow("device-revoke", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    String id = w.remember(e, newDeviceKey());
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new DeviceRevokeHandler(wiring.revokeDevices()),
+                                    "POST /2fa/devices/revoke",
+                                    e.user,
+                                    Api.json(Map.of("id", id))),
+                            null);
                 }));
+    }
+
+    /** A browser's key, as WebCrypto's generateKey({name: "ECDSA", namedCurve: "P-256"}) makes it. */
+    static KeyPair newDeviceKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String publicKey(KeyPair key) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(key.getPublic().getEncoded());
+    }
+
+    /** WebCrypto's sign({name: "ECDSA", hash: "SHA-256"}) of the labelled challenge: r ‖ s. */
+    static String signDevice(KeyPair key, String challenge) {
+        try {
+            Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
+            ecdsa.initSign(key.getPrivate());
+            ecdsa.update(("twofa-remembered-device-v1:" + challenge).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(ecdsa.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -625,6 +724,32 @@ class FaultMatrixIT {
             assertStatus(confirmed, 200);
             return new Enrolled(
                     user, secret, step, (List<String>) Api.body(confirmed).get("recoveryCodes"));
+        }
+
+        /** A TOTP sign-in one step after enrolment, on the set-up wiring: its assertion. */
+        String signIn(Enrolled e) {
+            APIGatewayV2HTTPResponse verified =
+                    verify(setup, e.user, "code", IndependentTotp.code(e.secret, e.step + 1));
+            assertStatus(verified, 200);
+            return (String) Api.body(verified).get("assertion");
+        }
+
+        /** Remembers {@code key}'s browser for the enrolled user (after a sign-in): its device id. */
+        String remember(Enrolled e, KeyPair key) {
+            APIGatewayV2HTTPResponse registered = handle(
+                    new DeviceRegisterHandler(setup.registerDevice()),
+                    "POST /2fa/devices",
+                    e.user,
+                    Api.json(Map.of("publicKey", publicKey(key), "assertion", signIn(e))));
+            assertStatus(registered, 200);
+            return (String) Api.body(registered).get("id");
+        }
+
+        String deviceChallenge(String user) {
+            APIGatewayV2HTTPResponse issued = handle(
+                    new DeviceChallengeHandler(setup.deviceChallenges()), "POST /2fa/devices/challenge", user, null);
+            assertStatus(issued, 200);
+            return (String) Api.body(issued).get("challenge");
         }
 
         String smsEnabled(String user) {
