@@ -22,12 +22,19 @@ import dev.twofa.functions.startenable.StartEnableHandler;
 import dev.twofa.functions.status.StatusHandler;
 import dev.twofa.functions.supportreset.SupportResetHandler;
 import dev.twofa.functions.verifylogin.VerifyLoginHandler;
+import dev.twofa.functions.webauthnauthenticateoptions.WebAuthnAuthenticateOptionsHandler;
+import dev.twofa.functions.webauthncredentials.WebAuthnCredentialsHandler;
+import dev.twofa.functions.webauthnregister.WebAuthnRegisterHandler;
+import dev.twofa.functions.webauthnregisteroptions.WebAuthnRegisterOptionsHandler;
+import dev.twofa.functions.webauthnremove.WebAuthnRemoveHandler;
+import dev.twofa.functions.webauthnrename.WebAuthnRenameHandler;
 import dev.twofa.it.fault.FaultProxy.Fault;
 import dev.twofa.it.support.Api;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
+import dev.twofa.testing.SoftwareAuthenticator;
 import dev.twofa.wiring.AwsAdapters;
 import dev.twofa.wiring.CryptoModes;
 import dev.twofa.wiring.Wiring;
@@ -35,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -339,7 +347,108 @@ class FaultMatrixIT {
                                     e.user,
                                     Api.json(Map.of("id", id))),
                             null);
+                }),
+                new Flow("webauthn-register-options", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    String code = IndependentTotp.code(e.secret, e.step + 1);
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new WebAuthnRegisterOptionsHandler(wiring.webauthnRegistrationOptions()),
+                                    "POST /2fa/webauthn/register/options",
+                                    e.user,
+                                    Api.json(Map.of("code", code))),
+                            null);
+                }),
+                new Flow("webauthn-register", 200, w -> {
+                    String user = newUser();
+                    SoftwareAuthenticator key = newSecurityKey();
+                    String challenge = w.registrationChallenge(user, null);
+                    String body = Api.json(Map.of("credential", key.register(challenge), "name", "YubiKey"));
+                    return new Prepared(
+                            user,
+                            wiring -> handle(
+                                    new WebAuthnRegisterHandler(wiring.registerWebAuthn()),
+                                    "POST /2fa/webauthn/register",
+                                    user,
+                                    body),
+                            null);
+                }),
+                new Flow("webauthn-authenticate-options", 200, w -> {
+                    KeyUser k = w.keyUser();
+                    return new Prepared(
+                            k.user(),
+                            wiring -> handle(
+                                    new WebAuthnAuthenticateOptionsHandler(wiring.webauthnAuthenticationOptions()),
+                                    "POST /2fa/webauthn/authenticate/options",
+                                    k.user(),
+                                    null),
+                            null);
+                }),
+                new Flow("verify-login webauthn", 200, w -> {
+                    KeyUser k = w.keyUser();
+                    String challenge = w.authenticationChallenge(k.user());
+                    String body = Api.json(Map.of("webauthn", k.key().authenticate(challenge, userHandle(k.user()))));
+                    return new Prepared(
+                            k.user(),
+                            wiring -> handle(
+                                    new VerifyLoginHandler(wiring.verifyLogin()), "POST /2fa/verify", k.user(), body),
+                            null);
+                }),
+                new Flow("webauthn-credentials", 200, w -> {
+                    KeyUser k = w.keyUser();
+                    return new Prepared(
+                            k.user(),
+                            wiring -> handle(
+                                    new WebAuthnCredentialsHandler(wiring.listWebAuthn()),
+                                    "GET /2fa/webauthn/credentials",
+                                    k.user(),
+                                    null),
+                            null);
+                }),
+                new Flow("webauthn-rename", 200, w -> {
+                    KeyUser k = w.keyUser();
+                    return new Prepared(
+                            k.user(),
+                            wiring -> handle(
+                                    new WebAuthnRenameHandler(wiring.renameWebAuthn()),
+                                    "POST /2fa/webauthn/credentials/rename",
+                                    k.user(),
+                                    Api.json(Map.of("id", k.key().credentialId(), "name", "Blue key"))),
+                            null);
+                }),
+                new Flow("webauthn-remove", 200, w -> {
+                    Enrolled e = w.enroll(newUser());
+                    SoftwareAuthenticator key = newSecurityKey();
+                    String challenge =
+                            w.registrationChallenge(e.user, Map.of("code", IndependentTotp.code(e.secret, e.step + 1)));
+                    w.registerKey(e.user, key, challenge);
+                    return new Prepared(
+                            e.user,
+                            wiring -> handle(
+                                    new WebAuthnRemoveHandler(wiring.removeWebAuthn()),
+                                    "POST /2fa/webauthn/credentials/remove",
+                                    e.user,
+                                    Api.json(Map.of("id", key.credentialId(), "recoveryCode", e.recoveryCodes.get(0)))),
+                            null);
                 }));
+    }
+
+    record KeyUser(String user, SoftwareAuthenticator key) {}
+
+    /** A software security key for the fault wiring's relying party (APP_BASE_URL's host and origin). */
+    static SoftwareAuthenticator newSecurityKey() {
+        return new SoftwareAuthenticator("app.twofa.test", "https://app.twofa.test");
+    }
+
+    /** The user handle the server gives a passkey, in its documented form. */
+    static byte[] userHandle(String user) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(("twofa-webauthn-user-v1:" + user).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A browser's key, as WebCrypto's generateKey({name: "ECDSA", namedCurve: "P-256"}) makes it. */
@@ -750,6 +859,45 @@ class FaultMatrixIT {
                     new DeviceChallengeHandler(setup.deviceChallenges()), "POST /2fa/devices/challenge", user, null);
             assertStatus(issued, 200);
             return (String) Api.body(issued).get("challenge");
+        }
+
+        /** Registration options on the set-up wiring (with a step-up proof when a factor is on): the challenge. */
+        String registrationChallenge(String user, Map<String, String> proof) {
+            APIGatewayV2HTTPResponse options = handle(
+                    new WebAuthnRegisterOptionsHandler(setup.webauthnRegistrationOptions()),
+                    "POST /2fa/webauthn/register/options",
+                    user,
+                    proof == null ? null : Api.json(proof));
+            assertStatus(options, 200);
+            return (String) Api.body(options).get("challenge");
+        }
+
+        void registerKey(String user, SoftwareAuthenticator key, String challenge) {
+            assertStatus(
+                    handle(
+                            new WebAuthnRegisterHandler(setup.registerWebAuthn()),
+                            "POST /2fa/webauthn/register",
+                            user,
+                            Api.json(Map.of("credential", key.register(challenge)))),
+                    200);
+        }
+
+        /** A new user whose one factor is a security key. */
+        KeyUser keyUser() {
+            String user = newUser();
+            SoftwareAuthenticator key = newSecurityKey();
+            registerKey(user, key, registrationChallenge(user, null));
+            return new KeyUser(user, key);
+        }
+
+        String authenticationChallenge(String user) {
+            APIGatewayV2HTTPResponse options = handle(
+                    new WebAuthnAuthenticateOptionsHandler(setup.webauthnAuthenticationOptions()),
+                    "POST /2fa/webauthn/authenticate/options",
+                    user,
+                    null);
+            assertStatus(options, 200);
+            return (String) Api.body(options).get("challenge");
         }
 
         String smsEnabled(String user) {
