@@ -3,6 +3,7 @@ package dev.twofa.it.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.twofa.it.support.BrowserDeviceKey;
 import dev.twofa.it.support.IndependentTotp;
 import dev.twofa.it.support.Sms;
 import dev.twofa.testing.SoftwareAuthenticator;
@@ -11,15 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,17 +166,8 @@ public final class Givens {
     /** Signed in, then this browser remembered by a P-256 key made here. */
     private static Device deviceRemembered(Driver api) {
         String assertion = signedIn(api);
-        KeyPair key;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            key = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
-        String publicKey = Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(key.getPublic().getEncoded());
+        KeyPair key = BrowserDeviceKey.newKey();
+        String publicKey = BrowserDeviceKey.publicKey(key);
         Reply registered = expect(
                 api.call("POST", "/2fa/devices", json(Map.of("publicKey", publicKey, "assertion", assertion))), 200);
         return new Device((String) registered.json().get("id"), key);
@@ -195,17 +181,10 @@ public final class Givens {
         Device device = deviceRemembered(api);
         Reply issued = expect(api.call("POST", "/2fa/devices/challenge", null), 200);
         String challenge = (String) issued.json().get("challenge");
-        try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
-            ecdsa.initSign(device.key().getPrivate());
-            ecdsa.update(("twofa-remembered-device-v1:" + challenge).getBytes(StandardCharsets.UTF_8));
-            return Map.of(
-                    "device.id", device.id(),
-                    "device.challenge", challenge,
-                    "device.signature", Base64.getUrlEncoder().withoutPadding().encodeToString(ecdsa.sign()));
-        } catch (GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
+        return Map.of(
+                "device.id", device.id(),
+                "device.challenge", challenge,
+                "device.signature", BrowserDeviceKey.sign(device.key(), challenge));
     }
 
     /** The registration options of a user with no factor, answered by a software security key. */

@@ -10,6 +10,7 @@ import dev.twofa.app.api.Principal;
 import dev.twofa.app.api.TwoFactorException.StepUpRequired;
 import dev.twofa.functions.deviceregister.DeviceRegisterHandler;
 import dev.twofa.it.support.Api;
+import dev.twofa.it.support.BrowserDeviceKey;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
@@ -18,9 +19,6 @@ import dev.twofa.it.support.TestApp;
 import dev.twofa.it.support.WireRace;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
@@ -42,24 +40,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class RememberedDeviceIT {
     private static final String INVALID_CODE = "urn:twofa:problem:invalid-code";
-    private static final String LABEL = "twofa-remembered-device-v1:";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final TestApp app = new TestApp();
 
-    /** A browser's key pair: what WebCrypto's generateKey({name:"ECDSA", namedCurve:"P-256"}) makes. */
-    private static KeyPair browserKey() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
+    private static KeyPair browserKey() {
+        return BrowserDeviceKey.newKey();
     }
 
-    /** WebCrypto's sign({name:"ECDSA", hash:"SHA-256"}): r ‖ s, 64 bytes. */
-    private static String sign(KeyPair key, String challenge) throws Exception {
-        Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
-        ecdsa.initSign(key.getPrivate());
-        ecdsa.update((LABEL + challenge).getBytes(StandardCharsets.UTF_8));
-        return B64.encodeToString(ecdsa.sign());
+    private static String sign(KeyPair key, String challenge) {
+        return BrowserDeviceKey.sign(key, challenge);
     }
 
     private record Remembered(Enrollment.Enrolled user, KeyPair key, String id) {}

@@ -30,6 +30,7 @@ import dev.twofa.functions.webauthnremove.WebAuthnRemoveHandler;
 import dev.twofa.functions.webauthnrename.WebAuthnRenameHandler;
 import dev.twofa.it.fault.FaultProxy.Fault;
 import dev.twofa.it.support.Api;
+import dev.twofa.it.support.BrowserDeviceKey;
 import dev.twofa.it.support.Emulators;
 import dev.twofa.it.support.Enrollment;
 import dev.twofa.it.support.IndependentTotp;
@@ -41,17 +42,13 @@ import dev.twofa.wiring.Wiring;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -292,7 +289,11 @@ class FaultMatrixIT {
                 new Flow("device-register", 200, w -> {
                     Enrolled e = w.enroll(newUser());
                     String assertion = w.signIn(e);
-                    String body = Api.json(Map.of("publicKey", publicKey(newDeviceKey()), "assertion", assertion));
+                    String body = Api.json(Map.of(
+                            "publicKey",
+                            BrowserDeviceKey.publicKey(BrowserDeviceKey.newKey()),
+                            "assertion",
+                            assertion));
                     return new Prepared(
                             e.user,
                             wiring -> handle(
@@ -315,12 +316,18 @@ class FaultMatrixIT {
                 }),
                 new Flow("verify-login device", 200, w -> {
                     Enrolled e = w.enroll(newUser());
-                    KeyPair key = newDeviceKey();
+                    KeyPair key = BrowserDeviceKey.newKey();
                     String id = w.remember(e, key);
                     String challenge = w.deviceChallenge(e.user);
                     String body = Api.json(Map.of(
                             "device",
-                            Map.of("id", id, "challenge", challenge, "signature", signDevice(key, challenge))));
+                            Map.of(
+                                    "id",
+                                    id,
+                                    "challenge",
+                                    challenge,
+                                    "signature",
+                                    BrowserDeviceKey.sign(key, challenge))));
                     return new Prepared(
                             e.user,
                             wiring -> handle(
@@ -329,7 +336,7 @@ class FaultMatrixIT {
                 }),
                 new Flow("device-list", 200, w -> {
                     Enrolled e = w.enroll(newUser());
-                    w.remember(e, newDeviceKey());
+                    w.remember(e, BrowserDeviceKey.newKey());
                     return new Prepared(
                             e.user,
                             wiring -> handle(
@@ -338,7 +345,7 @@ class FaultMatrixIT {
                 }),
                 new Flow("device-revoke", 200, w -> {
                     Enrolled e = w.enroll(newUser());
-                    String id = w.remember(e, newDeviceKey());
+                    String id = w.remember(e, BrowserDeviceKey.newKey());
                     return new Prepared(
                             e.user,
                             wiring -> handle(
@@ -446,35 +453,6 @@ class FaultMatrixIT {
         try {
             return MessageDigest.getInstance("SHA-256")
                     .digest(("twofa-webauthn-user-v1:" + user).getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** A browser's key, as WebCrypto's generateKey({name: "ECDSA", namedCurve: "P-256"}) makes it. */
-    static KeyPair newDeviceKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String publicKey(KeyPair key) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(key.getPublic().getEncoded());
-    }
-
-    /** WebCrypto's sign({name: "ECDSA", hash: "SHA-256"}) of the labelled challenge: r ‖ s. */
-    static String signDevice(KeyPair key, String challenge) {
-        try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSAinP1363Format");
-            ecdsa.initSign(key.getPrivate());
-            ecdsa.update(("twofa-remembered-device-v1:" + challenge).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(ecdsa.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -849,7 +827,7 @@ class FaultMatrixIT {
                     new DeviceRegisterHandler(setup.registerDevice()),
                     "POST /2fa/devices",
                     e.user,
-                    Api.json(Map.of("publicKey", publicKey(key), "assertion", signIn(e))));
+                    Api.json(Map.of("publicKey", BrowserDeviceKey.publicKey(key), "assertion", signIn(e))));
             assertStatus(registered, 200);
             return (String) Api.body(registered).get("id");
         }
