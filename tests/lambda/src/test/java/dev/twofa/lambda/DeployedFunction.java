@@ -351,6 +351,11 @@ final class DeployedFunction implements AutoCloseable {
         }
     }
 
+    /** The last lines of this function's output, for failure messages. */
+    String logTail() {
+        return tail(log);
+    }
+
     /** The last lines of the function's output, for failure messages. */
     static String tail(Path log) {
         try {

@@ -208,7 +208,15 @@ final class DeployedStack implements AutoCloseable {
                         .stage(parameters.get("Stage"), DeployedFunction.ACCOUNT)
                         .body(body)
                         .json();
-                return forRoute(method, path).invoke("(given) " + method + " " + path, event);
+                DeployedFunction function = forRoute(method, path);
+                Givens.Reply reply = function.invoke("(given) " + method + " " + path, event);
+                if (reply.status() >= 400) {
+                    // A given expects success: the function's own account of a refusal (which check,
+                    // which step) is what tells a race in the test from one in the code.
+                    System.out.println("(given) " + method + " " + path + " answered " + reply.status() + " "
+                            + reply.body() + " at " + Instant.now() + "\n" + function.logTail());
+                }
+                return reply;
             }
 
             @Override

@@ -139,24 +139,40 @@ public final class Givens {
         return ((String) activated.json().get("secret")).replace(" ", "");
     }
 
+    /** The app confirmed with the code of {@code step}; the first recovery code it showed. */
+    private record Enabled(String secret, long step, String recoveryCode) {
+        /**
+         * A code the server accepts now: newer than the confirmed step (RFC 6238 §5.2) and inside the
+         * ±1 drift window of the moment it is asked for, however long the steps in between took.
+         */
+        String nextCode(Driver api) {
+            return IndependentTotp.code(secret, Math.max(step + 1, IndependentTotp.step(api.now())));
+        }
+    }
+
     /**
      * Enrolled with the code of the current step; the code handed out is the next step's, which
      * RFC 6238 §5.2 accepts (newer than the spent one) and the ±1 drift window admits now.
      */
-    @SuppressWarnings("unchecked")
     private static Map<String, String> totpEnabled(Driver api) {
+        Enabled enabled = enableTotp(api);
+        return Map.of("code", enabled.nextCode(api), "recoveryCode", enabled.recoveryCode());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Enabled enableTotp(Driver api) {
         String secret = totpActivated(api);
         long step = IndependentTotp.step(api.now());
         Reply confirmed = expect(
                 api.call("POST", "/2fa/totp/confirm", json(Map.of("code", IndependentTotp.code(secret, step)))), 200);
         List<String> recoveryCodes = (List<String>) confirmed.json().get("recoveryCodes");
-        return Map.of("code", IndependentTotp.code(secret, step + 1), "recoveryCode", recoveryCodes.getFirst());
+        return new Enabled(secret, step, recoveryCodes.getFirst());
     }
 
     /** The app on, and a sign-in with it: the assertion that sign-in answered. */
     private static String signedIn(Driver api) {
-        String code = totpEnabled(api).get("code");
-        Reply verified = expect(api.call("POST", "/2fa/verify", json(Map.of("code", code))), 200);
+        Enabled enabled = enableTotp(api);
+        Reply verified = expect(api.call("POST", "/2fa/verify", json(Map.of("code", enabled.nextCode(api)))), 200);
         return (String) verified.json().get("assertion");
     }
 
