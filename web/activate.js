@@ -23,6 +23,8 @@ function groupSecret(secret) {
 export function wipeActivation(all = true) {
     activation = null;
     $("qr").removeAttribute("src");
+    $("qr").style.removeProperty("width");
+    $("qr").style.removeProperty("height");
     $("otpauth-link").removeAttribute("href");
     $("otpauth-link").hidden = true;
     $("secret").textContent = "";
@@ -85,12 +87,36 @@ export function codesUnsaved() {
 export const LEAVE_CODES_QUESTION = "Your recovery codes are not saved yet and will not be shown again. "
     + "Leave without them? (You can get new ones later in Settings > Security.)";
 
+/** Pixels per module in the server's QR PNG (SetupKey.QR_MODULE_SCALE), quiet zone included. */
+const QR_PNG_PIXELS_PER_MODULE = 6;
+/** The box the QR code is shown in (CSS px; .qr in styles.css). */
+const QR_BOX = 220;
+
+/**
+ * Shows the QR code at a whole number of screen pixels per module, the largest that fits the box:
+ * scaled by an uneven factor, some modules come out a pixel wider than their neighbours, which
+ * phone cameras (and zxing) read less reliably than an even grid.
+ */
+function crispQr(image) {
+    const modules = image.naturalWidth / QR_PNG_PIXELS_PER_MODULE;
+    if (!Number.isInteger(modules) || modules <= 0) {
+        return;
+    }
+    const ratio = window.devicePixelRatio || 1;
+    const perModule = Math.max(1, Math.floor((QR_BOX * ratio) / modules));
+    const side = `${(modules * perModule) / ratio}px`;
+    image.style.width = side;
+    image.style.height = side;
+}
+
 function showSetup(answer) {
     if (typeof answer.qrCodePng !== "string" || !answer.qrCodePng.startsWith("data:image/png;base64,")) {
         throw new ApiError(502, {}, null);
     }
     activation = { secret: answer.secret.replace(/\s+/g, "") };
-    $("qr").src = answer.qrCodePng;
+    const qr = $("qr");
+    qr.onload = () => crispQr(qr);
+    qr.src = answer.qrCodePng;
     $("secret").textContent = groupSecret(answer.secret);
     const link = $("otpauth-link");
     if (typeof answer.otpauthUri === "string" && answer.otpauthUri.startsWith("otpauth://")) {

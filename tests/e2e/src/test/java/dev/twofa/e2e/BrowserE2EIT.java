@@ -114,8 +114,16 @@ class BrowserE2EIT {
         browser.visible("#activate-setup");
         assertThat(browser.currentUrl()).isEqualTo(base + "/#activate");
 
-        // Scan: the QR code as the screen shows it.
+        // Scan: the QR code as the screen shows it, every module the same whole number of pixels.
         String otpauth = scanQr("#qr");
+        List<?> shown = (List<?>) browser.script("const qr = document.getElementById('qr');"
+                + " return [qr.naturalWidth / 6, qr.getBoundingClientRect().width * window.devicePixelRatio];");
+        double modules = ((Number) shown.get(0)).doubleValue();
+        double devicePixels = ((Number) shown.get(1)).doubleValue();
+        assertThat(devicePixels / modules)
+                .as("screen pixels per module of the QR code (%s modules in %s px)", modules, devicePixels)
+                .isGreaterThanOrEqualTo(3)
+                .satisfies(perModule -> assertThat(perModule % 1).isZero());
         assertThat(otpauth)
                 .startsWith("otpauth://totp/")
                 .contains(URLEncoder.encode(user.email(), StandardCharsets.UTF_8));
